@@ -1,0 +1,54 @@
+# Lookbook: `make run` builds everything and serves the app; `make test` runs every check.
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+# go test runs js/wasm test binaries through this wrapper (it uses Node.js).
+WASM_EXEC := $(GOROOT)/lib/wasm
+FASHION   ?= /usr/share/datasets/fashion-mnist
+FACES     ?= ../shared/data/lfw32_1000.npy
+ADDR      ?= 127.0.0.1:8080
+
+.PHONY: all test run deps-test fmt-check vet test-native test-wasm bench bench-torch train golden fuzz
+
+all: test
+
+## test: formatting, vet (native and js/wasm), all tests natively, the ml tests under js/wasm.
+test: deps-test fmt-check vet test-native test-wasm
+
+# Packages the tests need: the Fashion-MNIST test set (shipped weights are evaluated on it) and
+# Node.js (runs the js/wasm tests).
+deps-test:
+	@scripts/ensure-deps.sh dataset-fashion-mnist
+	@command -v node >/dev/null || scripts/ensure-deps.sh nodejs
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt: these files need formatting:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+test-native:
+	$(GO) test -count=1 ./...
+
+test-wasm:
+	PATH="$(WASM_EXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./ml/...
+
+## bench: the ml benchmarks natively (see README for PyTorch's figures on the same machine).
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./ml
+
+## bench-torch: PyTorch 1.13 on the same steps, side by side with ours.
+bench-torch:
+	@scripts/ensure-deps.sh python3-torch
+	scripts/bench_torch.sh
+
+## golden: regenerate the PyTorch golden fixtures (needs python3-torch).
+golden:
+	@scripts/ensure-deps.sh python3-torch
+	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 ml/testdata/make_golden.py
+
+## fuzz: fuzz the weight loader for FUZZTIME (default 5m).
+FUZZTIME ?= 5m
+fuzz:
+	$(GO) test ./ml -run '^$$' -fuzz FuzzLoadState -fuzztime $(FUZZTIME)

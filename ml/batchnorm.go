@@ -1,0 +1,168 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+)
+
+// BatchNorm is PyTorch's nn.BatchNorm2d (input B×C×H×W) and nn.BatchNorm1d (input B×C): the
+// statistics are per channel C over the batch and every spatial position.
+//
+// Training mode normalises with the batch mean and the biased batch variance, and updates the
+// running estimates with momentum 0.1 using the unbiased variance (n/(n−1) times the biased one),
+// exactly as PyTorch does. Evaluation mode normalises with the running estimates.
+type BatchNorm struct {
+	C        int
+	Eps      float64
+	Momentum float64
+	Train    bool
+
+	Weight, Bias            *Param  // γ and β
+	RunningMean, RunningVar *Buffer // updated in training mode only
+	// NumBatchesTracked counts training-mode forward passes, as PyTorch's buffer does.
+	NumBatchesTracked int64
+
+	shape  []int
+	xhat   []float32 // normalised input, kept for backward
+	invStd []float64 // per channel, of the statistics used by the last forward pass
+	out    *Tensor
+	dx     *Tensor
+}
+
+// NewBatchNorm returns a BatchNorm over c channels with PyTorch's defaults (γ=1, β=0, running
+// mean 0 and variance 1), named prefix+".weight", ".bias", ".running_mean", ".running_var".
+func NewBatchNorm(prefix string, c int) *BatchNorm {
+	l := &BatchNorm{C: c, Eps: 1e-5, Momentum: 0.1, Train: true,
+		Weight:      newParam(prefix+".weight", true, c),
+		Bias:        newParam(prefix+".bias", true, c),
+		RunningMean: &Buffer{Name: prefix + ".running_mean", Value: NewTensor(c)},
+		RunningVar:  &Buffer{Name: prefix + ".running_var", Value: NewTensor(c)},
+	}
+	l.Reset()
+	return l
+}
+
+// Reset restores PyTorch's initial state: γ=1, β=0, running mean 0, running variance 1.
+func (l *BatchNorm) Reset() {
+	for c := 0; c < l.C; c++ {
+		l.Weight.Value.Data[c], l.Bias.Value.Data[c] = 1, 0
+		l.RunningMean.Value.Data[c], l.RunningVar.Value.Data[c] = 0, 1
+	}
+	l.NumBatchesTracked = 0
+}
+
+// Params lists the trainable tensors.
+func (l *BatchNorm) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+
+// Buffers lists the running statistics.
+func (l *BatchNorm) Buffers() []*Buffer { return []*Buffer{l.RunningMean, l.RunningVar} }
+
+// Forward normalises x (B×C or B×C×H×W) and returns a tensor of the same shape.
+func (l *BatchNorm) Forward(x *Tensor) *Tensor {
+	if len(x.Shape) != 2 && len(x.Shape) != 4 || x.Shape[1] != l.C {
+		panic(fmt.Sprintf("ml: batchnorm %s: input shape %v, want B×%d or B×%d×H×W", l.Weight.Name, x.Shape, l.C, l.C))
+	}
+	b, c := x.Shape[0], l.C
+	s := len(x.Data) / (b * c)
+	n := b * s
+	l.shape = x.Shape
+	l.out = reuse(l.out, x.Shape...)
+	l.xhat = grow(l.xhat, len(x.Data))
+	if cap(l.invStd) < c {
+		l.invStd = make([]float64, c)
+	}
+	l.invStd = l.invStd[:c]
+	gamma, beta := l.Weight.Value.Data, l.Bias.Value.Data
+	if l.Train {
+		if n < 2 {
+			panic(fmt.Sprintf("ml: batchnorm %s: training needs more than one value per channel, got input %v", l.Weight.Name, x.Shape))
+		}
+		l.NumBatchesTracked++
+	}
+	parallelFor(c, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])
+		}
+	})
+	return l.out
+}
+
+// forwardChannel normalises channel ch of x (B×C×S) into l.out and l.xhat.
+func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float32) {
+	c := l.C
+	n := b * s
+	var mean, variance float64
+	if l.Train {
+		// Two passes with float64 sums: this keeps us within float32 rounding of PyTorch.
+		for bi := 0; bi < b; bi++ {
+			mean += sum64(x[(bi*c+ch)*s : (bi*c+ch+1)*s])
+		}
+		mean /= float64(n)
+		for bi := 0; bi < b; bi++ {
+			variance += sumSquaredDev64(x[(bi*c+ch)*s:(bi*c+ch+1)*s], mean)
+		}
+		variance /= float64(n)
+		m := l.Momentum
+		rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
+		rm[ch] = float32((1-m)*float64(rm[ch]) + m*mean)
+		rv[ch] = float32((1-m)*float64(rv[ch]) + m*variance*float64(n)/float64(n-1))
+	} else {
+		mean = float64(l.RunningMean.Value.Data[ch])
+		variance = float64(l.RunningVar.Value.Data[ch])
+	}
+	inv := 1 / math.Sqrt(variance+l.Eps)
+	l.invStd[ch] = inv
+	m32, inv32 := float32(mean), float32(inv)
+	for bi := 0; bi < b; bi++ {
+		off := (bi*c + ch) * s
+		xs, xh, out := x[off:off+s], l.xhat[off:off+s], l.out.Data[off:off+s]
+		for i, v := range xs {
+			h := (v - m32) * inv32
+			xh[i] = h
+			out[i] = gamma*h + beta
+		}
+	}
+}
+
+// Backward takes dy, adds the gradients of γ and β, and returns dx. In training mode the batch
+// statistics depend on x, which the standard formula accounts for:
+// dx = γ·invStd/n · (n·dy − Σdy − x̂·Σ(dy·x̂)).
+func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
+	b, c := l.shape[0], l.C
+	s := len(dy.Data) / (b * c)
+	n := float64(b * s)
+	l.dx = reuse(l.dx, l.shape...)
+	gamma := l.Weight.Value.Data
+	parallelFor(c, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			l.backwardChannel(dy.Data, ch, b, s, n, gamma[ch])
+		}
+	})
+	return l.dx
+}
+
+func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int, n float64, gamma float32) {
+	c := l.C
+	var sumDy, sumDyXhat float64
+	for bi := 0; bi < b; bi++ {
+		off := (bi*c + ch) * s
+		sumDy += sum64(dy[off : off+s])
+		sumDyXhat += dot64(dy[off:off+s], l.xhat[off:off+s])
+	}
+	l.Weight.Grad.Data[ch] += float32(sumDyXhat)
+	l.Bias.Grad.Data[ch] += float32(sumDy)
+	scale := float64(gamma) * l.invStd[ch]
+	// dx = scale·dy − scale/n·(Σdy + x̂·Σ(dy·x̂)), in float32 per element.
+	a := float32(scale)
+	if !l.Train {
+		a, sumDy, sumDyXhat = float32(scale), 0, 0
+	}
+	mDy, mXh := float32(scale*sumDy/n), float32(scale*sumDyXhat/n)
+	for bi := 0; bi < b; bi++ {
+		off := (bi*c + ch) * s
+		xh, dx := l.xhat[off:off+s], l.dx.Data[off:off+s]
+		for i, d := range dy[off : off+s] {
+			dx[i] = a*d - mDy - xh[i]*mXh
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package ml
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Conv2d is a 2-D convolution with a square kernel, PyTorch's nn.Conv2d: Weight is Cout×Cin×k×k
+// (OIHW), Bias is Cout. It runs as im2col over the whole batch and one matrix product, so the
+// product sees B·P columns and keeps every core busy.
+type Conv2d struct {
+	Cin, Cout, Kernel, Stride, Pad int
+	Weight, Bias                   *Param
+	// NoInputGrad skips computing the input gradient, for a network's first layer.
+	NoInputGrad bool
+
+	geom  convGeom
+	batch int
+	col   []float32 // K×B·P, kept for the weight gradient
+	outCB []float32 // Cout×B·P
+	out   *Tensor   // B×Cout×Ho×Wo
+	dyCB  []float32 // Cout×B·P
+	dcol  []float32 // K×B·P
+	dx    *Tensor
+}
+
+// NewConv2d returns a convolution whose parameters are named prefix+".weight" and prefix+".bias".
+func NewConv2d(prefix string, cin, cout, kernel, stride, pad int) *Conv2d {
+	return &Conv2d{Cin: cin, Cout: cout, Kernel: kernel, Stride: stride, Pad: pad,
+		Weight: newParam(prefix+".weight", false, cout, cin, kernel, kernel),
+		Bias:   newParam(prefix+".bias", true, cout)}
+}
+
+// Init draws the parameters the way PyTorch initialises a new nn.Conv2d.
+func (l *Conv2d) Init(rng *rand.Rand) {
+	initUniform(rng, l.Cin*l.Kernel*l.Kernel, l.Weight.Value, l.Bias.Value)
+}
+
+// Params lists the trainable tensors.
+func (l *Conv2d) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+
+// Forward maps x (B×Cin×H×W) to B×Cout×Ho×Wo.
+func (l *Conv2d) Forward(x *Tensor) *Tensor {
+	mustRank("conv2d", x, 4)
+	if x.Shape[1] != l.Cin {
+		panic(fmt.Sprintf("ml: conv2d %s: input has %d channels, weight expects %d", l.Weight.Name, x.Shape[1], l.Cin))
+	}
+	b := x.Shape[0]
+	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
+	l.geom, l.batch = g, b
+	k, p := g.rowLen(), g.pixels()
+
+	l.col = grow(l.col, b*p*k)
+	im2colBatch(l.col, x.Data, b, g)
+	l.out = reuse(l.out, b, l.Cout, g.Ho, g.Wo)
+	// out as Cout×B·P = W (Cout×K) · col (K×B·P); for one image that is already NCHW.
+	dst := l.out.Data
+	if b > 1 {
+		l.outCB = grow(l.outCB, b*p*l.Cout)
+		dst = l.outCB
+	}
+	gemm(l.Cout, b*p, k, matrix{data: l.Weight.Value.Data, ld: k}, matrix{data: l.col, ld: b * p}, dst, b*p, false)
+	if b > 1 {
+		fromChannelMajor(l.out.Data, l.outCB, b, l.Cout, p)
+	}
+	addChannelBias(l.out.Data, l.Bias.Value.Data, b, p)
+	return l.out
+}
+
+// Backward takes dy (B×Cout×Ho×Wo), adds the parameter gradients and returns dx (B×Cin×H×W),
+// or nil when NoInputGrad is set.
+func (l *Conv2d) Backward(dy *Tensor) *Tensor {
+	g, b := l.geom, l.batch
+	k, p := g.rowLen(), g.pixels()
+	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
+
+	l.dyCB = grow(l.dyCB, b*p*l.Cout)
+	toChannelMajor(l.dyCB, dy.Data, b, l.Cout, p)
+	dyCB := matrix{data: l.dyCB, ld: b * p}
+	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K).
+	gemm(l.Cout, k, b*p, dyCB, matrix{data: l.col, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
+	if l.NoInputGrad {
+		return nil
+	}
+	// dcol (K×B·P) = Wᵀ (K×Cout) · dy as Cout×B·P, then scattered back onto the image.
+	l.dcol = grow(l.dcol, b*p*k)
+	gemm(k, b*p, l.Cout, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, dyCB, l.dcol, b*p, false)
+	l.dx = reuse(l.dx, b, l.Cin, g.H, g.W)
+	col2imBatch(l.dx.Data, l.dcol, b, g)
+	return l.dx
+}
+
+// addChannelBias adds bias[c] to every element of channel c of x (B×C×S).
+func addChannelBias(x, bias []float32, b, s int) {
+	c := len(bias)
+	parallelFor(c, func(lo, hi int) {
+		for n := 0; n < b; n++ {
+			for ch := lo; ch < hi; ch++ {
+				v := bias[ch]
+				plane := x[(n*c+ch)*s : (n*c+ch+1)*s]
+				for i := range plane {
+					plane[i] += v
+				}
+			}
+		}
+	})
+}
+
+// sumChannels adds to dst[c] the sum of channel c of x (B×C×S), in float64 for accuracy.
+func sumChannels(dst, x []float32, b, c, s int) {
+	parallelFor(c, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			var sum float64
+			for n := 0; n < b; n++ {
+				sum += sum64(x[(n*c+ch)*s : (n*c+ch+1)*s])
+			}
+			dst[ch] += float32(sum)
+		}
+	})
+}

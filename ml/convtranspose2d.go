@@ -1,0 +1,89 @@
+package ml
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// ConvTranspose2d is PyTorch's nn.ConvTranspose2d with a square kernel (no output padding, no
+// dilation): Weight is Cin×Cout×k×k, Bias is Cout, and Ho = (H−1)·Stride − 2·Pad + k.
+//
+// A transposed convolution is the input-gradient of an ordinary convolution that maps the
+// output space (Cout×Ho×Wo) back to the input space (Cin×H×W) with Weight read as OIHW. So its
+// forward pass is that convolution's backward pass — one GEMM then col2im — and its backward
+// pass is that convolution's forward pass.
+type ConvTranspose2d struct {
+	Cin, Cout, Kernel, Stride, Pad int
+	Weight, Bias                   *Param
+
+	geom  convGeom // the adjoint convolution: output space → input space
+	batch int
+	xCB   []float32 // Cin×B·H·W, kept for the weight gradient
+	col   []float32 // Cout·k²×B·H·W
+	out   *Tensor
+	dcol  []float32
+	dxCB  []float32
+	dx    *Tensor
+}
+
+// NewConvTranspose2d returns a transposed convolution named prefix+".weight" and prefix+".bias".
+func NewConvTranspose2d(prefix string, cin, cout, kernel, stride, pad int) *ConvTranspose2d {
+	return &ConvTranspose2d{Cin: cin, Cout: cout, Kernel: kernel, Stride: stride, Pad: pad,
+		Weight: newParam(prefix+".weight", false, cin, cout, kernel, kernel),
+		Bias:   newParam(prefix+".bias", true, cout)}
+}
+
+// Init draws the parameters like PyTorch, whose fan-in for this layer is computed from
+// weight.shape[1], i.e. Cout·k².
+func (l *ConvTranspose2d) Init(rng *rand.Rand) {
+	initUniform(rng, l.Cout*l.Kernel*l.Kernel, l.Weight.Value, l.Bias.Value)
+}
+
+// Params lists the trainable tensors.
+func (l *ConvTranspose2d) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+
+// Forward maps x (B×Cin×H×W) to B×Cout×Ho×Wo.
+func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
+	mustRank("convtranspose2d", x, 4)
+	if x.Shape[1] != l.Cin {
+		panic(fmt.Sprintf("ml: convtranspose2d %s: input has %d channels, weight expects %d", l.Weight.Name, x.Shape[1], l.Cin))
+	}
+	b, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
+	ho := (h-1)*l.Stride - 2*l.Pad + l.Kernel
+	wo := (w-1)*l.Stride - 2*l.Pad + l.Kernel
+	g := newConvGeom(l.Cout, ho, wo, l.Kernel, l.Stride, l.Pad)
+	if g.Ho != h || g.Wo != w {
+		panic(fmt.Sprintf("ml: convtranspose2d %s: %d×%d input has no exact adjoint geometry", l.Weight.Name, h, w))
+	}
+	l.geom, l.batch = g, b
+	k, p := g.rowLen(), h*w
+
+	l.xCB = grow(l.xCB, b*p*l.Cin)
+	toChannelMajor(l.xCB, x.Data, b, l.Cin, p)
+	// col (Cout·k²×B·H·W) = Wᵀ (W read as Cin×Cout·k²) · x as Cin×B·H·W.
+	l.col = grow(l.col, b*p*k)
+	gemm(k, b*p, l.Cin, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, matrix{data: l.xCB, ld: b * p}, l.col, b*p, false)
+
+	l.out = reuse(l.out, b, l.Cout, ho, wo)
+	col2imBatch(l.out.Data, l.col, b, g)
+	addChannelBias(l.out.Data, l.Bias.Value.Data, b, ho*wo)
+	return l.out
+}
+
+// Backward takes dy (B×Cout×Ho×Wo), adds the parameter gradients and returns dx (B×Cin×H×W).
+func (l *ConvTranspose2d) Backward(dy *Tensor) *Tensor {
+	g, b := l.geom, l.batch
+	k, p := g.rowLen(), g.pixels()
+	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Cout, g.H*g.W)
+
+	l.dcol = grow(l.dcol, b*p*k)
+	im2colBatch(l.dcol, dy.Data, b, g)
+	// dW (Cin×Cout·k²) += x as Cin×B·P · dcolᵀ (B·P×Cout·k²).
+	gemm(l.Cin, k, b*p, matrix{data: l.xCB, ld: b * p}, matrix{data: l.dcol, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
+	// dx as Cin×B·P = W (Cin×Cout·k²) · dcol (Cout·k²×B·P).
+	l.dxCB = grow(l.dxCB, b*p*l.Cin)
+	gemm(l.Cin, b*p, k, matrix{data: l.Weight.Value.Data, ld: k}, matrix{data: l.dcol, ld: b * p}, l.dxCB, b*p, false)
+	l.dx = reuse(l.dx, b, l.Cin, g.Ho, g.Wo)
+	fromChannelMajor(l.dx.Data, l.dxCB, b, l.Cin, p)
+	return l.dx
+}

@@ -1,0 +1,140 @@
+package ml
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// FashionNet is the course project's Fashion-MNIST classifier, unchanged. Input B×1×32×32 in
+// [0, 1] (28×28 images zero-padded by 2); four blocks of Conv2d(3×3, pad 1) → ReLU → BatchNorm2d
+// → MaxPool(2) with 16, 32, 64 and 128 channels; flatten to 512; Linear(512,256) → ReLU →
+// BatchNorm1d; Linear(256,128) → ReLU → BatchNorm1d; Linear(128,10) giving the logits.
+// ReLU comes before BatchNorm, as in the original.
+type FashionNet struct {
+	Conv  [4]*Conv2d
+	Norm  [4]*BatchNorm
+	Pool  [4]*MaxPool2d
+	relu  [6]ReLU
+	FC1   *Linear
+	Norm5 *BatchNorm
+	FC2   *Linear
+	Norm6 *BatchNorm
+	FC3   *Linear
+
+	blocks  [4]*Tensor
+	latent  *Tensor
+	dBlock  *Tensor // reshape of the FC1 input gradient
+	dLogits *Tensor
+}
+
+// FashionNetClasses names the ten Fashion-MNIST classes by label.
+var FashionNetClasses = [10]string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+	"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+
+// Latent feature width: the output of the last BatchNorm1d.
+const FashionNetLatent = 128
+
+// NewFashionNet returns a FashionNet with PyTorch's default initialisation drawn from rng.
+func NewFashionNet(rng *rand.Rand) *FashionNet {
+	m := &FashionNet{}
+	channels := [5]int{1, 16, 32, 64, 128}
+	for i := 0; i < 4; i++ {
+		m.Conv[i] = NewConv2d(fmt.Sprintf("conv%d", i+1), channels[i], channels[i+1], 3, 1, 1)
+		m.Conv[i].Init(rng)
+		m.Norm[i] = NewBatchNorm(fmt.Sprintf("bn%d", i+1), channels[i+1])
+		m.Pool[i] = NewMaxPool2d(2)
+	}
+	m.Conv[0].NoInputGrad = true
+	m.FC1 = NewLinear("fc1", 512, 256)
+	m.Norm5 = NewBatchNorm("bn5", 256)
+	m.FC2 = NewLinear("fc2", 256, FashionNetLatent)
+	m.Norm6 = NewBatchNorm("bn6", FashionNetLatent)
+	m.FC3 = NewLinear("fc3", FashionNetLatent, 10)
+	for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
+		l.Init(rng)
+	}
+	return m
+}
+
+func (m *FashionNet) norms() []*BatchNorm {
+	return []*BatchNorm{m.Norm[0], m.Norm[1], m.Norm[2], m.Norm[3], m.Norm5, m.Norm6}
+}
+
+// SetTraining switches every BatchNorm between batch statistics (true) and running ones.
+func (m *FashionNet) SetTraining(train bool) {
+	for _, bn := range m.norms() {
+		bn.Train = train
+	}
+}
+
+// Params lists every trainable tensor in state_dict order.
+func (m *FashionNet) Params() []*Param {
+	var ps []*Param
+	for i := 0; i < 4; i++ {
+		ps = append(ps, m.Conv[i].Params()...)
+		ps = append(ps, m.Norm[i].Params()...)
+	}
+	ps = append(ps, m.FC1.Params()...)
+	ps = append(ps, m.Norm5.Params()...)
+	ps = append(ps, m.FC2.Params()...)
+	ps = append(ps, m.Norm6.Params()...)
+	return append(ps, m.FC3.Params()...)
+}
+
+// State lists everything a weight file holds.
+func (m *FashionNet) State() []StateEntry { return stateOf(m.Params(), m.norms()) }
+
+// Forward maps x (B×1×32×32) to the logits (B×10).
+func (m *FashionNet) Forward(x *Tensor) *Tensor {
+	if len(x.Shape) != 4 || x.Shape[1] != 1 || x.Shape[2] != 32 || x.Shape[3] != 32 {
+		panic(fmt.Sprintf("ml: fashionnet: input shape %v, want B×1×32×32", x.Shape))
+	}
+	h := x
+	for i := 0; i < 4; i++ {
+		h = m.Conv[i].Forward(h)
+		h = m.relu[i].Forward(h)
+		h = m.Norm[i].Forward(h)
+		h = m.Pool[i].Forward(h)
+		m.blocks[i] = h
+	}
+	h = h.Reshape(h.Shape[0], 512)
+	h = m.Norm5.Forward(m.relu[4].Forward(m.FC1.Forward(h)))
+	m.latent = m.Norm6.Forward(m.relu[5].Forward(m.FC2.Forward(h)))
+	return m.FC3.Forward(m.latent)
+}
+
+// Block returns conv block i's output (0-based: B×16×16×16, B×32×8×8, B×64×4×4, B×128×2×2)
+// from the last forward pass.
+func (m *FashionNet) Block(i int) *Tensor { return m.blocks[i] }
+
+// Latent returns the 128-d feature (B×128, the last BatchNorm1d's output) of the last forward pass.
+func (m *FashionNet) Latent() *Tensor { return m.latent }
+
+// Backward back-propagates dLogits (B×10) from the last forward pass, adding to every gradient.
+func (m *FashionNet) Backward(dLogits *Tensor) {
+	d := m.FC3.Backward(dLogits)
+	d = m.FC2.Backward(m.relu[5].Backward(m.Norm6.Backward(d)))
+	d = m.FC1.Backward(m.relu[4].Backward(m.Norm5.Backward(d)))
+	b := d.Shape[0]
+	if m.dBlock == nil || m.dBlock.Shape[0] != b {
+		m.dBlock = &Tensor{Shape: []int{b, 128, 2, 2}}
+	}
+	m.dBlock.Data = d.Data
+	g := m.dBlock
+	for i := 3; i >= 0; i-- {
+		g = m.Pool[i].Backward(g)
+		g = m.Norm[i].Backward(g)
+		g = m.relu[i].Backward(g)
+		g = m.Conv[i].Backward(g)
+	}
+}
+
+// Loss runs a forward and backward pass on a labelled batch, adding the gradients of the mean
+// cross-entropy to the parameters. It returns the loss and how many predictions were right.
+func (m *FashionNet) Loss(x *Tensor, labels []int) (float64, int) {
+	logits := m.Forward(x)
+	m.dLogits = reuse(m.dLogits, logits.Shape...)
+	loss, correct := CrossEntropy(logits, labels, m.dLogits)
+	m.Backward(m.dLogits)
+	return loss, correct
+}

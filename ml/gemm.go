@@ -1,0 +1,190 @@
+package ml
+
+import (
+	"runtime"
+	"sync"
+)
+
+// A packed matrix product in the style of BLIS/GotoBLAS: op(A) and op(B) are copied block by
+// block into contiguous panels (6 rows of A, 16 columns of B) sized to stay in cache, and a
+// register-blocked micro-kernel computes each 6×16 tile of C from one A panel and one B panel.
+// The micro-kernel is AVX2/FMA assembly on amd64 and plain Go elsewhere (the browser's wasm).
+// Because packing reads either layout, transposed operands cost nothing extra, so layers never
+// transpose weights or activations to call it.
+//
+// Block sizes: a kc×16 B panel (16 KiB) stays in L1 while an mc×kc block of A (72 KiB) stays in
+// L2 and the kc×nc block of B (1 MiB) in L2/L3.
+const (
+	microRows = 6
+	microCols = 16
+	blockK    = 256
+	blockM    = 72 // a multiple of microRows
+	blockN    = 1024
+)
+
+// matrix is a row-major operand: element (i, j) of op(M) is data[i*ld+j], or data[j*ld+i] when
+// trans is set.
+type matrix struct {
+	data  []float32
+	ld    int
+	trans bool
+}
+
+func (m matrix) at(i, j int) float32 {
+	if m.trans {
+		return m.data[j*m.ld+i]
+	}
+	return m.data[i*m.ld+j]
+}
+
+// gemm sets C (m×n, leading dimension ldc) to op(A)·op(B), or adds the product to C when
+// accumulate is set. op(A) is m×k and op(B) is k×n.
+func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		if !accumulate {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	ws := workspaces.Get().(*gemmWorkspace)
+	defer workspaces.Put(ws)
+	for pc := 0; pc < k; pc += blockK {
+		kc := min(blockK, k-pc)
+		add := accumulate || pc > 0
+		for jc := 0; jc < n; jc += blockN {
+			nc := min(blockN, n-jc)
+			panels := (nc + microCols - 1) / microCols
+			ws.b = grow(ws.b, panels*kc*microCols)
+			parallelFor(panels, func(lo, hi int) {
+				for p := lo; p < hi; p++ {
+					packB(ws.b[p*kc*microCols:(p+1)*kc*microCols], b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
+				}
+			})
+			blocks := (m + blockM - 1) / blockM
+			if blocks >= runtime.GOMAXPROCS(0) {
+				// Enough rows: each worker takes whole row blocks.
+				parallelFor(blocks, func(lo, hi int) {
+					aBuf := aBlocks.Get().(*[]float32)
+					defer aBlocks.Put(aBuf)
+					for ib := lo; ib < hi; ib++ {
+						ic := ib * blockM
+						macroKernel(*aBuf, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, 0, panels, add)
+					}
+				})
+			} else {
+				// Few rows (a weight gradient, a batch of one): split the columns instead.
+				parallelFor(panels, func(lo, hi int) {
+					aBuf := aBlocks.Get().(*[]float32)
+					defer aBlocks.Put(aBuf)
+					for ic := 0; ic < m; ic += blockM {
+						macroKernel(*aBuf, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, lo, hi, add)
+					}
+				})
+			}
+		}
+	}
+}
+
+// macroKernel multiplies rows [ic, ic+mc) of op(A) (columns [pc, pc+kc)) by B panels [p0, p1)
+// of the packed block, writing or adding into C.
+func macroKernel(aBuf []float32, bPacked []float32, a matrix, c []float32, ldc, ic, mc, pc, kc, jc, nc, p0, p1 int, add bool) {
+	rowPanels := (mc + microRows - 1) / microRows
+	aPacked := aBuf[:rowPanels*kc*microRows]
+	for r := 0; r < rowPanels; r++ {
+		packA(aPacked[r*kc*microRows:(r+1)*kc*microRows], a, ic+r*microRows, min(microRows, mc-r*microRows), pc, kc)
+	}
+	var tile [microRows * microCols]float32
+	for p := p0; p < p1; p++ {
+		bp := bPacked[p*kc*microCols : (p+1)*kc*microCols]
+		j0 := jc + p*microCols
+		cols := min(microCols, jc+nc-j0)
+		for r := 0; r < rowPanels; r++ {
+			microKernel(kc, aPacked[r*kc*microRows:], bp, tile[:])
+			i0 := ic + r*microRows
+			rows := min(microRows, ic+mc-i0)
+			for i := 0; i < rows; i++ {
+				dst := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+cols]
+				src := tile[i*microCols : i*microCols+cols]
+				if add {
+					for j, v := range src {
+						dst[j] += v
+					}
+				} else {
+					copy(dst, src)
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [i0, i0+rows) × columns [p0, p0+kc) of op(A) as kc groups of microRows
+// values, zero-filling missing rows.
+func packA(dst []float32, a matrix, i0, rows, p0, kc int) {
+	if rows < microRows {
+		clear(dst[:kc*microRows])
+	}
+	for i := 0; i < rows; i++ {
+		if a.trans {
+			for p := 0; p < kc; p++ {
+				dst[p*microRows+i] = a.data[(p0+p)*a.ld+i0+i]
+			}
+		} else {
+			src := a.data[(i0+i)*a.ld+p0 : (i0+i)*a.ld+p0+kc]
+			for p, v := range src {
+				dst[p*microRows+i] = v
+			}
+		}
+	}
+}
+
+// packB copies rows [p0, p0+kc) × columns [j0, j0+cols) of op(B) as kc groups of microCols
+// values, zero-filling missing columns.
+func packB(dst []float32, b matrix, p0, kc, j0, cols int) {
+	if cols < microCols {
+		clear(dst[:kc*microCols])
+	}
+	if b.trans {
+		for j := 0; j < cols; j++ {
+			src := b.data[(j0+j)*b.ld+p0 : (j0+j)*b.ld+p0+kc]
+			for p, v := range src {
+				dst[p*microCols+j] = v
+			}
+		}
+		return
+	}
+	for p := 0; p < kc; p++ {
+		copy(dst[p*microCols:p*microCols+cols], b.data[(p0+p)*b.ld+j0:(p0+p)*b.ld+j0+cols])
+	}
+}
+
+// microKernelGo computes the 6×16 tile (row-major, stride 16) of a packed A panel (kc×6) times a
+// packed B panel (kc×16). It is the portable micro-kernel and the assembly's reference.
+func microKernelGo(kc int, a, b, tile []float32) {
+	var acc [microRows * microCols]float32
+	for p := 0; p < kc; p++ {
+		bRow := b[p*microCols : p*microCols+microCols]
+		aCol := a[p*microRows : p*microRows+microRows]
+		for i, av := range aCol {
+			row := acc[i*microCols : i*microCols+microCols]
+			for j, bv := range bRow {
+				row[j] += av * bv
+			}
+		}
+	}
+	copy(tile, acc[:])
+}
+
+// gemmWorkspace holds the packed B block, reused across calls through a sync.Pool so that
+// training steps do not allocate.
+type gemmWorkspace struct{ b []float32 }
+
+var (
+	workspaces = sync.Pool{New: func() any { return &gemmWorkspace{} }}
+	// aBlocks are per-worker buffers for one packed mc×kc block of A.
+	aBlocks = sync.Pool{New: func() any { b := make([]float32, blockM*blockK); return &b }}
+)

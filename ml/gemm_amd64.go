@@ -1,0 +1,22 @@
+package ml
+
+import "golang.org/x/sys/cpu"
+
+var haveFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// microKernelAVX2 is microKernelGo in AVX2/FMA assembly (gemm_amd64.s): twelve 8-wide
+// accumulators hold the 6×16 tile. kc must be at least 1.
+//
+//go:noescape
+func microKernelAVX2(kc int, a, b, tile *float32)
+
+func microKernel(kc int, a, b, tile []float32) {
+	if haveFMA {
+		_ = a[kc*microRows-1]
+		_ = b[kc*microCols-1]
+		_ = tile[microRows*microCols-1]
+		microKernelAVX2(kc, &a[0], &b[0], &tile[0])
+		return
+	}
+	microKernelGo(kc, a, b, tile)
+}

@@ -1,0 +1,99 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// naiveGemm is the definition, in float64.
+func naiveGemm(m, n, k int, a, b matrix) []float64 {
+	c := make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				s += float64(a.at(i, p)) * float64(b.at(p, j))
+			}
+			c[i*n+j] = s
+		}
+	}
+	return c
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = 2*rng.Float32() - 1
+	}
+	return s
+}
+
+func TestGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	// Sizes straddle the micro-tile (6×16) and block (72, 256, 1024) edges.
+	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}}
+	for _, s := range sizes {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, acc := range []bool{false, true} {
+					m, n, k := s[0], s[1], s[2]
+					name := fmt.Sprintf("%dx%dx%d ta=%v tb=%v acc=%v", m, n, k, ta, tb, acc)
+					a := matrix{data: randSlice(rng, m*k), ld: k, trans: ta}
+					if ta {
+						a.ld = m
+					}
+					b := matrix{data: randSlice(rng, k*n), ld: n, trans: tb}
+					if tb {
+						b.ld = k
+					}
+					c := randSlice(rng, m*n)
+					want := naiveGemm(m, n, k, a, b)
+					if acc {
+						for i := range want {
+							want[i] += float64(c[i])
+						}
+					}
+					gemm(m, n, k, a, b, c, n, acc)
+					for i, w := range want {
+						if math.Abs(float64(c[i])-w) > 1e-4*math.Sqrt(float64(k)) {
+							t.Fatalf("%s: c[%d] = %v, want %v", name, i, c[i], w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestMicroKernelMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	for _, kc := range []int{1, 2, 7, 256} {
+		a, b := randSlice(rng, kc*microRows), randSlice(rng, kc*microCols)
+		got, want := make([]float32, 96), make([]float32, 96)
+		microKernel(kc, a, b, got)
+		microKernelGo(kc, a, b, want)
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5*float64(kc) {
+				t.Fatalf("kc=%d: tile[%d] = %v, want %v", kc, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func BenchmarkGemm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, s := range [][3]int{{16384, 32, 144}, {32, 144, 16384}, {1024, 128, 576}, {128, 576, 1024}, {64, 256, 512}} {
+		m, n, k := s[0], s[1], s[2]
+		a := matrix{data: randSlice(rng, m*k), ld: k}
+		bm := matrix{data: randSlice(rng, k*n), ld: n}
+		c := make([]float32, m*n)
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			for b.Loop() {
+				gemm(m, n, k, a, bm, c, n, false)
+			}
+			b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

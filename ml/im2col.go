@@ -1,0 +1,149 @@
+package ml
+
+// convGeom describes one 2-D convolution's geometry for a single image: C input channels of
+// H×W, a square kernel of size Kernel, Stride and zero Pad, giving Ho×Wo output pixels.
+type convGeom struct {
+	C, H, W, Kernel, Stride, Pad int
+	Ho, Wo                       int
+}
+
+func newConvGeom(c, h, w, kernel, stride, pad int) convGeom {
+	return convGeom{C: c, H: h, W: w, Kernel: kernel, Stride: stride, Pad: pad,
+		Ho: (h+2*pad-kernel)/stride + 1, Wo: (w+2*pad-kernel)/stride + 1}
+}
+
+// rowLen is K = C·Kernel², the number of rows of the column matrix; row c·Kernel² + ky·Kernel + kx
+// matches how an OIHW weight's inner three axes flatten.
+func (g convGeom) rowLen() int { return g.C * g.Kernel * g.Kernel }
+
+// pixels is P = Ho·Wo.
+func (g convGeom) pixels() int { return g.Ho * g.Wo }
+
+// The column matrix of a batch is K×B·P ("Caffe" layout): row k holds, for every output pixel
+// of every image, the input value that kernel tap k sees there (0 over the padding). Image n
+// owns columns [n·P, (n+1)·P) of each row, so images can be processed in parallel, and a row
+// of one image is built from contiguous runs of the input.
+
+// im2col writes image x (C×H×W) into its columns of col (K×ld, starting at column off).
+func im2col(col []float32, ld, off int, x []float32, g convGeom) {
+	k := g.Kernel
+	for c := 0; c < g.C; c++ {
+		plane := x[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := col[((c*k+ky)*k+kx)*ld+off:]
+				for oy := 0; oy < g.Ho; oy++ {
+					dst := row[oy*g.Wo : (oy+1)*g.Wo]
+					iy := oy*g.Stride - g.Pad + ky
+					if iy < 0 || iy >= g.H {
+						clear(dst)
+						continue
+					}
+					line := plane[iy*g.W : (iy+1)*g.W]
+					lo, hi := g.validRange(kx)
+					clear(dst[:lo])
+					clear(dst[hi:])
+					if g.Stride == 1 {
+						shift := kx - g.Pad
+						if hi-lo >= 16 {
+							copy(dst[lo:hi], line[lo+shift:])
+							continue
+						}
+						for ox := lo; ox < hi; ox++ { // short rows: a call to memmove costs more
+							dst[ox] = line[ox+shift]
+						}
+						continue
+					}
+					for ox := lo; ox < hi; ox++ {
+						dst[ox] = line[ox*g.Stride-g.Pad+kx]
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im is im2col's adjoint: it adds image n's columns of col back into dx (C×H×W), which the
+// caller zeroes first.
+func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
+	k := g.Kernel
+	for c := 0; c < g.C; c++ {
+		plane := dx[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := col[((c*k+ky)*k+kx)*ld+off:]
+				lo, hi := g.validRange(kx)
+				for oy := 0; oy < g.Ho; oy++ {
+					iy := oy*g.Stride - g.Pad + ky
+					if iy < 0 || iy >= g.H {
+						continue
+					}
+					src := row[oy*g.Wo : (oy+1)*g.Wo]
+					line := plane[iy*g.W : (iy+1)*g.W]
+					if g.Stride == 1 {
+						dst := line[lo-g.Pad+kx : hi-g.Pad+kx]
+						for i, v := range src[lo:hi] {
+							dst[i] += v
+						}
+						continue
+					}
+					for ox := lo; ox < hi; ox++ {
+						line[ox*g.Stride-g.Pad+kx] += src[ox]
+					}
+				}
+			}
+		}
+	}
+}
+
+// validRange is the range [lo, hi) of output columns ox whose input column
+// ox·Stride − Pad + kx lies inside the image.
+func (g convGeom) validRange(kx int) (lo, hi int) {
+	lo = max(0, (g.Pad-kx+g.Stride-1)/g.Stride)
+	hi = min(g.Wo, (g.W-1+g.Pad-kx)/g.Stride+1)
+	return lo, max(lo, hi)
+}
+
+// im2colBatch fills col (K×B·P) from x (B×C×H×W), images in parallel.
+func im2colBatch(col, x []float32, b int, g convGeom) {
+	p, in := g.pixels(), g.C*g.H*g.W
+	parallelFor(b, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			im2col(col, b*p, n*p, x[n*in:(n+1)*in], g)
+		}
+	})
+}
+
+// col2imBatch sets dx (B×C×H×W) to the adjoint of im2colBatch applied to col, images in parallel.
+func col2imBatch(dx, col []float32, b int, g convGeom) {
+	p, in := g.pixels(), g.C*g.H*g.W
+	parallelFor(b, func(lo, hi int) {
+		clear(dx[lo*in : hi*in])
+		for n := lo; n < hi; n++ {
+			col2im(dx[n*in:(n+1)*in], col, b*p, n*p, g)
+		}
+	})
+}
+
+// toChannelMajor sets dst (C×B·S) from src (B×C×S), so that one matrix product covers the whole
+// batch.
+func toChannelMajor(dst, src []float32, b, c, s int) {
+	parallelFor(c, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			for n := 0; n < b; n++ {
+				copy(dst[ch*b*s+n*s:ch*b*s+(n+1)*s], src[(n*c+ch)*s:(n*c+ch+1)*s])
+			}
+		}
+	})
+}
+
+// fromChannelMajor is toChannelMajor's inverse: dst (B×C×S) from src (C×B·S).
+func fromChannelMajor(dst, src []float32, b, c, s int) {
+	parallelFor(c, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			for n := 0; n < b; n++ {
+				copy(dst[(n*c+ch)*s:(n*c+ch+1)*s], src[ch*b*s+n*s:ch*b*s+(n+1)*s])
+			}
+		}
+	})
+}

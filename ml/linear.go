@@ -1,0 +1,61 @@
+package ml
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Linear is PyTorch's nn.Linear: y = x·Wᵀ + b with Weight Out×In and Bias Out.
+type Linear struct {
+	In, Out      int
+	Weight, Bias *Param
+
+	x   *Tensor // B×In, the last input (owned by the caller, kept for the weight gradient)
+	out *Tensor
+	dx  *Tensor
+}
+
+// NewLinear returns a fully connected layer named prefix+".weight" and prefix+".bias".
+func NewLinear(prefix string, in, out int) *Linear {
+	return &Linear{In: in, Out: out,
+		Weight: newParam(prefix+".weight", false, out, in),
+		Bias:   newParam(prefix+".bias", true, out)}
+}
+
+// Init draws the parameters the way PyTorch initialises a new nn.Linear.
+func (l *Linear) Init(rng *rand.Rand) { initUniform(rng, l.In, l.Weight.Value, l.Bias.Value) }
+
+// Params lists the trainable tensors.
+func (l *Linear) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+
+// Forward maps x (B×In) to B×Out.
+func (l *Linear) Forward(x *Tensor) *Tensor {
+	mustRank("linear", x, 2)
+	if x.Shape[1] != l.In {
+		panic(fmt.Sprintf("ml: linear %s: input has %d features, weight expects %d", l.Weight.Name, x.Shape[1], l.In))
+	}
+	b := x.Shape[0]
+	l.x = x
+	l.out = reuse(l.out, b, l.Out)
+	gemm(b, l.Out, l.In, matrix{data: x.Data, ld: l.In}, matrix{data: l.Weight.Value.Data, ld: l.In, trans: true}, l.out.Data, l.Out, false)
+	bias := l.Bias.Value.Data
+	for n := 0; n < b; n++ {
+		row := l.out.Data[n*l.Out : (n+1)*l.Out]
+		for j, v := range bias {
+			row[j] += v
+		}
+	}
+	return l.out
+}
+
+// Backward takes dy (B×Out), adds the parameter gradients and returns dx (B×In).
+func (l *Linear) Backward(dy *Tensor) *Tensor {
+	b := dy.Shape[0]
+	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Out, 1)
+	// dW (Out×In) += dyᵀ (Out×B) · x (B×In).
+	gemm(l.Out, l.In, b, matrix{data: dy.Data, ld: l.Out, trans: true}, matrix{data: l.x.Data, ld: l.In}, l.Weight.Grad.Data, l.In, true)
+	// dx (B×In) = dy (B×Out) · W (Out×In).
+	l.dx = reuse(l.dx, b, l.In)
+	gemm(b, l.In, l.Out, matrix{data: dy.Data, ld: l.Out}, matrix{data: l.Weight.Value.Data, ld: l.In}, l.dx.Data, l.In, false)
+	return l.dx
+}

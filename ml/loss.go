@@ -1,0 +1,102 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+)
+
+// CrossEntropy is PyTorch's F.cross_entropy on logits with mean reduction. It returns the loss
+// and writes dLogits (B×K), the gradient of that mean. It also returns how many predictions
+// (arg max of the logits) equal their label.
+func CrossEntropy(logits *Tensor, labels []int, dLogits *Tensor) (loss float64, correct int) {
+	mustRank("cross-entropy", logits, 2)
+	b, k := logits.Shape[0], logits.Shape[1]
+	if len(labels) != b || dLogits != nil && len(dLogits.Data) != b*k {
+		panic(fmt.Sprintf("ml: cross-entropy: logits %v, %d labels", logits.Shape, len(labels)))
+	}
+	for n := 0; n < b; n++ {
+		row := logits.Data[n*k : (n+1)*k]
+		label := labels[n]
+		if label < 0 || label >= k {
+			panic(fmt.Sprintf("ml: cross-entropy: label %d outside [0, %d)", label, k))
+		}
+		maxV, arg := row[0], 0
+		for j, v := range row {
+			if v > maxV {
+				maxV, arg = v, j
+			}
+		}
+		if arg == label {
+			correct++
+		}
+		var sum float64
+		for _, v := range row {
+			sum += math.Exp(float64(v - maxV))
+		}
+		logSum := math.Log(sum) + float64(maxV)
+		loss += logSum - float64(row[label])
+		if dLogits != nil {
+			d := dLogits.Data[n*k : (n+1)*k]
+			for j, v := range row {
+				d[j] = float32(math.Exp(float64(v)-logSum) / float64(b))
+			}
+			d[label] -= float32(1 / float64(b))
+		}
+	}
+	return loss / float64(b), correct
+}
+
+// Softmax writes the softmax of each row of logits (B×K) into probs.
+func Softmax(probs, logits []float32, k int) {
+	for n := 0; n < len(logits)/k; n++ {
+		row, out := logits[n*k:(n+1)*k], probs[n*k:(n+1)*k]
+		maxV := row[0]
+		for _, v := range row {
+			maxV = max(maxV, v)
+		}
+		var sum float64
+		for j, v := range row {
+			e := math.Exp(float64(v - maxV))
+			out[j] = float32(e)
+			sum += e
+		}
+		for j := range out {
+			out[j] = float32(float64(out[j]) / sum)
+		}
+	}
+}
+
+// MSE is the mean squared error over all elements (PyTorch's F.mse_loss, mean reduction). When
+// dPred is not nil it receives the gradient with respect to pred.
+func MSE(pred, target *Tensor, dPred *Tensor) float64 {
+	if len(pred.Data) != len(target.Data) {
+		panic(fmt.Sprintf("ml: mse: prediction %v, target %v", pred.Shape, target.Shape))
+	}
+	n := float64(len(pred.Data))
+	var sum float64
+	for i, p := range pred.Data {
+		d := float64(p) - float64(target.Data[i])
+		sum += d * d
+		if dPred != nil {
+			dPred.Data[i] = float32(2 * d / n)
+		}
+	}
+	return sum / n
+}
+
+// GaussianKL is KL(N(mean, exp(logvar)) ‖ N(0, I)) summed over the batch and every dimension:
+// −½ Σ (1 + logvar − mean² − e^logvar). When dMean and dLogvar are not nil, the gradient scaled
+// by weight is added to them.
+func GaussianKL(mean, logvar *Tensor, weight float64, dMean, dLogvar *Tensor) float64 {
+	var kl float64
+	for i, m := range mean.Data {
+		lv := float64(logvar.Data[i])
+		e := math.Exp(lv)
+		kl += -0.5 * (1 + lv - float64(m)*float64(m) - e)
+		if dMean != nil {
+			dMean.Data[i] += float32(weight * float64(m))
+			dLogvar.Data[i] += float32(weight * 0.5 * (e - 1))
+		}
+	}
+	return kl
+}

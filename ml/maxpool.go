@@ -1,0 +1,101 @@
+package ml
+
+import "math"
+
+// MaxPool2d is PyTorch's nn.MaxPool2d(k) with stride k and no padding: each output is the
+// maximum of a k×k window (trailing rows and columns that do not fill a window are dropped).
+// Ties go to the first position in row-major order, as in PyTorch, which matters here: after
+// ReLU → BatchNorm whole windows often hold one repeated value.
+type MaxPool2d struct {
+	Kernel int
+
+	inShape []int
+	argmax  []int32 // index into the input of each output's maximum
+	out     *Tensor
+	dx      *Tensor
+}
+
+// NewMaxPool2d returns a k×k max pool with stride k.
+func NewMaxPool2d(k int) *MaxPool2d { return &MaxPool2d{Kernel: k} }
+
+// Forward maps x (B×C×H×W) to B×C×⌊H/k⌋×⌊W/k⌋.
+func (l *MaxPool2d) Forward(x *Tensor) *Tensor {
+	mustRank("maxpool2d", x, 4)
+	b, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	k := l.Kernel
+	ho, wo := h/k, w/k
+	l.inShape = x.Shape
+	l.out = reuse(l.out, b, c, ho, wo)
+	if cap(l.argmax) < len(l.out.Data) {
+		l.argmax = make([]int32, len(l.out.Data))
+	}
+	l.argmax = l.argmax[:len(l.out.Data)]
+	parallelFor(b*c, func(lo, hi int) {
+		for plane := lo; plane < hi; plane++ {
+			l.forwardPlane(x.Data, plane, h, w, ho, wo)
+		}
+	})
+	return l.out
+}
+
+func (l *MaxPool2d) forwardPlane(x []float32, plane, h, w, ho, wo int) {
+	if l.Kernel == 2 {
+		l.forwardPlane2(x, plane, h, w, ho, wo)
+		return
+	}
+	k := l.Kernel
+	base := plane * h * w
+	o := plane * ho * wo
+	for oy := 0; oy < ho; oy++ {
+		for ox := 0; ox < wo; ox++ {
+			best, bestAt := float32(math.Inf(-1)), -1
+			for ky := 0; ky < k; ky++ {
+				row := base + (oy*k+ky)*w + ox*k
+				for kx, v := range x[row : row+k] {
+					// NaN wins, as in PyTorch's (val > max || isnan(val)).
+					if v > best || v != v || bestAt < 0 {
+						best, bestAt = v, row+kx
+					}
+				}
+			}
+			l.out.Data[o], l.argmax[o] = best, int32(bestAt)
+			o++
+		}
+	}
+}
+
+// forwardPlane2 is forwardPlane for 2×2 windows, the only size the models use, unrolled.
+func (l *MaxPool2d) forwardPlane2(x []float32, plane, h, w, ho, wo int) {
+	base := plane * h * w
+	out := l.out.Data[plane*ho*wo : (plane+1)*ho*wo]
+	arg := l.argmax[plane*ho*wo : (plane+1)*ho*wo]
+	for oy := 0; oy < ho; oy++ {
+		r0 := base + 2*oy*w
+		top, bottom := x[r0:r0+w], x[r0+w:r0+2*w]
+		o, a := out[oy*wo:(oy+1)*wo], arg[oy*wo:(oy+1)*wo]
+		for ox := range o {
+			i := 2 * ox
+			best, at := top[i], r0+i
+			if v := top[i+1]; v > best || v != v {
+				best, at = v, r0+i+1
+			}
+			if v := bottom[i]; v > best || v != v {
+				best, at = v, r0+w+i
+			}
+			if v := bottom[i+1]; v > best || v != v {
+				best, at = v, r0+w+i+1
+			}
+			o[ox], a[ox] = best, int32(at)
+		}
+	}
+}
+
+// Backward routes each output gradient to the input position that held the maximum.
+func (l *MaxPool2d) Backward(dy *Tensor) *Tensor {
+	l.dx = reuse(l.dx, l.inShape...)
+	l.dx.Zero()
+	for i, d := range dy.Data {
+		l.dx.Data[l.argmax[i]] += d
+	}
+	return l.dx
+}
