@@ -60,7 +60,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 			nc := min(blockN, n-jc)
 			panels := (nc + microCols - 1) / microCols
 			ws.b = grow(ws.b, panels*kc*microCols)
-			parallelFor(panels, func(lo, hi int) {
+			ParallelFor(panels, func(lo, hi int) {
 				for p := lo; p < hi; p++ {
 					packB(ws.b[p*kc*microCols:(p+1)*kc*microCols], b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
 				}
@@ -68,7 +68,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 			blocks := (m + blockM - 1) / blockM
 			if blocks >= runtime.GOMAXPROCS(0) {
 				// Enough rows: each worker takes whole row blocks.
-				parallelFor(blocks, func(lo, hi int) {
+				ParallelFor(blocks, func(lo, hi int) {
 					aBuf := aBlocks.Get().(*[]float32)
 					defer aBlocks.Put(aBuf)
 					for ib := lo; ib < hi; ib++ {
@@ -78,7 +78,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 				})
 			} else {
 				// Few rows (a weight gradient, a batch of one): split the columns instead.
-				parallelFor(panels, func(lo, hi int) {
+				ParallelFor(panels, func(lo, hi int) {
 					aBuf := aBlocks.Get().(*[]float32)
 					defer aBlocks.Put(aBuf)
 					for ic := 0; ic < m; ic += blockM {
@@ -188,3 +188,18 @@ var (
 	// aBlocks are per-worker buffers for one packed mc×kc block of A.
 	aBlocks = sync.Pool{New: func() any { b := make([]float32, blockM*blockK); return &b }}
 )
+
+// Mat is a row-major matrix operand for MatMul: element (i, j) is Data[i*Stride+j], or
+// Data[j*Stride+i] when Trans is set.
+type Mat struct {
+	Data   []float32
+	Stride int
+	Trans  bool
+}
+
+// MatMul sets C (m×n, row stride ldc) to A·B, where A is m×k and B is k×n as described by
+// their Mat, or adds A·B to C when accumulate is set. It uses every core natively and the
+// AVX2/FMA kernel where the processor has one.
+func MatMul(m, n, k int, a, b Mat, c []float32, ldc int, accumulate bool) {
+	gemm(m, n, k, matrix{data: a.Data, ld: a.Stride, trans: a.Trans}, matrix{data: b.Data, ld: b.Stride, trans: b.Trans}, c, ldc, accumulate)
+}

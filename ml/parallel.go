@@ -5,10 +5,10 @@ import (
 	"sync"
 )
 
-// parallelFor splits [0, n) into one contiguous range per available CPU and runs fn on each
+// ParallelFor splits [0, n) into one contiguous range per available CPU and runs fn on each
 // concurrently, returning when all are done. Each range writes disjoint outputs, so results do
 // not depend on the number of CPUs. Under js/wasm (one thread) it simply calls fn(0, n).
-func parallelFor(n int, fn func(lo, hi int)) {
+func ParallelFor(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		fn(0, n)

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/pretrained/trainer"
+)
+
+func evaluate(args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ExitOnError)
+	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "weight file (FashionNet or VAE, told apart by its metadata)")
+	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder (FashionNet)")
+	faces := fs.String("faces", "../shared/data/lfw32_1000.npy", "faces (VAE): validation is faces 900 on")
+	fs.Parse(args)
+
+	raw, err := os.ReadFile(*weights)
+	if err != nil {
+		return err
+	}
+	kind := "fashionnet"
+	if _, meta, err := decodeMeta(raw); err == nil && meta["model"] == "vae" {
+		kind = "vae"
+	}
+	switch kind {
+	case "vae":
+		m, meta, err := trainer.LoadVAE(*weights)
+		if err != nil {
+			return err
+		}
+		all, err := dataset.LoadFaces(*faces)
+		if err != nil {
+			return err
+		}
+		mse := trainer.EvaluateVAE(m, all.Slice(trainer.FaceTrain, all.Len()))
+		fmt.Printf("%s: validation MSE %.5f on faces %d–%d (z = mean); metadata says %s\n", *weights, mse, trainer.FaceTrain, all.Len()-1, meta["val_mse"])
+	default:
+		m, meta, err := trainer.LoadFashionNet(*weights)
+		if err != nil {
+			return err
+		}
+		test, err := dataset.LoadFashion(*data, "t10k")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s on the Fashion-MNIST test set (metadata says %s):\n", *weights, meta["test_accuracy"])
+		trainer.EvaluateFashion(m, test).Report(os.Stdout)
+	}
+	return nil
+}
+
+func decodeMeta(raw []byte) (any, map[string]string, error) {
+	t, meta, err := ml.DecodeSafetensors(raw)
+	return t, meta, err
+}

@@ -1,0 +1,251 @@
+package trainer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+)
+
+// writeFakeFashion writes a small learnable Fashion-MNIST look-alike (gzipped IDX): class c is a
+// bright bar at rows 2c..2c+5 plus noise.
+func writeFakeFashion(t *testing.T, dir, split string, n int, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	images := binary.BigEndian.AppendUint32(nil, 0x803)
+	images = binary.BigEndian.AppendUint32(images, uint32(n))
+	images = binary.BigEndian.AppendUint32(images, 28)
+	images = binary.BigEndian.AppendUint32(images, 28)
+	labels := binary.BigEndian.AppendUint32(nil, 0x801)
+	labels = binary.BigEndian.AppendUint32(labels, uint32(n))
+	for i := 0; i < n; i++ {
+		c := i % 10
+		for y := 0; y < 28; y++ {
+			for x := 0; x < 28; x++ {
+				v := rng.IntN(60)
+				if y >= 2*c+2 && y < 2*c+8 && x > 4 && x < 24 {
+					v += 180
+				}
+				images = append(images, byte(v))
+			}
+		}
+		labels = append(labels, byte(c))
+	}
+	for name, data := range map[string][]byte{split + "-images-idx3-ubyte.gz": images, split + "-labels-idx1-ubyte.gz": labels} {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(data)
+		zw.Close()
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func quietRun(dir string) Run {
+	return Run{Out: filepath.Join(dir, "w.safetensors"), Checkpoint: filepath.Join(dir, "ck.safetensors"),
+		Log: filepath.Join(dir, "log.jsonl"), Stdout: io.Discard, Stderr: io.Discard}
+}
+
+func smallFashionConfig(dir string) FashionConfig {
+	return FashionConfig{Data: dir, Epochs: 3, Batch: 16, LR: 3e-3, Schedule: "cosine", Warmup: 1,
+		WeightDecay: 0.01, Flip: true, Shift: 1, Val: 40, Seed: 7}
+}
+
+func stateBytes(t *testing.T, state []ml.StateEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := ml.SaveState(&buf, state, nil, ml.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestFashionTrainingLearns(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeFashion(t, dir, "train", 200, 1)
+	run := quietRun(dir)
+	cfg := smallFashionConfig(dir)
+	cfg.Epochs = 7 // with 10 steps an epoch, BatchNorm's running statistics need a few epochs
+	if _, err := TrainFashion(context.Background(), cfg, run); err != nil {
+		t.Fatal(err)
+	}
+	log, err := ReadLog(run.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != cfg.Epochs {
+		t.Fatalf("%d log lines, want %d", len(log), cfg.Epochs)
+	}
+	if first, last := log[0], log[len(log)-1]; !(last.TrainLoss < first.TrainLoss) || last.ValAcc < 0.8 {
+		t.Errorf("did not learn: train loss %.3f → %.3f, final validation accuracy %.2f", first.TrainLoss, last.TrainLoss, last.ValAcc)
+	}
+}
+
+// interruptAfter is a context that reports cancellation once Err has been asked n times; the
+// training loop asks once per step, so it stops the run at a chosen step.
+type interruptAfter struct {
+	context.Context
+	n int
+}
+
+func (c *interruptAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestFashionResumeIsExact(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeFashion(t, dir, "train", 200, 1)
+	cfg := smallFashionConfig(dir)
+
+	straight, err := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 steps an epoch: stop in the middle of the second epoch, then resume.
+	run := quietRun(t.TempDir())
+	_, err = TrainFashion(&interruptAfter{Context: context.Background(), n: 14}, cfg, run)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run returned %v, want ErrInterrupted", err)
+	}
+	run.Resume = true
+	resumed, err := TrainFashion(context.Background(), FashionConfig{}, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(stateBytes(t, straight.State()), stateBytes(t, resumed.State())) {
+		t.Fatal("interrupted and resumed training gave different weights from an uninterrupted run")
+	}
+	if log, _ := ReadLog(run.Log); len(log) != 3 {
+		t.Errorf("resumed log has %d epochs, want 3", len(log))
+	}
+}
+
+func TestFashionSameSeedSameWeights(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeFashion(t, dir, "train", 100, 1)
+	cfg := smallFashionConfig(dir)
+	cfg.Epochs = 1
+	a, err := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(stateBytes(t, a.State()), stateBytes(t, b.State())) {
+		t.Fatal("same seed, different weights")
+	}
+	cfg.Seed++
+	c, _ := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+	if bytes.Equal(stateBytes(t, a.State()), stateBytes(t, c.State())) {
+		t.Fatal("different seeds, same weights")
+	}
+}
+
+func TestFashionMissingData(t *testing.T) {
+	cfg := smallFashionConfig(t.TempDir())
+	_, err := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+	if err == nil || !dataset.ErrNotExist(err) {
+		t.Fatalf("err = %v, want a not-found error naming the Debian package", err)
+	}
+}
+
+// writeFakeFaces writes n random-blob "faces" as a uint8 N×3×32×32 .npy file.
+func writeFakeFaces(t *testing.T, path string, n int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(3, 3))
+	hdr := "{'descr': '|u1', 'fortran_order': False, 'shape': (" + strconv.Itoa(n) + ", 3, 32, 32), }"
+	for (10+len(hdr)+1)%64 != 0 {
+		hdr += " "
+	}
+	hdr += "\n"
+	data := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
+	data = append(data, hdr...)
+	for i := 0; i < n; i++ {
+		cx, cy := 8+rng.IntN(16), 8+rng.IntN(16)
+		for c := 0; c < 3; c++ {
+			for y := 0; y < 32; y++ {
+				for x := 0; x < 32; x++ {
+					v := 40
+					if (x-cx)*(x-cx)+(y-cy)*(y-cy) < 60 {
+						v = 200 - 40*c
+					}
+					data = append(data, byte(v))
+				}
+			}
+		}
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+
+func TestVAETrainingLearnsAndResumes(t *testing.T) {
+	dir := t.TempDir()
+	faces := filepath.Join(dir, "faces.npy")
+	writeFakeFaces(t, faces, 80)
+	cfg := VAEConfig{Faces: faces, Epochs: 4, Batch: 16, LR: 2e-3, Schedule: "cosine", Warmup: 1, WeightDecay: 0.01,
+		Flip: true, KLWeight: 1e-5, Train: 64, Seed: 5}
+	run := quietRun(dir)
+	res, err := TrainVAE(context.Background(), cfg, run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, _ := ReadLog(run.Log)
+	if len(log) != 4 || !(log[3].ValMSE < log[0].ValMSE) {
+		t.Fatalf("validation MSE did not fall: %+v", log)
+	}
+	m, meta, err := LoadVAE(run.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := EvaluateVAE(m, mustFaces(t, faces).Slice(64, 80)); abs(got-res.BestMSE) > 1e-6 || meta["model"] != "vae" {
+		t.Errorf("saved weights give MSE %.6f (model %q), want the best %.6f", got, meta["model"], res.BestMSE)
+	}
+
+	// Interrupted in epoch 2 (4 steps an epoch) and resumed: the same final checkpoint.
+	run2 := quietRun(t.TempDir())
+	if _, err := TrainVAE(&interruptAfter{Context: context.Background(), n: 6}, cfg, run2, nil); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run returned %v", err)
+	}
+	run2.Resume = true
+	if _, err := TrainVAE(context.Background(), VAEConfig{}, run2, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(run.Checkpoint)
+	b, _ := os.ReadFile(run2.Checkpoint)
+	if !bytes.Equal(a, b) {
+		t.Fatal("resumed VAE run ended with a different checkpoint")
+	}
+}
+
+func mustFaces(t *testing.T, path string) *dataset.Faces {
+	f, err := dataset.LoadFaces(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
