@@ -27,6 +27,7 @@ const (
 	F32 DType = "F32"
 	F16 DType = "F16"
 	I64 DType = "I64"
+	U8  DType = "U8"
 )
 
 func (d DType) size() int {
@@ -37,6 +38,8 @@ func (d DType) size() int {
 		return 2
 	case I64:
 		return 8
+	case U8:
+		return 1
 	}
 	return 0
 }
@@ -105,7 +108,7 @@ func DecodeSafetensors(data []byte) (tensors []RawTensor, metadata map[string]st
 		}
 		size := e.DType.size()
 		if size == 0 {
-			return nil, nil, formatErr("tensor %q: unsupported dtype %q (want F32, F16 or I64)", name, e.DType)
+			return nil, nil, formatErr("tensor %q: unsupported dtype %q (want F32, F16, I64 or U8)", name, e.DType)
 		}
 		begin, end := e.DataOffsets[0], e.DataOffsets[1]
 		if begin < 0 || end < begin || end > len(body) {

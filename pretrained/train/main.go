@@ -4,6 +4,9 @@
 //	go run ./pretrained/train vae [flags]          train the face VAE
 //	go run ./pretrained/train eval [flags]         evaluate a weight file
 //	go run ./pretrained/train plot [flags]         draw a training log's curves as PNG
+//	go run ./pretrained/train features [flags]     FashionNet's test-set features as .npy
+//	go run ./pretrained/train tsne [flags]         map an N×D .npy with t-SNE or PCA
+//	go run ./pretrained/train maps [flags]         the browser's latent maps
 //
 // Run a subcommand with -h for its flags. Training writes a checkpoint every epoch; Ctrl-C
 // saves one and stops, and -resume continues exactly where it stopped.
@@ -39,6 +42,12 @@ func main() {
 		err = evaluate(os.Args[2:])
 	case "plot":
 		err = plotLog(os.Args[2:])
+	case "features":
+		err = features(os.Args[2:])
+	case "tsne":
+		err = embedNPY(os.Args[2:])
+	case "maps":
+		err = maps(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		usage()
 		return
@@ -64,6 +73,9 @@ subcommands:
   vae          train the face VAE
   eval         evaluate a weight file (test accuracy and confusion matrix, or validation MSE)
   plot         draw a training log (JSON lines) as a PNG chart
+  features     write FashionNet's 128-d test-set features (and labels) as .npy
+  tsne         map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA
+  maps         write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)
 
 Run a subcommand with -h for its flags.
 `)

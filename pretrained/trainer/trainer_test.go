@@ -195,7 +195,6 @@ func writeFakeFaces(t *testing.T, path string, n int) {
 	}
 }
 
-
 func TestVAETrainingLearnsAndResumes(t *testing.T) {
 	dir := t.TempDir()
 	faces := filepath.Join(dir, "faces.npy")

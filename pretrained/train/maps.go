@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/ml/pca"
+	"lookbook/ml/tsne"
+	"lookbook/pretrained/trainer"
+)
+
+// features writes FashionNet's 128-d features of the test set, and the labels, as .npy files.
+func features(args []string) error {
+	fs := flag.NewFlagSet("features", flag.ExitOnError)
+	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "FashionNet weights")
+	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder")
+	out := fs.String("out", "build/features.npy", "features .npy to write (N×128 float32)")
+	labelsOut := fs.String("labels", "build/labels.npy", "labels .npy to write (N float32)")
+	fs.Parse(args)
+	m, _, err := trainer.LoadFashionNet(*weights)
+	if err != nil {
+		return err
+	}
+	test, err := dataset.LoadFashion(*data, "t10k")
+	if err != nil {
+		return err
+	}
+	feats, _ := trainer.Features(m, test)
+	labels := make([]float32, test.Len())
+	for i, l := range test.Labels {
+		labels[i] = float32(l)
+	}
+	if err := writeNPY(*out, feats, test.Len(), ml.FashionNetLatent); err != nil {
+		return err
+	}
+	if err := writeNPY(*labelsOut, labels, test.Len()); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s and %s (%d images)\n", *out, *labelsOut, test.Len())
+	return nil
+}
+
+func writeNPY(path string, data []float32, shape ...int) error {
+	var buf bytes.Buffer
+	if err := dataset.WriteNPY(&buf, data, shape...); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// embedNPY maps any N×D float32 .npy to coordinates.
+func embedNPY(args []string) error {
+	fs := flag.NewFlagSet("tsne", flag.ExitOnError)
+	in := fs.String("in", "build/features.npy", "N×D float32 .npy of features")
+	out := fs.String("out", "build/coords.npy", "N×dims float32 .npy of coordinates to write")
+	labelsPath := fs.String("labels", "", "optional N labels .npy, for the 10-NN accuracy")
+	method := fs.String("method", "tsne", "tsne or pca")
+	cfg := tsne.DefaultConfig(2)
+	fs.IntVar(&cfg.Dims, "dims", 2, "output dimensions: 2 or 3")
+	fs.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "perplexity")
+	fs.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "iterations (early exaggeration included)")
+	fs.Float64Var(&cfg.Theta, "theta", cfg.Theta, "Barnes-Hut accuracy; 0 for the exact O(N²) gradient")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed (only used with -random-init)")
+	fs.BoolVar(&cfg.RandomInit, "random-init", false, "start from random noise instead of PCA")
+	fs.Parse(args)
+	arr, err := dataset.ReadNPY(*in)
+	if err != nil {
+		return err
+	}
+	if arr.DType != "<f4" || len(arr.Shape) != 2 {
+		return fmt.Errorf("%s: %s%v, want an N×D float32 matrix", *in, arr.DType, arr.Shape)
+	}
+	n, d := arr.Shape[0], arr.Shape[1]
+	var labels []int
+	if *labelsPath != "" {
+		la, err := dataset.ReadNPY(*labelsPath)
+		if err != nil {
+			return err
+		}
+		if len(la.F32) != n {
+			return fmt.Errorf("%s: %d labels for %d points", *labelsPath, len(la.F32), n)
+		}
+		for _, v := range la.F32 {
+			labels = append(labels, int(v))
+		}
+	}
+	y, q, err := trainer.Embed(arr.F32, n, d, labels, *method, cfg, os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Println(q)
+	out32 := make([]float32, len(y))
+	for i, v := range y {
+		out32[i] = float32(v)
+	}
+	return writeNPY(*out, out32, n, cfg.Dims)
+}
+
+// maps writes the browser's map data for the test set.
+func maps(args []string) error {
+	fs := flag.NewFlagSet("maps", flag.ExitOnError)
+	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "FashionNet weights")
+	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder")
+	out := fs.String("out", "pretrained/maps.safetensors", "map file to write")
+	cfg := tsne.DefaultConfig(2)
+	fs.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "t-SNE iterations")
+	fs.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "t-SNE perplexity")
+	fs.Parse(args)
+	m, _, err := trainer.LoadFashionNet(*weights)
+	if err != nil {
+		return err
+	}
+	test, err := dataset.LoadFashion(*data, "t10k")
+	if err != nil {
+		return err
+	}
+	feats, preds := trainer.Features(m, test)
+	n, d := test.Len(), ml.FashionNetLatent
+	labels := make([]int, n)
+	for i, l := range test.Labels {
+		labels[i] = int(l)
+	}
+	p3, err := pca.Fit(feats, n, d, 3)
+	if err != nil {
+		return err
+	}
+	mf := &trainer.MapsFile{Data: test, Features: feats, Predictions: preds, PCA: p3, Coords: map[string][]float64{}, Perplexity: cfg.Perplexity}
+	for _, method := range []string{"pca", "tsne"} {
+		for _, dims := range []int{2, 3} {
+			c := cfg
+			c.Dims = dims
+			y, q, err := trainer.Embed(feats, n, d, labels, method, c, os.Stderr)
+			if err != nil {
+				return err
+			}
+			fmt.Println(q)
+			mf.Coords[fmt.Sprintf("%s%d", method, dims)] = y
+			mf.Quality = append(mf.Quality, q)
+		}
+	}
+	var buf bytes.Buffer
+	if err := mf.Write(&buf, map[string]string{"weights": *weights, "command": "go run ./pretrained/train maps " + joinArgs(args)}); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", *out, buf.Len())
+	return nil
+}
+
+func joinArgs(args []string) string {
+	s := ""
+	for i, a := range args {
+		if i > 0 {
+			s += " "
+		}
+		s += a
+	}
+	return s
+}

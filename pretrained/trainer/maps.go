@@ -1,0 +1,163 @@
+package trainer
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/ml/pca"
+	"lookbook/ml/tsne"
+)
+
+// Features runs FashionNet over a labelled set and returns its 128-d latent features (N×128,
+// the last BatchNorm1d's output) and predicted classes.
+func Features(m *ml.FashionNet, data *dataset.Fashion) (features []float32, predictions []byte) {
+	m.SetTraining(false)
+	const batch = 500
+	const side = dataset.FashionSide * dataset.FashionSide
+	features = make([]float32, 0, data.Len()*ml.FashionNetLatent)
+	predictions = make([]byte, 0, data.Len())
+	for lo := 0; lo < data.Len(); lo += batch {
+		b := min(batch, data.Len()-lo)
+		x := ml.NewTensor(b, 1, 32, 32)
+		for i := 0; i < b; i++ {
+			data.Image(x.Data[i*side:(i+1)*side], lo+i, false, 0, 0)
+		}
+		logits := m.Forward(x)
+		features = append(features, m.Latent().Data...)
+		for i := 0; i < b; i++ {
+			predictions = append(predictions, byte(argmax(logits.Data[i*10:(i+1)*10])))
+		}
+	}
+	return features, predictions
+}
+
+// MapQuality summarises one embedding.
+type MapQuality struct {
+	Method          string
+	Dims            int
+	KL              float64 // t-SNE only
+	Trustworthiness float64 // k = 12
+	KNNAccuracy     float64 // 10-NN vote against the true labels
+	Seconds         float64
+}
+
+func (q MapQuality) String() string {
+	s := fmt.Sprintf("%s %dD: trustworthiness(12) %.4f, 10-NN accuracy %.4f, %.1fs", q.Method, q.Dims, q.Trustworthiness, q.KNNAccuracy, q.Seconds)
+	if q.Method == "tsne" {
+		s += fmt.Sprintf(", KL %.4f", q.KL)
+	}
+	return s
+}
+
+// Embed maps x (n×d) with PCA or t-SNE and measures the result.
+func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, progress io.Writer) ([]float64, MapQuality, error) {
+	start := time.Now()
+	q := MapQuality{Method: method, Dims: cfg.Dims}
+	var y []float64
+	switch method {
+	case "pca":
+		p, err := pca.Fit(x, n, d, cfg.Dims)
+		if err != nil {
+			return nil, q, err
+		}
+		y = p.Transform(x, n)
+	case "tsne":
+		t, err := tsne.New(x, n, d, cfg)
+		if err != nil {
+			return nil, q, err
+		}
+		for !t.Step(2 * time.Second) {
+			if progress != nil {
+				fmt.Fprintf(progress, "\rt-SNE %dD: iteration %d/%d ", cfg.Dims, t.Iter, cfg.Iterations)
+			}
+		}
+		if progress != nil {
+			fmt.Fprint(progress, "\r\033[K")
+		}
+		y = t.Y
+		q.KL = t.KL()
+	default:
+		return nil, q, fmt.Errorf("unknown method %q (want pca or tsne)", method)
+	}
+	q.Seconds = time.Since(start).Seconds()
+	q.Trustworthiness = tsne.Trustworthiness(x, n, d, y, cfg.Dims, 12)
+	if labels != nil {
+		q.KNNAccuracy = tsne.KNNAccuracy(y, n, cfg.Dims, labels, 10)
+	}
+	return y, q, nil
+}
+
+// MapsFile assembles the browser's map data: for every test image its label, the model's
+// prediction, its 28×28 pixels (hover thumbnails), its features (F16, for neighbours and for
+// placing new points) and its PCA and t-SNE coordinates in 2D and 3D (F16), plus the PCA
+// projection itself (mean and three components) so that a new drawing is placed exactly.
+type MapsFile struct {
+	Data        *dataset.Fashion
+	Features    []float32
+	Predictions []byte
+	PCA         *pca.PCA // 3 components
+	Coords      map[string][]float64
+	Quality     []MapQuality
+	Perplexity  float64
+}
+
+// Write encodes the maps as safetensors.
+func (mf *MapsFile) Write(w io.Writer, meta map[string]string) error {
+	n := mf.Data.Len()
+	half := func(v []float64) []byte {
+		b := make([]byte, 2*len(v))
+		for i, x := range v {
+			binary.LittleEndian.PutUint16(b[2*i:], ml.FloatToHalf(float32(x)))
+		}
+		return b
+	}
+	f64 := func(v []float32) []float64 {
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	f32 := func(v []float64) []byte {
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = float32(x)
+		}
+		return ml.Float32Bytes(out)
+	}
+	tensors := []ml.RawTensor{
+		{Name: "labels", DType: ml.U8, Shape: []int{n}, Data: mf.Data.Labels},
+		{Name: "predictions", DType: ml.U8, Shape: []int{n}, Data: mf.Predictions},
+		{Name: "images", DType: ml.U8, Shape: []int{n, 28, 28}, Data: mf.Data.Pixels},
+		{Name: "features", DType: ml.F16, Shape: []int{n, ml.FashionNetLatent}, Data: half(f64(mf.Features))},
+		{Name: "pca.mean", DType: ml.F32, Shape: []int{mf.PCA.D}, Data: f32(mf.PCA.Mean)},
+		{Name: "pca.components", DType: ml.F32, Shape: []int{mf.PCA.K, mf.PCA.D}, Data: f32(mf.PCA.Components)},
+	}
+	for _, name := range []string{"pca2", "pca3", "tsne2", "tsne3"} {
+		c, ok := mf.Coords[name]
+		if !ok {
+			continue
+		}
+		dims := int(name[len(name)-1] - '0')
+		tensors = append(tensors, ml.RawTensor{Name: name, DType: ml.F16, Shape: []int{n, dims}, Data: half(c)})
+	}
+	out := map[string]string{"kind": "lookbook-maps-v1", "perplexity": strconv.FormatFloat(mf.Perplexity, 'g', -1, 64)}
+	for k, v := range meta {
+		out[k] = v
+	}
+	for _, q := range mf.Quality {
+		out[fmt.Sprintf("%s%d", q.Method, q.Dims)] = q.String()
+	}
+	var buf bytes.Buffer
+	if err := ml.EncodeSafetensors(&buf, tensors, out); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
