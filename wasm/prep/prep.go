@@ -1,0 +1,212 @@
+// Package prep turns a drawing or an uploaded picture into what FashionNet expects, the way
+// Fashion-MNIST's images were made: grayscale, a light garment on black (inverted when the
+// background is light), cropped to the content, scaled so its longer side fills 28 pixels,
+// centred by mass, quantised to bytes, and zero-padded to 32×32. It is pure Go, shared by the
+// browser and the tests.
+package prep
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // decoders for uploads
+	_ "image/jpeg" //
+	_ "image/png"  //
+	"math"
+
+	_ "golang.org/x/image/webp" //
+)
+
+// Side is the Fashion-MNIST image size; Padded the model's input size.
+const (
+	Side   = 28
+	Padded = 32
+)
+
+// MaxPixels bounds what an upload may decode to (width × height), checked from the header
+// before any pixel is decoded, so a huge image cannot exhaust the browser's memory.
+const MaxPixels = 40_000_000
+
+// MaxFileBytes bounds an upload's size.
+const MaxFileBytes = 50 << 20
+
+// Errors for bad uploads, worded for the person who chose the file.
+var (
+	ErrEmpty    = errors.New("the file is empty")
+	ErrTooLarge = errors.New("the file is too large")
+	ErrNotImage = errors.New("this is not an image Lookbook can read (use PNG, JPEG, GIF or WebP)")
+	ErrBlank    = errors.New("the image is blank: there is nothing to classify")
+)
+
+// Gray is a grayscale picture, values in [0, 1], row-major.
+type Gray struct {
+	W, H int
+	Pix  []float32
+}
+
+// Decode reads an uploaded file into grayscale, refusing empty, oversized, unknown and corrupt
+// files with a clear error.
+func Decode(data []byte) (*Gray, error) {
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%w: %.0f MB, the limit is %d MB", ErrTooLarge, float64(len(data))/(1<<20), MaxFileBytes>>20)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrNotImage
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, ErrNotImage
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPixels {
+		return nil, fmt.Errorf("%w: %d×%d pixels (%.0f megapixels); the limit is %d megapixels", ErrTooLarge, cfg.Width, cfg.Height, float64(px)/1e6, MaxPixels/1_000_000)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("the image is damaged and cannot be read (%v)", err)
+	}
+	return FromImage(img), nil
+}
+
+// FromImage converts any image to grayscale (Rec. 601 luma), compositing transparency over
+// white, the way a transparent PNG of a garment looks on a page.
+func FromImage(img image.Image) *Gray {
+	b := img.Bounds()
+	g := &Gray{W: b.Dx(), H: b.Dy(), Pix: make([]float32, b.Dx()*b.Dy())}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, gg, bl, a := img.At(x, y).RGBA()
+			luma := (0.299*float64(r) + 0.587*float64(gg) + 0.114*float64(bl)) / 65535
+			alpha := float64(a) / 65535
+			g.Pix[(y-b.Min.Y)*g.W+x-b.Min.X] = float32(luma + (1 - alpha)) // premultiplied: add white behind
+		}
+	}
+	for i, v := range g.Pix {
+		g.Pix[i] = min(max(v, 0), 1)
+	}
+	return g
+}
+
+// Result is a prepared input: the 28×28 image the model sees (bytes, like Fashion-MNIST) and
+// the model's 32×32 input in [0, 1].
+type Result struct {
+	View  [Side * Side]byte
+	Input [Padded * Padded]float32
+}
+
+// FromView pads a 28×28 byte image into the model's input.
+func FromView(view [Side * Side]byte) Result {
+	r := Result{View: view}
+	for y := 0; y < Side; y++ {
+		for x := 0; x < Side; x++ {
+			r.Input[(y+2)*Padded+x+2] = float32(view[y*Side+x]) / 255
+		}
+	}
+	return r
+}
+
+// Prepare runs the whole pipeline on a grayscale picture.
+func Prepare(g *Gray) (Result, error) {
+	if g.W == 0 || g.H == 0 {
+		return Result{}, ErrBlank
+	}
+	// Background: the mean of the border. Light backgrounds (photos, scans) are inverted so
+	// that the garment is light on black.
+	var border float64
+	var count int
+	for x := 0; x < g.W; x++ {
+		border += float64(g.Pix[x]) + float64(g.Pix[(g.H-1)*g.W+x])
+		count += 2
+	}
+	for y := 0; y < g.H; y++ {
+		border += float64(g.Pix[y*g.W]) + float64(g.Pix[y*g.W+g.W-1])
+		count += 2
+	}
+	border /= float64(count)
+	fg := make([]float32, len(g.Pix))
+	for i, v := range g.Pix {
+		if border > 0.5 {
+			v = 1 - v
+		}
+		fg[i] = v
+	}
+	// Subtract the background level so flat backgrounds become black.
+	bg := float32(border)
+	if border > 0.5 {
+		bg = float32(1 - border)
+	}
+	var peak float32
+	for i, v := range fg {
+		fg[i] = max(v-bg, 0)
+		peak = max(peak, fg[i])
+	}
+	if peak < 0.05 {
+		return Result{}, ErrBlank
+	}
+	for i := range fg {
+		fg[i] /= peak
+	}
+	// Crop to the content: pixels above 10 % of the peak.
+	x0, y0, x1, y1 := g.W, g.H, -1, -1
+	for y := 0; y < g.H; y++ {
+		for x := 0; x < g.W; x++ {
+			if fg[y*g.W+x] > 0.1 {
+				x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+			}
+		}
+	}
+	cw, ch := x1-x0+1, y1-y0+1
+	// Fit the longer side to 28 pixels with area averaging, keeping the aspect ratio.
+	scale := float64(Side) / float64(max(cw, ch))
+	tw, th := max(1, int(math.Round(float64(cw)*scale))), max(1, int(math.Round(float64(ch)*scale)))
+	small := resizeArea(fg, g.W, x0, y0, cw, ch, tw, th)
+	// Centre by mass in the 28×28 frame, keeping all content inside it.
+	var mass, mx, my float64
+	for y := 0; y < th; y++ {
+		for x := 0; x < tw; x++ {
+			v := float64(small[y*tw+x])
+			mass += v
+			mx += v * (float64(x) + 0.5)
+			my += v * (float64(y) + 0.5)
+		}
+	}
+	ox := int(math.Round(Side/2 - mx/mass))
+	oy := int(math.Round(Side/2 - my/mass))
+	ox = min(max(ox, 0), Side-tw)
+	oy = min(max(oy, 0), Side-th)
+	var view [Side * Side]byte
+	for y := 0; y < th; y++ {
+		for x := 0; x < tw; x++ {
+			view[(y+oy)*Side+x+ox] = byte(math.Round(float64(min(max(small[y*tw+x], 0), 1)) * 255))
+		}
+	}
+	return FromView(view), nil
+}
+
+// resizeArea box-filters the w×h window at (x0, y0) of src (stride stride) to tw×th.
+func resizeArea(src []float32, stride, x0, y0, w, h, tw, th int) []float32 {
+	out := make([]float32, tw*th)
+	sx, sy := float64(w)/float64(tw), float64(h)/float64(th)
+	for ty := 0; ty < th; ty++ {
+		fy0, fy1 := float64(ty)*sy, float64(ty+1)*sy
+		for tx := 0; tx < tw; tx++ {
+			fx0, fx1 := float64(tx)*sx, float64(tx+1)*sx
+			var sum, area float64
+			for y := int(fy0); y < int(math.Ceil(fy1)) && y < h; y++ {
+				wy := math.Min(fy1, float64(y+1)) - math.Max(fy0, float64(y))
+				for x := int(fx0); x < int(math.Ceil(fx1)) && x < w; x++ {
+					wx := math.Min(fx1, float64(x+1)) - math.Max(fx0, float64(x))
+					sum += wx * wy * float64(src[(y0+y)*stride+x0+x])
+					area += wx * wy
+				}
+			}
+			if area > 0 {
+				out[ty*tw+tx] = float32(sum / area)
+			}
+		}
+	}
+	return out
+}
