@@ -7,17 +7,39 @@ FASHION   ?= /usr/share/datasets/fashion-mnist
 FACES     ?= ../shared/data/lfw32_1000.npy
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: all test run deps-test fmt-check vet test-native test-wasm bench bench-torch train golden fuzz
+.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch train golden fuzz
 
 all: test
 
-## test: formatting, vet (native and js/wasm), all tests natively, the ml tests under js/wasm.
-test: deps-test fmt-check vet test-native test-wasm
+## run: build everything (vugu components, the wasm program, the bundle, the server) and serve it.
+run: web
+	$(GO) build -o build/lookbook ./server/cmd/lookbook
+	build/lookbook -addr $(ADDR)
 
-# Packages the tests need: the Fashion-MNIST test set (shipped weights are evaluated on it) and
-# Node.js (runs the js/wasm tests).
+
+## web: the browser bundle in server/dist (embedded by the server at build time).
+web: generate
+	@test -f pretrained/fashionnet.safetensors || { echo "pretrained/fashionnet.safetensors is missing: see README (Training)"; exit 1; }
+	rm -rf build/web && mkdir -p build/web
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
+	cp web/index.html web/loader.js web/style.css build/web/
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
+	$(GO) run ./wasm/cmd/vuguhelper > build/web/vugu.js
+	cp pretrained/fashionnet.safetensors build/web/
+	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
+
+## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.
+generate:
+	scripts/vugugen.sh
+
+## test: formatting, vet (native and js/wasm), the bundle, all tests natively (headless
+## Chromium included), and the ml tests under js/wasm.
+test: deps-test fmt-check vet web test-native test-wasm
+
+# Packages the tests need: the Fashion-MNIST test set (the shipped weights are evaluated on it),
+# Chromium (browser tests) and Node.js (runs the js/wasm tests).
 deps-test:
-	@scripts/ensure-deps.sh dataset-fashion-mnist
+	@scripts/ensure-deps.sh dataset-fashion-mnist chromium
 	@command -v node >/dev/null || scripts/ensure-deps.sh nodejs
 
 fmt-check:

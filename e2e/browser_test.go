@@ -1,0 +1,161 @@
+// Package e2e drives the real app in headless Chromium against the real server, with the bundle
+// `make web` embedded into it. Screenshots of each state go to e2e/artifacts/ (look at them).
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"lookbook/server"
+)
+
+// chromeFlags are the flags that make headless Chromium work on these machines (WebGL on
+// SwiftShader, no network chatter).
+var chromeFlags = []chromedp.ExecAllocatorOption{
+	chromedp.Flag("headless", true),
+	chromedp.Flag("no-sandbox", true),
+	chromedp.Flag("disable-gpu", true),
+	chromedp.Flag("enable-unsafe-swiftshader", true),
+	chromedp.Flag("no-first-run", true),
+	chromedp.Flag("disable-background-networking", true),
+	chromedp.Flag("disable-component-update", true),
+	chromedp.Flag("disable-sync", true),
+}
+
+// app is one running server and browser tab.
+type app struct {
+	t       *testing.T
+	url     string
+	ctx     context.Context
+	mu      sync.Mutex
+	console []string
+}
+
+func chromePath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROME"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if _, err := exec.LookPath("chromium"); err == nil {
+		return "chromium"
+	}
+	t.Fatal("headless Chromium is needed: run `sudo apt-get install chromium` (make test installs it)")
+	return ""
+}
+
+// start serves the embedded bundle on a free port and opens a tab of the given size.
+func start(t *testing.T, width, height int) *app {
+	t.Helper()
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Assets: server.Bundle(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Skipf("no bundle to test (%v); `make test` builds it", err)
+	}
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve()
+	t.Cleanup(func() { srv.Close(context.Background()) })
+
+	// A fresh profile, removed after the browser has exited (t.TempDir would race its exit).
+	profile, err := os.MkdirTemp("", "lookbook-chrome-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0], chromeFlags...)
+	opts = append(opts, chromedp.ExecPath(chromePath(t)), chromedp.UserDataDir(profile), chromedp.WindowSize(width, height))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// chromedp's protocol tables predate this Chromium: it logs fields it does not know.
+	quiet := func(string, ...any) {}
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		os.RemoveAll(profile)
+	})
+	a := &app{t: t, url: srv.URL(), ctx: ctx}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			var parts []string
+			for _, arg := range e.Args {
+				parts = append(parts, string(arg.Value))
+			}
+			a.console = append(a.console, fmt.Sprintf("console.%s %s", e.Type, strings.Join(parts, " ")))
+		case *runtime.EventExceptionThrown:
+			a.console = append(a.console, "exception "+e.ExceptionDetails.Error())
+		}
+	})
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// run runs chromedp actions, failing the test with the page's console on error.
+func (a *app) run(actions ...chromedp.Action) {
+	a.t.Helper()
+	if err := chromedp.Run(a.ctx, actions...); err != nil {
+		a.t.Fatalf("%v\nbrowser console:\n%s", err, a.consoleText())
+	}
+}
+
+func (a *app) consoleText() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return strings.Join(a.console, "\n")
+}
+
+// open navigates to the app (with an optional fragment) and waits until lookbook.ready.
+func (a *app) open(fragment string) {
+	a.t.Helper()
+	a.run(chromedp.Navigate(a.url + fragment))
+	var failure string
+	a.run(chromedp.Evaluate(`Promise.race([lookbook.ready.then(() => ""), lookbook.failed])`, &failure, awaitPromise))
+	if failure != "" {
+		a.t.Fatalf("the app failed to start: %s\nbrowser console:\n%s", failure, a.consoleText())
+	}
+}
+
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// screenshot saves a full-page PNG under e2e/artifacts.
+func (a *app) screenshot(name string) {
+	a.t.Helper()
+	var png []byte
+	a.run(chromedp.Sleep(200*time.Millisecond), chromedp.FullScreenshot(&png, 100))
+	dir := filepath.Join("artifacts")
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func TestPageLoads(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	var title string
+	a.run(chromedp.Title(&title), chromedp.WaitVisible(`[data-testid="region-pad"]`))
+	if !strings.Contains(title, "Lookbook") {
+		t.Errorf("title %q", title)
+	}
+	a.screenshot("01-loaded")
+}

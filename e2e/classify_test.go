@@ -1,0 +1,387 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/wasm/prep"
+)
+
+// state is lookbook.state() as the page reports it.
+type state struct {
+	View          int       `json:"view"`
+	HasInput      bool      `json:"hasInput"`
+	Notice        string    `json:"notice"`
+	Link          string    `json:"link"`
+	Version       int       `json:"version"`
+	Label         string    `json:"label"`
+	Index         int       `json:"index"`
+	Probabilities []float64 `json:"probabilities"`
+	Logits        []float64 `json:"logits"`
+	View28        []int     `json:"view28"`
+}
+
+func (a *app) state() state {
+	a.t.Helper()
+	var raw string
+	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.state())`, &raw))
+	var s state
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		a.t.Fatal(err)
+	}
+	return s
+}
+
+// waitChange polls until the state's version moves past v.
+func (a *app) waitChange(v int) state {
+	a.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if s := a.state(); s.Version != v {
+			time.Sleep(100 * time.Millisecond) // let the stage draw it, for screenshots
+			return a.state()
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	a.t.Fatalf("the page did not react\nbrowser console:\n%s", a.consoleText())
+	return state{}
+}
+
+type rect struct{ X, Y, W, H float64 }
+
+func (a *app) rectOf(testid string) rect {
+	a.t.Helper()
+	var r rect
+	a.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const b = document.querySelector('[data-testid=%q]').getBoundingClientRect(); return {X: b.x, Y: b.y, W: b.width, H: b.height}; })()`, testid), &r))
+	return r
+}
+
+// stroke drags the mouse through points given in pad fractions, slowly enough for the stage,
+// which reads input once a frame.
+func (a *app) stroke(points ...[2]float64) {
+	a.t.Helper()
+	pad := a.rectOf("region-pad")
+	at := func(p [2]float64) (float64, float64) { return pad.X + p[0]*pad.W, pad.Y + p[1]*pad.H }
+	x, y := at(points[0])
+	actions := []chromedp.Action{
+		chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.Sleep(50 * time.Millisecond),
+		chromedp.MouseEvent(input.MousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(50 * time.Millisecond),
+	}
+	for _, p := range points[1:] {
+		x, y = at(p)
+		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x, y, chromedp.ButtonLeft), chromedp.Sleep(35*time.Millisecond))
+	}
+	actions = append(actions, chromedp.MouseEvent(input.MouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(80*time.Millisecond))
+	a.run(actions...)
+}
+
+// trouser draws two legs.
+func (a *app) drawTrousers() {
+	a.stroke([2]float64{0.38, 0.15}, [2]float64{0.62, 0.15})
+	a.stroke([2]float64{0.40, 0.15}, [2]float64{0.38, 0.5}, [2]float64{0.36, 0.88})
+	a.stroke([2]float64{0.60, 0.15}, [2]float64{0.62, 0.5}, [2]float64{0.64, 0.88})
+}
+
+func loadModel(t *testing.T) *ml.FashionNet {
+	t.Helper()
+	data, err := os.ReadFile("../pretrained/fashionnet.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+	if _, err := ml.LoadState(data, m.State()); err != nil {
+		t.Fatal(err)
+	}
+	m.SetTraining(false)
+	return m
+}
+
+func testImages(t *testing.T) *dataset.Fashion {
+	t.Helper()
+	test, err := dataset.LoadFashion(dataset.DefaultFashionDir, "t10k")
+	if err != nil {
+		t.Fatalf("%v (make test installs dataset-fashion-mnist)", err)
+	}
+	return test
+}
+
+func nativeLogits(m *ml.FashionNet, input []float32) []float32 {
+	return append([]float32(nil), m.Forward(ml.FromData(append([]float32(nil), input...), 1, 1, 32, 32)).Data...)
+}
+
+func TestDrawingChangesProbabilities(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	before := a.state()
+	if before.HasInput {
+		t.Fatal("a fresh page already has an input")
+	}
+	a.drawTrousers()
+	s := a.waitChange(before.Version)
+	if !s.HasInput || len(s.Probabilities) != 10 {
+		t.Fatalf("after drawing: %+v", s)
+	}
+	var sum float64
+	for _, p := range s.Probabilities {
+		sum += p
+	}
+	if math.Abs(sum-1) > 1e-4 {
+		t.Errorf("probabilities sum to %v", sum)
+	}
+	var shown string
+	a.run(chromedp.Text(`[data-testid="prediction"]`, &shown))
+	if !strings.HasPrefix(shown, s.Label) {
+		t.Errorf("page shows %q, state says %q", shown, s.Label)
+	}
+	t.Logf("drawn trousers classified as %s (%.0f%%)", s.Label, 100*s.Probabilities[s.Index])
+	a.screenshot("02-drawing")
+
+	// Undo and Clear work and keep the page alive.
+	a.run(chromedp.Click(`[data-testid="undo"]`, chromedp.ByQuery))
+	s2 := a.waitChange(s.Version)
+	a.run(chromedp.Click(`[data-testid="clear"]`, chromedp.ByQuery))
+	s3 := a.waitChange(s2.Version)
+	if s3.HasInput {
+		t.Error("Clear left an input")
+	}
+}
+
+func TestBrowserLogitsEqualNative(t *testing.T) {
+	m := loadModel(t)
+	test := testImages(t)
+	a := start(t, 1024, 768)
+	a.open("")
+	input := make([]float32, 32*32)
+	var worst float64
+	for i := 0; i < 50; i++ {
+		test.Image(input, i*97, false, 0, 0)
+		want := nativeLogits(m, input)
+		js, _ := json.Marshal(input)
+		var got struct {
+			Logits []float64 `json:"logits"`
+			Index  int       `json:"index"`
+		}
+		a.run(chromedp.Evaluate(fmt.Sprintf(`lookbook.classify(new Float32Array(%s))`, js), &got))
+		for k, w := range want {
+			worst = math.Max(worst, math.Abs(got.Logits[k]-float64(w)))
+		}
+	}
+	t.Logf("largest browser−native logit difference over 50 test images: %.2g", worst)
+	if worst > 1e-5 {
+		t.Errorf("browser logits differ from native by %.3g, want ≤ 1e-5", worst)
+	}
+	var bad string
+	a.run(chromedp.Evaluate(`(() => { try { lookbook.classify(new Float32Array(3)); return "accepted"; } catch (e) { return String(e); } })()`, &bad))
+	if !strings.Contains(bad, "1024 values") {
+		t.Errorf("classify of 3 values: %q, want an error naming the expected 1024 values", bad)
+	}
+}
+
+// writePNG saves a Fashion-MNIST test image as a PNG file, as a user would have it.
+func writePNG(t *testing.T, dir string, test *dataset.Fashion, i int) (string, []byte) {
+	img := image.NewGray(image.Rect(0, 0, 28, 28))
+	copy(img.Pix, test.Pixels[i*784:(i+1)*784])
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	path := filepath.Join(dir, fmt.Sprintf("test-%05d.png", i))
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, buf.Bytes()
+}
+
+func (a *app) upload(path string) state {
+	a.t.Helper()
+	v := a.state().Version
+	a.run(chromedp.SetUploadFiles(`[data-testid="upload"]`, []string{path}, chromedp.ByQuery))
+	return a.waitChange(v)
+}
+
+func TestUploadsClassifyLikeNative(t *testing.T) {
+	m := loadModel(t)
+	test := testImages(t)
+	dir := t.TempDir()
+	a := start(t, 1280, 800)
+	a.open("")
+	const n = 20
+	agree, correct := 0, 0
+	for k := 0; k < n; k++ {
+		i := k * 499
+		path, data := writePNG(t, dir, test, i)
+		s := a.upload(path)
+		if s.Notice != "" || !s.HasInput {
+			t.Fatalf("upload of a test image: notice %q", s.Notice)
+		}
+		g, err := prep.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := prep.Prepare(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := nativeLogits(m, r.Input[:])
+		for c, w := range want {
+			if math.Abs(s.Logits[c]-float64(w)) > 1e-5 {
+				t.Fatalf("image %d: browser logit %d = %v, native %v", i, c, s.Logits[c], w)
+			}
+		}
+		if s.Index == argmax(want) {
+			agree++
+		}
+		if s.Index == int(test.Labels[i]) {
+			correct++
+		}
+		if k == 0 {
+			a.screenshot("03-upload")
+		}
+	}
+	t.Logf("uploaded %d test images: browser agrees with native %d/%d, true label %d/%d", n, agree, n, correct, n)
+	if agree != n {
+		t.Errorf("browser and native predictions differ on %d of %d uploads", n-agree, n)
+	}
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {
+	dir := t.TempDir()
+	good := image.NewGray(image.Rect(0, 0, 40, 40))
+	for i := range good.Pix {
+		good.Pix[i] = 255
+	}
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, good)
+	huge := hugePNG(t)
+	files := map[string][]byte{
+		"empty.png":        nil,
+		"notes.txt":        []byte("these are not pixels"),
+		"corrupt.png":      append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0xde, 0xad}, 200)...),
+		"blank.png":        pngBuf.Bytes(),
+		"100megapixel.png": huge,
+	}
+	want := map[string]string{
+		"empty.png": "empty", "notes.txt": "not an image", "corrupt.png": "not an image",
+		"blank.png": "blank", "100megapixel.png": "too large",
+	}
+	a := start(t, 1280, 800)
+	a.open("")
+	for name, data := range files {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, data, 0o644)
+		s := a.upload(path)
+		if !strings.Contains(s.Notice, want[name]) {
+			t.Errorf("%s: notice %q, want it to say %q", name, s.Notice, want[name])
+		}
+		var shown string
+		a.run(chromedp.Text(`[data-testid="notice"]`, &shown, chromedp.ByQuery))
+		if shown != s.Notice {
+			t.Errorf("%s: page shows %q", name, shown)
+		}
+		if name == "100megapixel.png" {
+			a.screenshot("04-bad-upload")
+		}
+	}
+	// Still alive: drawing classifies.
+	v := a.state().Version
+	a.drawTrousers()
+	if s := a.waitChange(v); !s.HasInput {
+		t.Error("after bad uploads, drawing no longer classifies")
+	}
+}
+
+// hugePNG is a real 10000×10000 grayscale PNG (mostly zeros, so small on disk).
+func hugePNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 10000, 10000))
+	img.Set(5000, 5000, color.Gray{255})
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestShareLinkRoundTrips(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	a.drawTrousers()
+	s := a.waitChange(0)
+	time.Sleep(200 * time.Millisecond)
+	s = a.state()
+	var link string
+	a.run(chromedp.Click(`[data-testid="share"]`, chromedp.ByQuery), chromedp.Sleep(200*time.Millisecond),
+		chromedp.Value(`[data-testid="share-url"]`, &link, chromedp.ByQuery))
+	if !strings.Contains(link, "#v1.") {
+		t.Fatalf("share link %q", link)
+	}
+	t.Logf("share link for a drawing: %d characters", len(link))
+	a.open(link[strings.Index(link, "#"):])
+	a.run(chromedp.Reload())
+	a.open(link[strings.Index(link, "#"):])
+	r := a.state()
+	if !r.HasInput {
+		t.Fatalf("opening the link restored no input (notice %q)", r.Notice)
+	}
+	for i := range s.Probabilities {
+		if r.Probabilities[i] != s.Probabilities[i] {
+			t.Fatalf("class %d: %v after the link, %v before", i, r.Probabilities[i], s.Probabilities[i])
+		}
+	}
+	for i := range s.View28 {
+		if r.View28[i] != s.View28[i] {
+			t.Fatal("the restored picture differs")
+		}
+	}
+	a.screenshot("05-shared")
+}
+
+func TestMalformedLinksOpenDefaultState(t *testing.T) {
+	a := start(t, 1280, 800)
+	for _, frag := range []string{"#v1.AAAA", "#v9.abc", "#garbage", "#v1." + strings.Repeat("x", 20000)} {
+		a.open(frag)
+		a.run(chromedp.Reload())
+		a.open(frag)
+		s := a.state()
+		if s.HasInput || !strings.Contains(s.Notice, "could not be opened") {
+			t.Errorf("%.20s…: hasInput %v, notice %q", frag, s.HasInput, s.Notice)
+		}
+	}
+	a.screenshot("06-bad-link")
+}
+
+func TestPhoneLayout(t *testing.T) {
+	a := start(t, 390, 844)
+	a.open("")
+	a.drawTrousers()
+	a.waitChange(0)
+	pad, panel := a.rectOf("region-pad"), a.rectOf("panel-classify")
+	if pad.X < 0 || pad.X+pad.W > 390 || panel.Y < pad.Y+pad.H {
+		t.Errorf("phone layout overlaps or overflows: pad %+v, panel %+v", pad, panel)
+	}
+	a.screenshot("07-phone")
+}

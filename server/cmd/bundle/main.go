@@ -1,0 +1,141 @@
+// Command bundle turns the built web assets into what the server embeds: every file but
+// index.html renamed with a content hash (name.<12 hex>.ext, cached forever), index.html
+// rewritten to point at those names and to record the program's size (for the loader's
+// progress bar), and brotli and gzip variants of everything compressible.
+//
+//	go run ./server/cmd/bundle -in build/web -out server/dist
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+)
+
+func main() {
+	in := flag.String("in", "build/web", "folder of built assets, with index.html")
+	out := flag.String("out", "server/dist", "bundle folder to (re)write")
+	flag.Parse()
+	if err := bundle(*in, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "bundle:", err)
+		os.Exit(1)
+	}
+}
+
+func bundle(in, out string) error {
+	entries, err := os.ReadDir(in)
+	if err != nil {
+		return err
+	}
+	index, err := os.ReadFile(filepath.Join(in, "index.html"))
+	if err != nil {
+		return fmt.Errorf("no index.html in %s: %w", in, err)
+	}
+	// Empty the output, keeping .gitkeep.
+	old, _ := os.ReadDir(out)
+	for _, e := range old {
+		if !strings.HasPrefix(e.Name(), ".") {
+			os.RemoveAll(filepath.Join(out, e.Name()))
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	files := map[string][]byte{}
+	var names []string
+	html := string(index)
+	for _, e := range entries {
+		if e.IsDir() || e.Name() == "index.html" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(in, e.Name()))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		ext := filepath.Ext(e.Name())
+		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		files[hashed] = data
+		names = append(names, hashed)
+		if !strings.Contains(html, `"`+e.Name()+`"`) {
+			fmt.Fprintf(os.Stderr, "bundle: note: index.html does not mention %s\n", e.Name())
+		}
+		html = strings.ReplaceAll(html, `"`+e.Name()+`"`, `"`+hashed+`"`)
+		if e.Name() == "app.wasm" {
+			html = strings.Replace(html, `data-wasm-size="0"`, `data-wasm-size="`+strconv.Itoa(len(data))+`"`, 1)
+		}
+	}
+	files["index.html"] = []byte(html)
+	names = append(names, "index.html")
+	sort.Strings(names)
+
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	var total, totalBr int
+	var mu sync.Mutex
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data := files[name]
+			if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+				errs[i] = err
+				return
+			}
+			if !compressible(name) {
+				return
+			}
+			br, gz := compress(data)
+			// Keep a variant only where it saves something worth the bytes.
+			if len(br) < len(data)*95/100 {
+				errs[i] = os.WriteFile(filepath.Join(out, name+".br"), br, 0o644)
+			}
+			if len(gz) < len(data)*95/100 && errs[i] == nil {
+				errs[i] = os.WriteFile(filepath.Join(out, name+".gz"), gz, 0o644)
+			}
+			mu.Lock()
+			total += len(data)
+			totalBr += min(len(br), len(data))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Printf("bundle: %d files in %s, %.1f MB (%.1f MB with brotli)\n", len(names), out, float64(total)/1e6, float64(totalBr)/1e6)
+	return nil
+}
+
+func compressible(name string) bool {
+	switch filepath.Ext(name) {
+	case ".png", ".jpg", ".gif", ".webp", ".br", ".gz":
+		return false
+	}
+	return true
+}
+
+func compress(data []byte) (br, gz []byte) {
+	var b bytes.Buffer
+	w := brotli.NewWriterLevel(&b, brotli.BestCompression)
+	w.Write(data)
+	w.Close()
+	var g bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression)
+	zw.Write(data)
+	zw.Close()
+	return b.Bytes(), g.Bytes()
+}

@@ -1,0 +1,78 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"lookbook/ml"
+	"lookbook/wasm/prep"
+)
+
+// announceReady installs the automation and embedding API on window.lookbook (created by the
+// loader with its `ready` promise) and resolves that promise:
+//
+//	lookbook.classify(Float32Array of 32×32 values in [0, 1]) → {label, index, probabilities, logits}
+//	  (the loader's wrapper around _classify, which returns an Error for bad input; the
+//	  wrapper throws it, which Go cannot do without eval)
+//	lookbook.state() → {view, hasInput, label, index, probabilities, logits, link}
+//	lookbook.shareLink() → the link that reopens the current state
+//
+// Called with env locked, once the model is loaded.
+func announceReady(a *App) {
+	api := js.Global().Get("lookbook")
+	api.Set("_classify", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) != 1 || args[0].Get("length").Int() != prep.Padded*prep.Padded {
+			return js.Global().Get("Error").New("lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])")
+		}
+		x := ml.NewTensor(1, 1, 32, 32)
+		for i := range x.Data {
+			x.Data[i] = float32(args[0].Index(i).Float())
+		}
+		a.env.Lock()
+		logits := append([]float32(nil), a.model.Forward(x).Data...)
+		a.env.UnlockOnly()
+		return result(logits)
+	}))
+	api.Set("state", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.RLock()
+		defer a.env.RUnlock()
+		out := map[string]any{"view": int(a.View), "hasInput": a.HasInput, "notice": a.Notice, "link": a.shareFragment(), "version": a.Version}
+		if a.HasInput {
+			for k, v := range result(a.Logits[:]) {
+				out[k] = v
+			}
+			view := make([]any, len(a.Result.View))
+			for i, b := range a.Result.View {
+				view[i] = int(b)
+			}
+			out["view28"] = view
+		}
+		return js.ValueOf(out)
+	}))
+	api.Set("shareLink", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.RLock()
+		defer a.env.RUnlock()
+		loc := js.Global().Get("location")
+		return loc.Get("origin").String() + loc.Get("pathname").String() + "#" + a.shareFragment()
+	}))
+	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
+		resolve.Invoke()
+	}
+}
+
+func result(logits []float32) map[string]any {
+	probs := make([]float32, len(logits))
+	ml.Softmax(probs, logits, len(logits))
+	best := 0
+	for i, p := range probs {
+		if p > probs[best] {
+			best = i
+		}
+	}
+	pl, ll := make([]any, len(probs)), make([]any, len(logits))
+	for i := range probs {
+		pl[i], ll[i] = float64(probs[i]), float64(logits[i])
+	}
+	return map[string]any{"label": ml.FashionNetClasses[best], "index": best, "probabilities": pl, "logits": ll}
+}

@@ -1,0 +1,243 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+	"syscall/js"
+
+	"github.com/vugu/vugu"
+
+	"lookbook/ml"
+	"lookbook/wasm/prep"
+	"lookbook/wasm/share"
+)
+
+// padRes is the drawing pad's internal resolution: strokes are rasterised at padRes×padRes,
+// then prepared like any picture.
+const padRes = 112
+
+type point struct{ X, Y float64 } // in [0, 1] pad coordinates
+
+type stroke struct {
+	Points []point
+	Radius float64 // in pad pixels
+}
+
+// App is the state the DOM layer and the stage share. Every change happens with env locked
+// (vugu's event handlers already hold it; the stage and callbacks take it), and ends with
+// UnlockRender so the DOM follows.
+type App struct {
+	env vugu.EventEnv
+
+	Status string // "loading", "ready" or "error"
+	Error  string
+	Notice string
+	View   share.View
+	Layout Layout
+	Brush  int // 1–5
+	Shared string
+
+	model *ml.FashionNet
+
+	strokes    []stroke
+	current    *stroke
+	background *[prep.Side * prep.Side]byte // an uploaded or shared picture under the strokes
+
+	HasInput bool
+	Result   prep.Result
+	Logits   [10]float32
+	Probs    [10]float32
+	Pred     int
+	Blocks   [4]*ml.Tensor // feature maps of the last classification
+	Version  int           // increments whenever the input changes, so the stage redraws
+}
+
+func newApp() *App { return &App{Status: "loading", Brush: 3} }
+
+// loadModel downloads and validates the weights; run it in its own goroutine.
+func (a *App) loadModel() {
+	name := dataset("fashionnet")
+	data, err := fetchBytes(name)
+	var model *ml.FashionNet
+	if err == nil {
+		model = ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+		if _, err = ml.LoadState(data, model.State()); err != nil {
+			err = fmt.Errorf("the classifier's weights are damaged (%w)", err)
+		}
+		model.SetTraining(false)
+	}
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	if err != nil {
+		a.Status, a.Error = "error", err.Error()
+		return
+	}
+	a.model, a.Status = model, "ready"
+	a.restoreFromLink(js.Global().Get("location").Get("hash").String())
+	announceReady(a)
+}
+
+// classify runs the model on a prepared input and records everything the views show.
+func (a *App) classify(r prep.Result) {
+	a.Result, a.HasInput = r, true
+	x := ml.FromData(append([]float32(nil), r.Input[:]...), 1, 1, 32, 32)
+	logits := a.model.Forward(x)
+	copy(a.Logits[:], logits.Data)
+	ml.Softmax(a.Probs[:], a.Logits[:], 10)
+	a.Pred = 0
+	for i, p := range a.Probs {
+		if p > a.Probs[a.Pred] {
+			a.Pred = i
+		}
+	}
+	for i := range a.Blocks {
+		a.Blocks[i] = a.model.Block(i).Clone()
+	}
+	a.Version++
+}
+
+// redraw rasterises the background and strokes and classifies the result.
+func (a *App) redraw() {
+	a.Version++
+	if a.model == nil {
+		return
+	}
+	if len(a.strokes) == 0 && a.current == nil {
+		if a.background != nil {
+			a.classify(prep.FromView(*a.background))
+		} else {
+			a.HasInput = false
+		}
+		return
+	}
+	g := &prep.Gray{W: padRes, H: padRes, Pix: make([]float32, padRes*padRes)}
+	if a.background != nil {
+		for y := 0; y < padRes; y++ {
+			for x := 0; x < padRes; x++ {
+				g.Pix[y*padRes+x] = float32(a.background[(y*prep.Side/padRes)*prep.Side+x*prep.Side/padRes]) / 255
+			}
+		}
+	}
+	for _, s := range a.allStrokes() {
+		rasterStroke(g, s)
+	}
+	r, err := prep.Prepare(g)
+	if errors.Is(err, prep.ErrBlank) {
+		a.HasInput = false
+		return
+	}
+	a.classify(r)
+}
+
+func (a *App) allStrokes() []stroke {
+	if a.current == nil {
+		return a.strokes
+	}
+	return append(a.strokes[:len(a.strokes):len(a.strokes)], *a.current)
+}
+
+// rasterStroke paints a stroke as round dabs along its segments, with soft edges.
+func rasterStroke(g *prep.Gray, s stroke) {
+	dab := func(cx, cy float64) {
+		r := s.Radius
+		for y := int(cy - r - 1); y <= int(cy+r+1); y++ {
+			for x := int(cx - r - 1); x <= int(cx+r+1); x++ {
+				if x < 0 || y < 0 || x >= g.W || y >= g.H {
+					continue
+				}
+				d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
+				v := float32(min(max(r+0.5-d, 0), 1))
+				g.Pix[y*g.W+x] = max(g.Pix[y*g.W+x], v)
+			}
+		}
+	}
+	pts := s.Points
+	for i, p := range pts {
+		px, py := p.X*float64(g.W), p.Y*float64(g.H)
+		if i == 0 {
+			dab(px, py)
+			continue
+		}
+		qx, qy := pts[i-1].X*float64(g.W), pts[i-1].Y*float64(g.H)
+		steps := int(math.Hypot(px-qx, py-qy)/(s.Radius*0.4)) + 1
+		for t := 1; t <= steps; t++ {
+			f := float64(t) / float64(steps)
+			dab(qx+(px-qx)*f, qy+(py-qy)*f)
+		}
+	}
+}
+
+func (a *App) brushRadius() float64 { return 1.5 + 1.5*float64(a.Brush) }
+
+// Undo removes the last stroke.
+func (a *App) Undo() {
+	if len(a.strokes) > 0 {
+		a.strokes = a.strokes[:len(a.strokes)-1]
+	} else {
+		a.background = nil
+	}
+	a.Notice = ""
+	a.redraw()
+}
+
+// Clear empties the pad.
+func (a *App) Clear() {
+	a.strokes, a.current, a.background, a.Notice = nil, nil, nil, ""
+	a.redraw()
+}
+
+// loadUpload classifies an uploaded file, or says clearly why it cannot.
+func (a *App) loadUpload(data []byte, name string) {
+	g, err := prep.Decode(data)
+	var r prep.Result
+	if err == nil {
+		r, err = prep.Prepare(g)
+	}
+	if err != nil {
+		a.Notice = fmt.Sprintf("Could not use %q: %v.", name, err)
+		a.Version++
+		return
+	}
+	a.strokes, a.current = nil, nil
+	view := r.View
+	a.background = &view
+	a.Notice = ""
+	a.classify(r)
+}
+
+// shareFragment encodes the current state.
+func (a *App) shareFragment() string {
+	s := share.State{View: a.View, HasImage: a.HasInput, Options: url.Values{"brush": {strconv.Itoa(a.Brush)}}}
+	if a.HasInput {
+		s.Image = a.Result.View
+	}
+	return share.Encode(s)
+}
+
+// restoreFromLink applies a share link's fragment; a bad one opens the default state with a
+// short notice.
+func (a *App) restoreFromLink(fragment string) {
+	if fragment == "" || fragment == "#" {
+		return
+	}
+	s, err := share.Decode(fragment)
+	if err != nil {
+		a.Notice = "This link could not be opened (" + err.Error() + "), so Lookbook started fresh."
+		return
+	}
+	a.View = s.View
+	if b, err := strconv.Atoi(s.Options.Get("brush")); err == nil && b >= 1 && b <= 5 {
+		a.Brush = b
+	}
+	if s.HasImage {
+		view := s.Image
+		a.background = &view
+		a.classify(prep.FromView(view))
+	}
+}

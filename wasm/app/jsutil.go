@@ -1,0 +1,70 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"syscall/js"
+)
+
+// await blocks the calling goroutine (never the event loop) until promise settles.
+func await(promise js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var onOK, onErr js.Func
+	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- result{v: args[0]}
+		onOK.Release()
+		onErr.Release()
+		return nil
+	})
+	onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := "unknown error"
+		if len(args) > 0 {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		onOK.Release()
+		onErr.Release()
+		return nil
+	})
+	promise.Call("then", onOK, onErr)
+	r := <-ch
+	return r.v, r.err
+}
+
+// fetchBytes downloads url with fetch and returns its body.
+func fetchBytes(url string) ([]byte, error) {
+	res, err := await(js.Global().Call("fetch", url))
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", url, err)
+	}
+	if !res.Get("ok").Bool() {
+		return nil, fmt.Errorf("download %s: HTTP %d", url, res.Get("status").Int())
+	}
+	buf, err := await(res.Call("arrayBuffer"))
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", url, err)
+	}
+	return bytesFromJS(buf), nil
+}
+
+func bytesFromJS(arrayBuffer js.Value) []byte {
+	u8 := js.Global().Get("Uint8Array").New(arrayBuffer)
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return b
+}
+
+// dataset reads <body data-NAME>, where the bundle records the content-hashed asset names.
+func dataset(name string) string {
+	v := js.Global().Get("document").Get("body").Get("dataset").Get(name)
+	if v.IsUndefined() {
+		return ""
+	}
+	return v.String()
+}

@@ -1,0 +1,55 @@
+//go:build js && wasm
+
+package main
+
+import "fmt"
+
+// Rect is a region of the page in CSS pixels.
+type Rect struct{ X, Y, W, H float64 }
+
+// Contains reports whether (x, y) lies inside r.
+func (r Rect) Contains(x, y float64) bool { return x >= r.X && y >= r.Y && x < r.X+r.W && y < r.Y+r.H }
+
+// CSS positions a DOM element exactly over r.
+func (r Rect) CSS() string {
+	return fmt.Sprintf("left:%.0fpx;top:%.0fpx;width:%.0fpx;height:%.0fpx", r.X, r.Y, r.W, r.H)
+}
+
+// Layout is where each part of the Classify view sits. It is computed in one place from the
+// window size, and both the DOM (placeholders, panel) and the stage (drawing) use it, so they
+// always agree. Wide windows put the pad left and the panel right; narrow ones (phones) stack
+// them.
+type Layout struct {
+	Width, Height float64
+	Wide          bool
+	Pad           Rect // the drawing pad (stage)
+	Panel         Rect // controls and probabilities (DOM)
+	ModelView     Rect // the 28×28 image the model sees (stage)
+	Features      Rect // feature maps of the four conv blocks (stage)
+}
+
+const topBar = 56
+
+func computeLayout(w, h float64) Layout {
+	l := Layout{Width: w, Height: h, Wide: w >= 860}
+	const m = 20
+	if l.Wide {
+		side := min(h-topBar-2*m, (w-3*m)*0.5)
+		side = max(side, 200)
+		l.Pad = Rect{m, topBar + m, side, side}
+		px := l.Pad.X + side + m
+		l.Panel = Rect{px, topBar + m, w - px - m, h - topBar - 2*m}
+		// Inside the panel, below the controls and bars: the model's view and feature maps.
+		mv := min(112, l.Panel.W*0.3)
+		top := l.Panel.Y + 330
+		l.ModelView = Rect{l.Panel.X, top, mv, mv}
+		l.Features = Rect{l.Panel.X + mv + m, top, l.Panel.W - mv - m, max(0, min(h-top-m, 200))}
+		return l
+	}
+	side := min(w-2*m, (h-topBar)*0.45)
+	l.Pad = Rect{(w - side) / 2, topBar + 12, side, side}
+	l.Panel = Rect{m, l.Pad.Y + side + 12, w - 2*m, h - (l.Pad.Y + side + 12) - 8}
+	mv := 56.0
+	l.ModelView = Rect{l.Pad.X + side - mv - 6, l.Pad.Y + 6, mv, mv} // inset in the pad's corner
+	return l
+}

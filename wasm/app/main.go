@@ -1,0 +1,84 @@
+//go:build js && wasm
+
+// Command app is Lookbook's browser program: a vugu DOM layer over a full-window ebiten stage,
+// sharing one state. See ../../README.md.
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/domrender"
+
+	"lookbook/ml"
+)
+
+var classNames = ml.FashionNetClasses
+
+func main() {
+	app := newApp()
+	renderer, err := domrender.New("#app")
+	if err != nil {
+		fail(fmt.Errorf("start the page: %w", err))
+		return
+	}
+	defer renderer.Release()
+	app.env = renderer.EventEnv()
+	buildEnv, err := vugu.NewBuildEnv(renderer.EventEnv())
+	if err != nil {
+		fail(err)
+		return
+	}
+	root := &Root{App: app}
+	installPaste(app)
+	go app.loadModel()
+	go func() {
+		for ok := true; ok; ok = renderer.EventWait() {
+			app.env.Lock()
+			results := buildEnv.RunBuild(root)
+			app.env.UnlockOnly()
+			if err := renderer.Render(results); err != nil {
+				fail(fmt.Errorf("render: %w", err))
+				return
+			}
+		}
+	}()
+	ebiten.SetScreenTransparent(true)
+	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetTPS(60)
+	if err := ebiten.RunGame(newStage(app)); err != nil {
+		fail(err)
+	}
+}
+
+// fail shows a fatal error with a retry button (the loader's error screen).
+func fail(err error) {
+	if f := js.Global().Get("lookbookFail"); f.Truthy() {
+		f.Invoke(err.Error())
+	}
+}
+
+// installPaste classifies an image pasted anywhere on the page.
+func installPaste(a *App) {
+	js.Global().Get("document").Call("addEventListener", "paste", js.FuncOf(func(this js.Value, args []js.Value) any {
+		items := args[0].Get("clipboardData").Get("files")
+		if !items.Truthy() || items.Get("length").Int() == 0 {
+			return nil
+		}
+		file := items.Index(0)
+		name := file.Get("name").String()
+		go func() {
+			buf, err := await(file.Call("arrayBuffer"))
+			a.env.Lock()
+			defer a.env.UnlockRender()
+			if err != nil {
+				a.Notice = "Could not read the pasted image."
+				return
+			}
+			a.loadUpload(bytesFromJS(buf), name)
+		}()
+		return nil
+	}))
+}

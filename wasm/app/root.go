@@ -1,0 +1,123 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"syscall/js"
+
+	"github.com/vugu/vugu"
+
+	"lookbook/wasm/share"
+)
+
+// Root is the DOM layer's root component.
+type Root struct {
+	App *App
+}
+
+func (c *Root) selected(v share.View) string { return strconv.FormatBool(c.App.View == v) }
+
+func (c *Root) tabClass(v share.View) string {
+	if c.App.View == v {
+		return "lb-tab lb-tab-on"
+	}
+	return "lb-tab"
+}
+
+// Go switches view.
+func (c *Root) Go(e vugu.DOMEvent, v share.View) {
+	c.App.View = v
+	c.App.Version++
+}
+
+func (c *Root) Undo(e vugu.DOMEvent)  { c.App.Undo() }
+func (c *Root) Clear(e vugu.DOMEvent) { c.App.Clear() }
+
+func (c *Root) Reload(e vugu.DOMEvent) { js.Global().Get("location").Call("reload") }
+
+// SetBrush follows the brush slider.
+func (c *Root) SetBrush(e vugu.DOMEvent) {
+	if b, err := strconv.Atoi(js.Value(e.JSEventTarget()).Get("value").String()); err == nil && b >= 1 && b <= 5 {
+		c.App.Brush = b
+	}
+}
+
+// Upload reads the chosen file without blocking the event loop, then classifies it.
+func (c *Root) Upload(e vugu.DOMEvent) {
+	input := js.Value(e.JSEventTarget())
+	files := input.Get("files")
+	if files.Get("length").Int() == 0 {
+		return
+	}
+	file := files.Index(0)
+	name := file.Get("name").String()
+	env := e.EventEnv()
+	go func() {
+		buf, err := await(file.Call("arrayBuffer"))
+		env.Lock()
+		defer env.UnlockRender()
+		input.Set("value", "") // choosing the same file again fires change again
+		if err != nil {
+			c.App.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			return
+		}
+		c.App.loadUpload(bytesFromJS(buf), name)
+	}()
+}
+
+// Share puts the state into the address bar and copies the link.
+func (c *Root) Share(e vugu.DOMEvent) {
+	frag := c.App.shareFragment()
+	loc := js.Global().Get("location")
+	link := loc.Get("origin").String() + loc.Get("pathname").String() + "#" + frag
+	js.Global().Get("history").Call("replaceState", nil, "", "#"+frag)
+	c.App.Shared = link
+	if clip := js.Global().Get("navigator").Get("clipboard"); clip.Truthy() {
+		p := clip.Call("writeText", link)
+		go func() {
+			_, err := await(p)
+			env := e.EventEnv()
+			env.Lock()
+			defer env.UnlockRender()
+			if err == nil {
+				c.App.Notice = "Link copied."
+			} else {
+				c.App.Notice = "Copy the link below to share this drawing."
+			}
+		}()
+	}
+}
+
+func (c *Root) predictionText() string {
+	a := c.App
+	return fmt.Sprintf("%s · %.0f%%", classNames[a.Pred], 100*a.Probs[a.Pred])
+}
+
+func (c *Root) rowClass(i int) string {
+	if c.App.HasInput && i == c.App.Pred {
+		return "lb-row lb-row-top"
+	}
+	return "lb-row"
+}
+
+func (c *Root) barStyle(i int) string {
+	p := float32(0)
+	if c.App.HasInput {
+		p = c.App.Probs[i]
+	}
+	return fmt.Sprintf("width:%.1f%%", 100*p)
+}
+
+func (c *Root) percent(i int) string {
+	if !c.App.HasInput {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*c.App.Probs[i])
+}
+
+func (c *Root) captionStyle() string {
+	r := c.App.Layout.ModelView
+	return fmt.Sprintf("left:%.0fpx;top:%.0fpx", r.X, r.Y-24)
+}
