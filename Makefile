@@ -7,7 +7,7 @@ FASHION   ?= /usr/share/datasets/fashion-mnist
 FACES     ?= ../shared/data/lfw32_1000.npy
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch train golden fuzz
+.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz
 
 all: test
 
@@ -64,6 +64,15 @@ bench:
 bench-torch:
 	@scripts/ensure-deps.sh python3-torch
 	scripts/bench_torch.sh
+
+## bench-tsne: our t-SNE against scikit-learn's on the shipped model's test-set features.
+bench-tsne:
+	@scripts/ensure-deps.sh python3-sklearn
+	scripts/bench_tsne.sh
+
+## maps: regenerate the shipped latent maps from the shipped FashionNet.
+maps:
+	$(GO) run ./pretrained/train maps
 
 ## golden: regenerate the PyTorch golden fixtures (needs python3-torch).
 golden:

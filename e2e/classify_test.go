@@ -30,6 +30,7 @@ type state struct {
 	Notice        string    `json:"notice"`
 	Link          string    `json:"link"`
 	Version       int       `json:"version"`
+	LastMs        float64   `json:"lastMs"`
 	Label         string    `json:"label"`
 	Index         int       `json:"index"`
 	Probabilities []float64 `json:"probabilities"`

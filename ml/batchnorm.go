@@ -79,7 +79,7 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 		}
 		l.NumBatchesTracked++
 	}
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, len(x.Data), func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])
 		}
@@ -133,7 +133,7 @@ func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
 	n := float64(b * s)
 	l.dx = reuse(l.dx, l.shape...)
 	gamma := l.Weight.Value.Data
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, len(dy.Data), func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			l.backwardChannel(dy.Data, ch, b, s, n, gamma[ch])
 		}

@@ -93,7 +93,7 @@ func (l *Conv2d) Backward(dy *Tensor) *Tensor {
 // addChannelBias adds bias[c] to every element of channel c of x (B×C×S).
 func addChannelBias(x, bias []float32, b, s int) {
 	c := len(bias)
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, b*c*s, func(lo, hi int) {
 		for n := 0; n < b; n++ {
 			for ch := lo; ch < hi; ch++ {
 				v := bias[ch]
@@ -108,7 +108,7 @@ func addChannelBias(x, bias []float32, b, s int) {
 
 // sumChannels adds to dst[c] the sum of channel c of x (B×C×S), in float64 for accuracy.
 func sumChannels(dst, x []float32, b, c, s int) {
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, b*c*s, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			var sum float64
 			for n := 0; n < b; n++ {

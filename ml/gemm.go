@@ -51,6 +51,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 		}
 		return
 	}
+	work := m * n * k
 	ws := workspaces.Get().(*gemmWorkspace)
 	defer workspaces.Put(ws)
 	for pc := 0; pc < k; pc += blockK {
@@ -60,7 +61,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 			nc := min(blockN, n-jc)
 			panels := (nc + microCols - 1) / microCols
 			ws.b = grow(ws.b, panels*kc*microCols)
-			ParallelFor(panels, func(lo, hi int) {
+			parallelFor(panels, work, func(lo, hi int) {
 				for p := lo; p < hi; p++ {
 					packB(ws.b[p*kc*microCols:(p+1)*kc*microCols], b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
 				}
@@ -68,7 +69,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 			blocks := (m + blockM - 1) / blockM
 			if blocks >= runtime.GOMAXPROCS(0) {
 				// Enough rows: each worker takes whole row blocks.
-				ParallelFor(blocks, func(lo, hi int) {
+				parallelFor(blocks, work, func(lo, hi int) {
 					aBuf := aBlocks.Get().(*[]float32)
 					defer aBlocks.Put(aBuf)
 					for ib := lo; ib < hi; ib++ {
@@ -78,7 +79,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 				})
 			} else {
 				// Few rows (a weight gradient, a batch of one): split the columns instead.
-				ParallelFor(panels, func(lo, hi int) {
+				parallelFor(panels, work, func(lo, hi int) {
 					aBuf := aBlocks.Get().(*[]float32)
 					defer aBlocks.Put(aBuf)
 					for ic := 0; ic < m; ic += blockM {

@@ -107,7 +107,7 @@ func (g convGeom) validRange(kx int) (lo, hi int) {
 // im2colBatch fills col (K×B·P) from x (B×C×H×W), images in parallel.
 func im2colBatch(col, x []float32, b int, g convGeom) {
 	p, in := g.pixels(), g.C*g.H*g.W
-	ParallelFor(b, func(lo, hi int) {
+	parallelFor(b, b*p*g.rowLen(), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
 			im2col(col, b*p, n*p, x[n*in:(n+1)*in], g)
 		}
@@ -117,7 +117,7 @@ func im2colBatch(col, x []float32, b int, g convGeom) {
 // col2imBatch sets dx (B×C×H×W) to the adjoint of im2colBatch applied to col, images in parallel.
 func col2imBatch(dx, col []float32, b int, g convGeom) {
 	p, in := g.pixels(), g.C*g.H*g.W
-	ParallelFor(b, func(lo, hi int) {
+	parallelFor(b, b*p*g.rowLen(), func(lo, hi int) {
 		clear(dx[lo*in : hi*in])
 		for n := lo; n < hi; n++ {
 			col2im(dx[n*in:(n+1)*in], col, b*p, n*p, g)
@@ -128,7 +128,7 @@ func col2imBatch(dx, col []float32, b int, g convGeom) {
 // toChannelMajor sets dst (C×B·S) from src (B×C×S), so that one matrix product covers the whole
 // batch.
 func toChannelMajor(dst, src []float32, b, c, s int) {
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, b*c*s, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			for n := 0; n < b; n++ {
 				copy(dst[ch*b*s+n*s:ch*b*s+(n+1)*s], src[(n*c+ch)*s:(n*c+ch+1)*s])
@@ -139,7 +139,7 @@ func toChannelMajor(dst, src []float32, b, c, s int) {
 
 // fromChannelMajor is toChannelMajor's inverse: dst (B×C×S) from src (C×B·S).
 func fromChannelMajor(dst, src []float32, b, c, s int) {
-	ParallelFor(c, func(lo, hi int) {
+	parallelFor(c, b*c*s, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			for n := 0; n < b; n++ {
 				copy(dst[(n*c+ch)*s:(n*c+ch+1)*s], src[ch*b*s+n*s:ch*b*s+(n+1)*s])

@@ -30,7 +30,7 @@ func (l *MaxPool2d) Forward(x *Tensor) *Tensor {
 		l.argmax = make([]int32, len(l.out.Data))
 	}
 	l.argmax = l.argmax[:len(l.out.Data)]
-	ParallelFor(b*c, func(lo, hi int) {
+	parallelFor(b*c, len(x.Data), func(lo, hi int) {
 		for plane := lo; plane < hi; plane++ {
 			l.forwardPlane(x.Data, plane, h, w, ho, wo)
 		}

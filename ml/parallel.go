@@ -9,7 +9,19 @@ import (
 // concurrently, returning when all are done. Each range writes disjoint outputs, so results do
 // not depend on the number of CPUs. Under js/wasm (one thread) it simply calls fn(0, n).
 func ParallelFor(n int, fn func(lo, hi int)) {
+	parallelFor(n, 1<<30, fn)
+}
+
+// minParallelWork is the least work (in element operations) worth a goroutine hand-off, which
+// costs a few microseconds: below it, one image's small layers run inline.
+const minParallelWork = 1 << 15
+
+// parallelFor is ParallelFor for a job of about work element operations in all.
+func parallelFor(n, work int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
+	if work < minParallelWork {
+		workers = 1
+	}
 	if workers <= 1 {
 		fn(0, n)
 		return

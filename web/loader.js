@@ -12,6 +12,7 @@
 	let resolveReady, resolveFailed;
 	// ready resolves when the app can be used; failed resolves with a message if it never will.
 	window.lookbook = {
+		timings: {},
 		ready: new Promise((r) => { resolveReady = r; }),
 		failed: new Promise((r) => { resolveFailed = r; }),
 	};
@@ -22,6 +23,7 @@
 		return r;
 	};
 	window.lookbookResolveReady = () => {
+		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);
 		boot.classList.add("done");
 		setTimeout(() => { boot.hidden = true; }, 300);
@@ -79,7 +81,7 @@
 		text.textContent = "Starting…";
 		const go = new Go();
 		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
-		window.lookbook.timings = { downloadedMs: performance.now() - t0 };
+		window.lookbook.timings.downloadedMs = performance.now() - t0;
 		await go.run(instance);
 		// go.run settles only if the program exits, which it never should.
 		fail("Lookbook stopped unexpectedly. Reloading the page usually helps.");

@@ -37,7 +37,7 @@ func announceReady(a *App) {
 	api.Set("state", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
 		defer a.env.RUnlock()
-		out := map[string]any{"view": int(a.View), "hasInput": a.HasInput, "notice": a.Notice, "link": a.shareFragment(), "version": a.Version}
+		out := map[string]any{"view": int(a.View), "hasInput": a.HasInput, "notice": a.Notice, "link": a.shareFragment(), "version": a.Version, "lastMs": a.LastMs}
 		if a.HasInput {
 			for k, v := range result(a.Logits[:]) {
 				out[k] = v

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"github.com/vugu/vugu"
 
@@ -56,6 +57,9 @@ type App struct {
 	Pred     int
 	Blocks   [4]*ml.Tensor // feature maps of the last classification
 	Version  int           // increments whenever the input changes, so the stage redraws
+	// LastMs is how long the last input took from raw pixels (strokes or a file) to
+	// probabilities: rasterising or decoding, preprocessing and the network.
+	LastMs float64
 }
 
 func newApp() *App { return &App{Status: "loading", Brush: 3} }
@@ -76,6 +80,7 @@ func (a *App) loadModel() {
 	defer a.env.UnlockRender()
 	if err != nil {
 		a.Status, a.Error = "error", err.Error()
+		fail(err) // the loader's screen: the message and a retry, over everything
 		return
 	}
 	a.model, a.Status = model, "ready"
@@ -104,6 +109,8 @@ func (a *App) classify(r prep.Result) {
 
 // redraw rasterises the background and strokes and classifies the result.
 func (a *App) redraw() {
+	start := time.Now()
+	defer func() { a.LastMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	a.Version++
 	if a.model == nil {
 		return
@@ -194,6 +201,8 @@ func (a *App) Clear() {
 
 // loadUpload classifies an uploaded file, or says clearly why it cannot.
 func (a *App) loadUpload(data []byte, name string) {
+	start := time.Now()
+	defer func() { a.LastMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	g, err := prep.Decode(data)
 	var r prep.Result
 	if err == nil {

@@ -1,0 +1,38 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
+)
+
+// TestDamagedWeightsShowAnError serves a truncated weight file in place of the real one: the page
+// must say what went wrong and offer a retry, not go blank.
+func TestDamagedWeightsShowAnError(t *testing.T) {
+	a := start(t, 1280, 800)
+	chromedp.ListenTarget(a.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
+			if strings.Contains(e.Request.URL, "fashionnet") {
+				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec) // base64 of 15 zero bytes
+				return
+			}
+			fetch.ContinueRequest(e.RequestID).Do(exec)
+		}()
+	})
+	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+	var failure, shown string
+	a.run(chromedp.Navigate(a.url), chromedp.Evaluate(`lookbook.failed`, &failure, awaitPromise),
+		chromedp.WaitVisible(`#boot-retry`, chromedp.ByQuery), chromedp.Text(`#boot`, &shown, chromedp.ByQuery))
+	if !strings.Contains(failure, "damaged") || !strings.Contains(shown, failure) || !strings.Contains(shown, "Try again") {
+		t.Errorf("the page shows %q (failure %q); want the damaged-weights message and a retry button", shown, failure)
+	}
+	a.screenshot("08-damaged-weights")
+}

@@ -1,0 +1,144 @@
+// Package pretrained holds Lookbook's shipped weights, the logs of the runs that made them,
+// and (in train/ and trainer/) the trainer. This test checks the shipped files against the real
+// data: the figures in their metadata must be what they really achieve.
+package pretrained
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/ml/tsne"
+	"lookbook/pretrained/trainer"
+)
+
+// The goals the shipped weights must meet (the course project reached about 91.5–92 % and a
+// validation MSE of about 0.0268).
+const (
+	minTestAccuracy = 0.930
+	maxValMSE       = 0.025
+)
+
+func TestShippedFashionNet(t *testing.T) {
+	m, meta, err := trainer.LoadFashionNet("fashionnet.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := dataset.LoadFashion(dataset.DefaultFashionDir, "t10k")
+	if err != nil {
+		t.Fatalf("%v (make test installs it)", err)
+	}
+	ev := trainer.EvaluateFashion(m, test)
+	claimed, err := strconv.ParseFloat(meta["test_accuracy"], 64)
+	if err != nil {
+		t.Fatalf("metadata test_accuracy %q: %v", meta["test_accuracy"], err)
+	}
+	t.Logf("test accuracy %.2f%% (metadata says %.2f%%), command: %s", 100*ev.Accuracy, 100*claimed, meta["command"])
+	if ev.Accuracy < minTestAccuracy {
+		t.Errorf("test accuracy %.4f is below the goal %.3f", ev.Accuracy, minTestAccuracy)
+	}
+	if ev.Accuracy < claimed-0.00005 {
+		t.Errorf("test accuracy %.4f is below the %.4f the metadata claims", ev.Accuracy, claimed)
+	}
+	for _, key := range []string{"command", "seed", "data_sha256", "config"} {
+		if meta[key] == "" {
+			t.Errorf("metadata lacks %q", key)
+		}
+	}
+}
+
+func TestShippedVAE(t *testing.T) {
+	const faces = "../../shared/data/lfw32_1000.npy"
+	if _, err := os.Stat(faces); err != nil {
+		t.Skipf("faces not present at %s: the VAE check needs them", faces)
+	}
+	m, meta, err := trainer.LoadVAE("vae.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := dataset.LoadFaces(faces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mse := trainer.EvaluateVAE(m, all.Slice(trainer.FaceTrain, all.Len()))
+	claimed, _ := strconv.ParseFloat(meta["val_mse"], 64)
+	t.Logf("validation MSE %.5f (metadata says %.5f)", mse, claimed)
+	if mse > maxValMSE {
+		t.Errorf("validation MSE %.5f is above the goal %.3f", mse, maxValMSE)
+	}
+	if mse > claimed+1e-6 {
+		t.Errorf("validation MSE %.6f is worse than the %.6f the metadata claims", mse, claimed)
+	}
+}
+
+func TestShippedMaps(t *testing.T) {
+	data, err := os.ReadFile("maps.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tensors, meta, err := ml.DecodeSafetensors(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]ml.RawTensor{}
+	for _, x := range tensors {
+		byName[x.Name] = x
+	}
+	const n = 10000
+	want := map[string][]int{
+		"labels": {n}, "predictions": {n}, "images": {n, 28, 28}, "features": {n, 128},
+		"pca.mean": {128}, "pca.components": {3, 128}, "pca2": {n, 2}, "pca3": {n, 3}, "tsne2": {n, 2}, "tsne3": {n, 3},
+	}
+	for name, shape := range want {
+		x, ok := byName[name]
+		if !ok || !ml.SameShape(x.Shape, shape) {
+			t.Fatalf("%s: shape %v, want %v", name, x.Shape, shape)
+		}
+	}
+	labels := make([]int, n)
+	for i, l := range byName["labels"].Data {
+		labels[i] = int(l)
+	}
+	float := func(name string) []float64 {
+		v, err := byName[name].Float32s()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	// The stored PCA projection reproduces the stored PCA coordinates (to float16 precision).
+	feats, _ := byName["features"].Float32s()
+	mean, comps, pca3 := float("pca.mean"), float("pca.components"), float("pca3")
+	for _, i := range []int{0, 1234, 9999} {
+		for c := 0; c < 3; c++ {
+			var s float64
+			for j := 0; j < 128; j++ {
+				s += (float64(feats[i*128+j]) - mean[j]) * comps[c*128+j]
+			}
+			if d := s - pca3[i*3+c]; d > 0.05*max(1, abs(s)) || -d > 0.05*max(1, abs(s)) {
+				t.Errorf("image %d, component %d: projection %.3f, stored %.3f", i, c, s, pca3[i*3+c])
+			}
+		}
+	}
+	for _, name := range []string{"tsne2", "tsne3"} {
+		dims := int(name[len(name)-1] - '0')
+		acc := tsne.KNNAccuracy(float(name), n, dims, labels, 10)
+		t.Logf("%s: 10-NN accuracy %.4f (%s)", name, acc, meta[name])
+		if acc < 0.85 {
+			t.Errorf("%s: 10-NN accuracy %.3f, want the classes to stay together (≥ 0.85)", name, acc)
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
