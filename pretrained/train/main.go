@@ -7,6 +7,7 @@
 //	go run ./pretrained/train features [flags]     FashionNet's test-set features as .npy
 //	go run ./pretrained/train tsne [flags]         map an N×D .npy with t-SNE or PCA
 //	go run ./pretrained/train maps [flags]         the browser's latent maps
+//	go run ./pretrained/train gallery [flags]      the Faces view's starting latent codes
 //
 // Run a subcommand with -h for its flags. Training writes a checkpoint every epoch; Ctrl-C
 // saves one and stops, and -resume continues exactly where it stopped.
@@ -48,6 +49,8 @@ func main() {
 		err = embedNPY(os.Args[2:])
 	case "maps":
 		err = maps(os.Args[2:])
+	case "gallery":
+		err = gallery(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		usage()
 		return
@@ -76,6 +79,7 @@ subcommands:
   features     write FashionNet's 128-d test-set features (and labels) as .npy
   tsne         map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA
   maps         write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)
+  gallery      write the Faces view's starting latent codes (validation faces' posterior means)
 
 Run a subcommand with -h for its flags.
 `)
