@@ -36,7 +36,7 @@ func gallery(args []string) error {
 	mean, _ := m.Encode(x)
 	var buf bytes.Buffer
 	meta := map[string]string{"kind": "lookbook-faces-v1", "weights": *weights,
-		"what": fmt.Sprintf("posterior means of faces %d–%d (the validation split); no image data", trainer.FaceTrain, all.Len()-1),
+		"what":    fmt.Sprintf("posterior means of faces %d–%d (the validation split); no image data", trainer.FaceTrain, all.Len()-1),
 		"command": "go run ./pretrained/train gallery"}
 	if err := ml.EncodeSafetensors(&buf, []ml.RawTensor{{Name: "latents", DType: ml.F32, Shape: []int{n, ml.VAELatent}, Data: ml.Float32Bytes(mean.Data)}}, meta); err != nil {
 		return err
