@@ -22,6 +22,12 @@
 		if (r instanceof Error) throw r;
 		return r;
 	};
+	window.lookbook.decode = (z) => {
+		if (!window.lookbook._decode) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		const r = window.lookbook._decode(z);
+		if (r instanceof Error) throw r;
+		return r;
+	};
 	window.lookbookResolveReady = () => {
 		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);

@@ -34,6 +34,49 @@ func announceReady(a *App) {
 		a.env.UnlockOnly()
 		return result(logits)
 	}))
+	api.Set("_decode", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.Lock()
+		defer a.env.UnlockOnly()
+		if a.Faces.Status != "ready" {
+			return js.Global().Get("Error").New("the face model is not loaded: open the Faces view first")
+		}
+		if len(args) != 1 || args[0].Get("length").Int() != ml.VAELatent {
+			return js.Global().Get("Error").New("lookbook.decode takes a Float32Array of 120 latent values")
+		}
+		z := make([]float32, ml.VAELatent)
+		for i := range z {
+			z[i] = float32(args[0].Index(i).Float())
+		}
+		face := a.Faces.decode(z)
+		out := make([]any, len(face))
+		for i, v := range face {
+			out[i] = float64(v)
+		}
+		return out
+	}))
+	api.Set("faces", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.RLock()
+		defer a.env.RUnlock()
+		f := &a.Faces
+		out := map[string]any{"status": f.Status, "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version}
+		if f.Status == "ready" {
+			prev := make([]any, len(f.Preview))
+			for i, v := range f.Preview {
+				prev[i] = float64(v)
+			}
+			out["preview"] = prev
+			lat := make([]any, len(f.latents))
+			for i, z := range f.latents {
+				row := make([]any, len(z))
+				for j, v := range z {
+					row[j] = float64(v)
+				}
+				lat[i] = row
+			}
+			out["latents"] = lat
+		}
+		return js.ValueOf(out)
+	}))
 	api.Set("state", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
 		defer a.env.RUnlock()

@@ -26,6 +26,12 @@ type Layout struct {
 	Panel         Rect // controls and probabilities (DOM)
 	ModelView     Rect // the 28×28 image the model sees (stage)
 	Features      Rect // feature maps of the four conv blocks (stage)
+
+	// The Faces view.
+	FacesPanel Rect // controls (DOM)
+	Gallery    Rect // 10×10 decoded gallery faces (stage)
+	Preview    Rect // the face at the slider's α (stage)
+	Strip      Rect // α = 0, 0.2, …, 1 (stage)
 }
 
 const topBar = 56
@@ -33,6 +39,7 @@ const topBar = 56
 func computeLayout(w, h float64) Layout {
 	l := Layout{Width: w, Height: h, Wide: w >= 860}
 	const m = 20
+	l.layoutFaces()
 	if l.Wide {
 		side := min(h-topBar-2*m, (w-3*m)*0.5)
 		side = max(side, 200)
@@ -52,4 +59,27 @@ func computeLayout(w, h float64) Layout {
 	mv := 56.0
 	l.ModelView = Rect{l.Pad.X + side - mv - 6, l.Pad.Y + 6, mv, mv} // inset in the pad's corner
 	return l
+}
+
+func (l *Layout) layoutFaces() {
+	const m = 20
+	w, h := l.Width, l.Height
+	if l.Wide {
+		l.FacesPanel = Rect{m, topBar + m, 300, h - topBar - 2*m}
+		x := l.FacesPanel.X + l.FacesPanel.W + m
+		side := max(200, min(h-topBar-2*m, (w-x-m)*0.55))
+		l.Gallery = Rect{x, topBar + m, side, side}
+		rx := x + side + m
+		rw := w - rx - m
+		pv := min(rw, h*0.4)
+		l.Preview = Rect{rx, topBar + m, pv, pv}
+		l.Strip = Rect{rx, l.Preview.Y + pv + m, rw, rw / 6}
+		return
+	}
+	side := w - 2*m
+	l.Gallery = Rect{m, topBar + 12, side, side}
+	l.Strip = Rect{m, l.Gallery.Y + side + 8, side, side / 6}
+	pv := min(120, side/3)
+	l.Preview = Rect{m, l.Strip.Y + l.Strip.H + 8, pv, pv}
+	l.FacesPanel = Rect{m + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
 }

@@ -30,6 +30,34 @@ func (c *Root) tabClass(v share.View) string {
 func (c *Root) Go(e vugu.DOMEvent, v share.View) {
 	c.App.View = v
 	c.App.Version++
+	if v == share.Faces {
+		c.App.loadFaces()
+	}
+}
+
+// SetAlpha follows the interpolation slider, decoding live while it is dragged.
+func (c *Root) SetAlpha(e vugu.DOMEvent) {
+	if v, err := strconv.ParseFloat(js.Value(e.JSEventTarget()).Get("value").String(), 64); err == nil && v >= 0 && v <= 1 {
+		c.App.Faces.Alpha = v
+		c.App.Faces.Preview = c.App.Faces.between(v)
+		c.App.Faces.Version++
+	}
+}
+
+// SetSlerp switches between spherical and linear interpolation.
+func (c *Root) SetSlerp(e vugu.DOMEvent, on bool) {
+	c.App.Faces.Slerp = on
+	c.App.Faces.interpolate()
+}
+
+func (c *Root) alphaText() string { return fmt.Sprintf("α = %.2f", c.App.Faces.Alpha) }
+
+func (c *Root) pairText() string {
+	f := &c.App.Faces
+	if f.B < 0 {
+		return fmt.Sprintf("Face %d chosen: now click a second face.", f.A+1)
+	}
+	return fmt.Sprintf("From face %d to face %d. Click a face to start a new pair.", f.A+1, f.B+1)
 }
 
 func (c *Root) Undo(e vugu.DOMEvent)  { c.App.Undo() }

@@ -27,6 +27,7 @@ type stage struct {
 	view         *ebiten.Image
 	feats        [4]*ebiten.Image
 	drawnVersion int
+	faces        facesImages
 	touchID      ebiten.TouchID
 	touching     bool
 }
@@ -66,6 +67,9 @@ func (s *stage) Update() error {
 	if a.model != nil && a.View == 0 {
 		changed = s.handleDrawing(a) || changed
 		changed = s.handleDrops(a) || changed
+	}
+	if a.View == 2 {
+		changed = s.handleFaces(a) || changed
 	}
 	if changed {
 		a.env.UnlockRender()
@@ -142,6 +146,10 @@ func (s *stage) Draw(screen *ebiten.Image) {
 	a := s.app
 	a.env.RLock()
 	defer a.env.RUnlock()
+	if a.View == 2 {
+		s.drawFaces(screen, a)
+		return
+	}
 	if a.View != 0 || a.Layout.Pad.W == 0 {
 		return
 	}

@@ -1,0 +1,130 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"lookbook/ml"
+)
+
+// faceCount is how many gallery faces the trainer ships (the validation split).
+const faceCount = 100
+
+// stripAlphas are the course project's interpolation points, with both ends.
+var stripAlphas = [6]float64{0, 0.2, 0.4, 0.6, 0.8, 1}
+
+// Faces is the Faces view's state: the VAE, the gallery's latent codes and their decodings,
+// the two chosen faces and where between them the slider is.
+type Faces struct {
+	Status  string // "", "loading", "ready" or "error"
+	Error   string
+	vae     *ml.VAE
+	latents [][]float32
+	Gallery [][]float32 // decoded gallery faces, 3×32×32 each
+	A, B    int         // chosen gallery faces (B may be −1)
+	Alpha   float64
+	Slerp   bool
+	Strip   [len(stripAlphas)][]float32
+	Preview []float32
+	Version int
+}
+
+// loadFaces downloads the VAE and the gallery codes the first time the view opens.
+func (a *App) loadFaces() {
+	f := &a.Faces
+	if f.Status != "" {
+		return
+	}
+	f.Status = "loading"
+	go func() {
+		vae, latents, err := fetchFaces()
+		a.env.Lock()
+		defer a.env.UnlockRender()
+		if err != nil {
+			f.Status, f.Error = "error", err.Error()
+			return
+		}
+		f.vae, f.latents = vae, latents
+		f.Gallery = make([][]float32, len(latents))
+		for i, z := range latents {
+			f.Gallery[i] = f.decode(z)
+		}
+		f.A, f.B, f.Alpha, f.Slerp = 0, 1, 0.5, true
+		f.Status = "ready"
+		f.interpolate()
+	}()
+}
+
+func fetchFaces() (*ml.VAE, [][]float32, error) {
+	weights, err := fetchBytes(dataset("vae"))
+	if err != nil {
+		return nil, nil, err
+	}
+	vae := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
+	if _, err := ml.LoadState(weights, vae.State()); err != nil {
+		return nil, nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
+	}
+	raw, err := fetchBytes(dataset("faces"))
+	if err != nil {
+		return nil, nil, err
+	}
+	tensors, _, err := ml.DecodeSafetensors(raw)
+	if err != nil || len(tensors) != 1 || tensors[0].Name != "latents" || len(tensors[0].Shape) != 2 || tensors[0].Shape[1] != ml.VAELatent {
+		return nil, nil, fmt.Errorf("the gallery file is damaged")
+	}
+	flat, err := tensors[0].Float32s()
+	if err != nil {
+		return nil, nil, err
+	}
+	latents := make([][]float32, tensors[0].Shape[0])
+	for i := range latents {
+		latents[i] = flat[i*ml.VAELatent : (i+1)*ml.VAELatent]
+	}
+	return vae, latents, nil
+}
+
+// decode turns one latent code into a face (a copy: the VAE reuses its buffers).
+func (f *Faces) decode(z []float32) []float32 {
+	out := f.vae.Decode(ml.FromData(append([]float32(nil), z...), 1, ml.VAELatent))
+	return append([]float32(nil), out.Data...)
+}
+
+// between decodes the point alpha of the way from face A to face B.
+func (f *Faces) between(alpha float64) []float32 {
+	b := f.B
+	if b < 0 {
+		b = f.A
+	}
+	z := make([]float32, ml.VAELatent)
+	if f.Slerp {
+		ml.Slerp(z, f.latents[f.A], f.latents[b], alpha)
+	} else {
+		ml.Lerp(z, f.latents[f.A], f.latents[b], alpha)
+	}
+	return f.decode(z)
+}
+
+// interpolate refreshes the strip and the preview.
+func (f *Faces) interpolate() {
+	if f.Status != "ready" {
+		return
+	}
+	for i, alpha := range stripAlphas {
+		f.Strip[i] = f.between(alpha)
+	}
+	f.Preview = f.between(f.Alpha)
+	f.Version++
+}
+
+// choose handles a click on gallery face i: the first pick sets A, the second B, the next
+// starts over.
+func (f *Faces) choose(i int) {
+	if f.B >= 0 {
+		f.A, f.B = i, -1
+	} else {
+		f.B = i
+	}
+	f.interpolate()
+}

@@ -1,0 +1,124 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"image/color"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+)
+
+// facesImages are the Faces view's reused stage images.
+type facesImages struct {
+	gallery *ebiten.Image // 10×10 tiles of 32×32
+	strip   [len(stripAlphas)]*ebiten.Image
+	preview *ebiten.Image
+	version int
+}
+
+const galleryCols = 10
+
+// handleFaces turns a click or tap on the gallery into a choice of face.
+func (s *stage) handleFaces(a *App) bool {
+	f := &a.Faces
+	if f.Status != "ready" {
+		return false
+	}
+	pressed := inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) || len(inpututil.AppendJustPressedTouchIDs(nil)) > 0
+	if !pressed {
+		return false
+	}
+	x, y, _ := s.pointer()
+	g := a.Layout.Gallery
+	if !g.Contains(x, y) {
+		return false
+	}
+	col := int((x - g.X) / (g.W / galleryCols))
+	row := int((y - g.Y) / (g.H / galleryCols))
+	i := row*galleryCols + col
+	if i < 0 || i >= len(f.Gallery) {
+		return false
+	}
+	f.choose(i)
+	return true
+}
+
+// faceRGBA writes a 3×32×32 face in [0, 1] as RGBA pixels into pix at (x0, y0) of a stride-wide image.
+func faceRGBA(pix []byte, stride, x0, y0 int, face []float32) {
+	for y := 0; y < 32; y++ {
+		for x := 0; x < 32; x++ {
+			o := 4 * ((y0+y)*stride + x0 + x)
+			for c := 0; c < 3; c++ {
+				pix[o+c] = byte(min(max(face[c*1024+y*32+x], 0), 1)*255 + 0.5)
+			}
+			pix[o+3] = 0xff
+		}
+	}
+}
+
+func (s *stage) refreshFaces(f *Faces) {
+	im := &s.faces
+	if im.gallery == nil {
+		im.gallery = ebiten.NewImage(32*galleryCols, 32*galleryCols)
+		im.preview = ebiten.NewImage(32, 32)
+		for i := range im.strip {
+			im.strip[i] = ebiten.NewImage(32, 32)
+		}
+		pix := make([]byte, 4*320*320)
+		for i, face := range f.Gallery {
+			faceRGBA(pix, 320, 32*(i%galleryCols), 32*(i/galleryCols), face)
+		}
+		im.gallery.WritePixels(pix)
+	}
+	pix := make([]byte, 4*32*32)
+	for i, face := range f.Strip {
+		if face != nil {
+			faceRGBA(pix, 32, 0, 0, face)
+			im.strip[i].WritePixels(pix)
+		}
+	}
+	if f.Preview != nil {
+		faceRGBA(pix, 32, 0, 0, f.Preview)
+		im.preview.WritePixels(pix)
+	}
+	im.version = f.Version
+}
+
+var colourB = color.RGBA{0xb7, 0x94, 0xff, 0xff}
+
+func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
+	f := &a.Faces
+	if f.Status != "ready" {
+		return
+	}
+	if s.faces.gallery == nil || s.faces.version != f.Version {
+		s.refreshFaces(f)
+	}
+	sc := s.scale
+	l := a.Layout
+	draw := func(img *ebiten.Image, r Rect, filter ebiten.Filter) {
+		op := &ebiten.DrawImageOptions{Filter: filter}
+		b := img.Bounds()
+		op.GeoM.Scale(r.W*sc/float64(b.Dx()), r.H*sc/float64(b.Dy()))
+		op.GeoM.Translate(r.X*sc, r.Y*sc)
+		screen.DrawImage(img, op)
+	}
+	draw(s.faces.gallery, l.Gallery, ebiten.FilterLinear)
+	tile := l.Gallery.W / galleryCols
+	outline := func(i int, c color.RGBA) {
+		if i < 0 {
+			return
+		}
+		x, y := l.Gallery.X+float64(i%galleryCols)*tile, l.Gallery.Y+float64(i/galleryCols)*tile
+		vector.StrokeRect(screen, float32(x*sc)+1, float32(y*sc)+1, float32(tile*sc)-2, float32(tile*sc)-2, float32(3*sc), c, false)
+	}
+	outline(f.A, accent)
+	outline(f.B, colourB)
+	draw(s.faces.preview, l.Preview, ebiten.FilterLinear)
+	w := l.Strip.W / float64(len(stripAlphas))
+	for i, img := range s.faces.strip {
+		draw(img, Rect{l.Strip.X + float64(i)*w + 2, l.Strip.Y, w - 4, w - 4}, ebiten.FilterLinear)
+	}
+}
