@@ -86,6 +86,7 @@ func plotLog(args []string) error {
 		right.Y.Min = 85
 	}
 	left.Legend.Top, right.Legend.Top = true, true
+	left.X.Tick.Marker, right.X.Tick.Marker = epochTicks(len(log)), epochTicks(len(log))
 	img := vgimgCanvas(12*vg.Inch, 4.5*vg.Inch)
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4, PadY: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8}
 	canvases := plot.Align([][]*plot.Plot{{left, right}}, tiles, draw.New(img))
@@ -96,4 +97,24 @@ func plotLog(args []string) error {
 	}
 	fmt.Println("wrote", *out)
 	return nil
+}
+
+// epochTicks labels whole epochs at a round step that gives at most about eight labels.
+func epochTicks(epochs int) plot.Ticker {
+	step := 1
+	for _, s := range []int{1, 2, 5, 10, 25, 50, 100, 200, 500} {
+		step = s
+		if epochs/s <= 8 {
+			break
+		}
+	}
+	return plot.TickerFunc(func(min, max float64) []plot.Tick {
+		var ticks []plot.Tick
+		for e := step; float64(e) <= max; e += step {
+			if float64(e) >= min {
+				ticks = append(ticks, plot.Tick{Value: float64(e), Label: fmt.Sprint(e)})
+			}
+		}
+		return ticks
+	})
 }

@@ -57,7 +57,7 @@ type App struct {
 	Pred     int
 	Blocks   [4]*ml.Tensor // feature maps of the last classification
 	Version  int           // increments whenever the input changes, so the stage redraws
-	Faces Faces
+	Faces    Faces
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
