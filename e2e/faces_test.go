@@ -82,7 +82,11 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	tile := g.W / 10
 	click := func(i int) {
 		x, y := g.X+(float64(i%10)+0.5)*tile, g.Y+(float64(i/10)+0.5)*tile
-		a.run(chromedp.MouseClickXY(x, y), chromedp.Sleep(150*time.Millisecond))
+		v := a.faces().Version
+		a.run(chromedp.MouseClickXY(x, y))
+		for deadline := time.Now().Add(10 * time.Second); a.faces().Version == v && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	click(23)
 	click(57)

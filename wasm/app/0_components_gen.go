@@ -547,9 +547,14 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-region"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "region-gallery"}}}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-region lb-clickable"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "region-gallery"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Click two faces to morph between them"}}}
 				vgparent.AppendChild(vgn)
 				vgn.AddAttrInterface("style", c.App.Layout.Gallery.CSS())
+				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.PickFace(event) },
+					// TODO: implement capture, etc. mostly need to decide syntax
+				})
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-region"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "region-preview"}}}

@@ -44,6 +44,21 @@ func (c *Root) SetAlpha(e vugu.DOMEvent) {
 	}
 }
 
+// PickFace chooses the gallery face under a click. It is a DOM handler rather than stage input
+// because the stage polls input once a frame and can miss a quick click entirely.
+func (c *Root) PickFace(e vugu.DOMEvent) {
+	f := &c.App.Faces
+	g := c.App.Layout.Gallery
+	if f.Status != "ready" || g.W <= 0 {
+		return
+	}
+	x, y := e.PropFloat64("clientX")-g.X, e.PropFloat64("clientY")-g.Y
+	col, row := int(x/(g.W/galleryCols)), int(y/(g.H/galleryCols))
+	if i := row*galleryCols + col; col >= 0 && col < galleryCols && row >= 0 && i < len(f.Gallery) {
+		f.choose(i)
+	}
+}
+
 // SetSlerp switches between spherical and linear interpolation.
 func (c *Root) SetSlerp(e vugu.DOMEvent, on bool) {
 	c.App.Faces.Slerp = on

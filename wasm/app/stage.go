@@ -68,9 +68,6 @@ func (s *stage) Update() error {
 		changed = s.handleDrawing(a) || changed
 		changed = s.handleDrops(a) || changed
 	}
-	if a.View == 2 {
-		changed = s.handleFaces(a) || changed
-	}
 	if changed {
 		a.env.UnlockRender()
 	} else {

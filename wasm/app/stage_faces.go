@@ -6,7 +6,6 @@ import (
 	"image/color"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
@@ -19,31 +18,6 @@ type facesImages struct {
 }
 
 const galleryCols = 10
-
-// handleFaces turns a click or tap on the gallery into a choice of face.
-func (s *stage) handleFaces(a *App) bool {
-	f := &a.Faces
-	if f.Status != "ready" {
-		return false
-	}
-	pressed := inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) || len(inpututil.AppendJustPressedTouchIDs(nil)) > 0
-	if !pressed {
-		return false
-	}
-	x, y, _ := s.pointer()
-	g := a.Layout.Gallery
-	if !g.Contains(x, y) {
-		return false
-	}
-	col := int((x - g.X) / (g.W / galleryCols))
-	row := int((y - g.Y) / (g.H / galleryCols))
-	i := row*galleryCols + col
-	if i < 0 || i >= len(f.Gallery) {
-		return false
-	}
-	f.choose(i)
-	return true
-}
 
 // faceRGBA writes a 3×32×32 face in [0, 1] as RGBA pixels into pix at (x0, y0) of a stride-wide image.
 func faceRGBA(pix []byte, stride, x0, y0 int, face []float32) {
