@@ -41,6 +41,7 @@ type app struct {
 	ctx     context.Context
 	mu      sync.Mutex
 	console []string
+	close   func()
 }
 
 func chromePath(t *testing.T) string {
@@ -83,13 +84,18 @@ func start(t *testing.T, width, height int) *app {
 	quiet := func(string, ...any) {}
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		os.RemoveAll(profile)
-	})
-	a := &app{t: t, url: srv.URL(), ctx: ctx}
+	var once sync.Once
+	closeAll := func() {
+		once.Do(func() {
+			cancelTimeout()
+			cancelCtx()
+			cancelAlloc()
+			srv.Close(context.Background())
+			os.RemoveAll(profile)
+		})
+	}
+	t.Cleanup(closeAll)
+	a := &app{t: t, url: srv.URL(), ctx: ctx, close: closeAll}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
