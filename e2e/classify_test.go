@@ -243,7 +243,7 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 				t.Fatalf("image %d: browser logit %d = %v, native %v", i, c, s.Logits[c], w)
 			}
 		}
-		if s.Index == argmax(want) {
+		if s.Index == ml.ArgMax(want) {
 			agree++
 		}
 		if s.Index == int(test.Labels[i]) {
@@ -257,16 +257,6 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 	if agree != n {
 		t.Errorf("browser and native predictions differ on %d of %d uploads", n-agree, n)
 	}
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {

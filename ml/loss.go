@@ -100,3 +100,14 @@ func GaussianKL(mean, logvar *Tensor, weight float64, dMean, dLogvar *Tensor) fl
 	}
 	return kl
 }
+
+// ArgMax is the index of the largest value (the first, on ties).
+func ArgMax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -21,15 +22,10 @@ func features(args []string) error {
 	out := fs.String("out", "build/features.npy", "features .npy to write (N×128 float32)")
 	labelsOut := fs.String("labels", "build/labels.npy", "labels .npy to write (N float32)")
 	fs.Parse(args)
-	m, _, err := trainer.LoadFashionNet(*weights)
+	test, feats, _, err := testFeatures(*weights, *data)
 	if err != nil {
 		return err
 	}
-	test, err := dataset.LoadFashion(*data, "t10k")
-	if err != nil {
-		return err
-	}
-	feats, _ := trainer.Features(m, test)
 	labels := make([]float32, test.Len())
 	for i, l := range test.Labels {
 		labels[i] = float32(l)
@@ -110,15 +106,10 @@ func maps(args []string) error {
 	fs.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "t-SNE iterations")
 	fs.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "t-SNE perplexity")
 	fs.Parse(args)
-	m, _, err := trainer.LoadFashionNet(*weights)
+	test, feats, preds, err := testFeatures(*weights, *data)
 	if err != nil {
 		return err
 	}
-	test, err := dataset.LoadFashion(*data, "t10k")
-	if err != nil {
-		return err
-	}
-	feats, preds := trainer.Features(m, test)
 	n, d := test.Len(), ml.FashionNetLatent
 	labels := make([]int, n)
 	for i, l := range test.Labels {
@@ -143,7 +134,7 @@ func maps(args []string) error {
 		}
 	}
 	var buf bytes.Buffer
-	if err := mf.Write(&buf, map[string]string{"weights": *weights, "command": "go run ./pretrained/train maps " + joinArgs(args)}); err != nil {
+	if err := mf.Write(&buf, map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/train maps " + strings.Join(args, " "))}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
@@ -153,13 +144,17 @@ func maps(args []string) error {
 	return nil
 }
 
-func joinArgs(args []string) string {
-	s := ""
-	for i, a := range args {
-		if i > 0 {
-			s += " "
-		}
-		s += a
+// testFeatures loads FashionNet and the Fashion-MNIST test set and computes the set's features
+// and predictions.
+func testFeatures(weights, data string) (*dataset.Fashion, []float32, []byte, error) {
+	m, _, err := trainer.LoadFashionNet(weights)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return s
+	test, err := dataset.LoadFashion(data, "t10k")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	feats, preds := trainer.Features(m, test)
+	return test, feats, preds, nil
 }

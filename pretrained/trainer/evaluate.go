@@ -39,7 +39,7 @@ func EvaluateFashion(m *ml.FashionNet, data *dataset.Fashion) FashionEval {
 		loss, _ := ml.CrossEntropy(logits, labels, nil)
 		lossSum += loss * float64(b)
 		for i := 0; i < b; i++ {
-			ev.Confusion[labels[i]][argmax(logits.Data[i*10:(i+1)*10])]++
+			ev.Confusion[labels[i]][ml.ArgMax(logits.Data[i*10:(i+1)*10])]++
 		}
 	}
 	ev.N = data.Len()
@@ -50,16 +50,6 @@ func EvaluateFashion(m *ml.FashionNet, data *dataset.Fashion) FashionEval {
 	ev.Loss = lossSum / float64(max(ev.N, 1))
 	ev.Accuracy = float64(correct) / float64(max(ev.N, 1))
 	return ev
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // Report prints the accuracy, per-class accuracy and the confusion matrix.

@@ -31,7 +31,7 @@ func Features(m *ml.FashionNet, data *dataset.Fashion) (features []float32, pred
 		logits := m.Forward(x)
 		features = append(features, m.Latent().Data...)
 		for i := 0; i < b; i++ {
-			predictions = append(predictions, byte(argmax(logits.Data[i*10:(i+1)*10])))
+			predictions = append(predictions, byte(ml.ArgMax(logits.Data[i*10:(i+1)*10])))
 		}
 	}
 	return features, predictions

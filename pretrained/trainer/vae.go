@@ -189,29 +189,28 @@ func saveVAE(path string, m *ml.VAE, meta map[string]string, cfg VAEConfig, res 
 
 // LoadVAE reads VAE weights.
 func LoadVAE(path string) (*ml.VAE, map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
 	m := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
-	meta, err := ml.LoadState(data, m.State())
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, meta, nil
+	meta, err := loadWeights(path, m.State())
+	return m, meta, err
 }
 
 // LoadFashionNet reads FashionNet weights, ready for evaluation.
 func LoadFashionNet(path string) (*ml.FashionNet, map[string]string, error) {
+	m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+	meta, err := loadWeights(path, m.State())
+	m.SetTraining(false)
+	return m, meta, err
+}
+
+// loadWeights reads a weight file into a model's state, naming the file in errors.
+func loadWeights(path string, state []ml.StateEntry) (map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
-	meta, err := ml.LoadState(data, m.State())
+	meta, err := ml.LoadState(data, state)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m.SetTraining(false)
-	return m, meta, nil
+	return meta, nil
 }

@@ -107,12 +107,7 @@ func announceReady(a *App) {
 func result(logits []float32) map[string]any {
 	probs := make([]float32, len(logits))
 	ml.Softmax(probs, logits, len(logits))
-	best := 0
-	for i, p := range probs {
-		if p > probs[best] {
-			best = i
-		}
-	}
+	best := ml.ArgMax(probs)
 	pl, ll := make([]any, len(probs)), make([]any, len(logits))
 	for i := range probs {
 		pl[i], ll[i] = float64(probs[i]), float64(logits[i])

@@ -97,12 +97,7 @@ func (a *App) classify(r prep.Result) {
 	logits := a.model.Forward(x)
 	copy(a.Logits[:], logits.Data)
 	ml.Softmax(a.Probs[:], a.Logits[:], 10)
-	a.Pred = 0
-	for i, p := range a.Probs {
-		if p > a.Probs[a.Pred] {
-			a.Pred = i
-		}
-	}
+	a.Pred = ml.ArgMax(a.Probs[:])
 	for i := range a.Blocks {
 		a.Blocks[i] = a.model.Block(i).Clone()
 	}
