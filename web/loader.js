@@ -81,13 +81,22 @@
 		return bytes;
 	}
 
+	// The classifier's weights download alongside the program: by the time Go asks for them
+	// (while ebiten's first frames keep the main thread busy) they are already here.
+	window.lookbook._fashionnet = fetch(body.dataset.fashionnet).then((res) => {
+		if (!res.ok) throw new Error(`downloading the classifier's weights failed (HTTP ${res.status})`);
+		return res.arrayBuffer();
+	});
+	window.lookbook._fashionnet.catch(() => {}); // reported by the program when it awaits it
+
 	async function start() {
 		const t0 = performance.now();
 		const bytes = await download(body.dataset.wasm, Number(body.dataset.wasmSize));
 		text.textContent = "Starting…";
 		const go = new Go();
-		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
 		window.lookbook.timings.downloadedMs = performance.now() - t0;
+		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+		window.lookbook.timings.compiledMs = performance.now();
 		await go.run(instance);
 		// go.run settles only if the program exits, which it never should.
 		fail("Lookbook stopped unexpectedly. Reloading the page usually helps.");

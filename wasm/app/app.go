@@ -66,10 +66,12 @@ type App struct {
 
 func newApp() *App { return &App{Status: "loading", Brush: 3} }
 
-// loadModel downloads and validates the weights; run it in its own goroutine.
+// loadModel downloads (or collects the loader's early download of) the weights, validates
+// them and makes the app ready, or shows why it cannot be.
 func (a *App) loadModel() {
-	name := dataset("fashionnet")
-	data, err := fetchBytes(name)
+	mark("weightsRequestedMs")
+	data, err := prefetched("_fashionnet", dataset("fashionnet"))
+	mark("weightsFetchedMs")
 	var model *ml.FashionNet
 	if err == nil {
 		model = ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))

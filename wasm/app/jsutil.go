@@ -68,3 +68,17 @@ func dataset(name string) string {
 	}
 	return v.String()
 }
+
+// prefetched returns the bytes of a download the loader started early (a promise of an
+// ArrayBuffer at lookbook[key]), or fetches url itself when there is none.
+func prefetched(key, url string) ([]byte, error) {
+	p := js.Global().Get("lookbook").Get(key)
+	if !p.Truthy() {
+		return fetchBytes(url)
+	}
+	buf, err := await(p)
+	if err != nil {
+		return nil, err
+	}
+	return bytesFromJS(buf), nil
+}

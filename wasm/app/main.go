@@ -18,6 +18,7 @@ import (
 var classNames = ml.FashionNetClasses
 
 func main() {
+	mark("goStartMs")
 	app := newApp()
 	renderer, err := domrender.New("#app")
 	if err != nil {
@@ -33,7 +34,6 @@ func main() {
 	}
 	root := &Root{App: app}
 	installPaste(app)
-	go app.loadModel()
 	go func() {
 		for ok := true; ok; ok = renderer.EventWait() {
 			app.env.Lock()
@@ -45,6 +45,10 @@ func main() {
 			}
 		}
 	}()
+	// Load the classifier before the stage starts: its first frames (shader compilation, on
+	// software WebGL especially) keep the event loop busy for hundreds of milliseconds, and
+	// the weights' promise could not resolve until they end.
+	app.loadModel()
 	ebiten.SetScreenTransparent(true)
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetTPS(60)
@@ -81,4 +85,11 @@ func installPaste(a *App) {
 		}()
 		return nil
 	}))
+}
+
+// mark records performance.now() under lookbook.timings[name], for startup measurements.
+func mark(name string) {
+	if t := js.Global().Get("lookbook").Get("timings"); t.Truthy() {
+		t.Set(name, js.Global().Get("performance").Call("now"))
+	}
 }
