@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,4 +128,84 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	if worst > 1e-5 {
 		t.Errorf("browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
 	}
+}
+
+// TestFacesSamplesAndOwnFace: new samples change with the button and the temperature; an
+// uploaded photo is reconstructed (with its MSE) and becomes face A; a bad file gets a message.
+func TestFacesSamplesAndOwnFace(t *testing.T) {
+	a := start(t, 1280, 900)
+	a.open("")
+	a.openFaces()
+	sample := func() []float64 {
+		var raw string
+		a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
+		var f struct {
+			Sample0 []float64 `json:"sample0"`
+		}
+		json.Unmarshal([]byte(raw), &f)
+		return f.Sample0
+	}
+	s0 := sample()
+	waitFaces := func(act chromedp.Action) {
+		v := a.faces().Version
+		a.run(act)
+		for deadline := time.Now().Add(10 * time.Second); a.faces().Version == v && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFaces(chromedp.Click(`[data-testid="sample"]`, chromedp.ByQuery))
+	if s1 := sample(); len(s1) != 3072 || maxDiff(s0, s1) < 0.05 {
+		t.Errorf("New samples did not change the samples (difference %.3f)", maxDiff(s0, s1))
+	}
+
+	// A synthetic "photo": a face-coloured oval on a grey background, larger than 32×32.
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 120, 150))
+	for y := 0; y < 150; y++ {
+		for x := 0; x < 120; x++ {
+			c := color.RGBA{90, 90, 100, 255}
+			if dx, dy := float64(x-60)/38, float64(y-75)/50; dx*dx+dy*dy < 1 {
+				c = color.RGBA{210, 160, 130, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92})
+	photo := filepath.Join(dir, "me.jpg")
+	os.WriteFile(photo, buf.Bytes(), 0o644)
+	waitFaces(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
+	var own struct {
+		HasOwn bool    `json:"hasOwn"`
+		OwnMSE float64 `json:"ownMse"`
+		A      int     `json:"a"`
+		Notice string  `json:"notice"`
+	}
+	var raw string
+	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
+	json.Unmarshal([]byte(raw), &own)
+	if !own.HasOwn || own.A != 100 || own.OwnMSE <= 0 || own.OwnMSE > 0.1 {
+		t.Errorf("after uploading a face: %+v", own)
+	}
+	t.Logf("synthetic face reconstructed with MSE %.4f", own.OwnMSE)
+	a.screenshot("11-faces-own")
+
+	bad := filepath.Join(dir, "notes.txt")
+	os.WriteFile(bad, []byte("not a photo"), 0o644)
+	waitFaces(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{bad}, chromedp.ByQuery))
+	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
+	json.Unmarshal([]byte(raw), &own)
+	if !strings.Contains(own.Notice, "not an image") {
+		t.Errorf("bad upload: notice %q", own.Notice)
+	}
+}
+
+func maxDiff(a, b []float64) float64 {
+	var d float64
+	for i := range a {
+		if i < len(b) {
+			d = math.Max(d, math.Abs(a[i]-b[i]))
+		}
+	}
+	return d
 }

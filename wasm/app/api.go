@@ -58,7 +58,11 @@ func announceReady(a *App) {
 		a.env.RLock()
 		defer a.env.RUnlock()
 		f := &a.Faces
-		out := map[string]any{"status": f.Status, "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version}
+		out := map[string]any{"status": f.Status, "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version,
+			"notice": f.Notice, "ownMse": f.OwnMSE, "hasOwn": f.Own != nil, "temperature": f.Temperature}
+		if f.Samples[0] != nil {
+			out["sample0"] = floats(f.Samples[0])
+		}
 		if f.Status == "ready" {
 			prev := make([]any, len(f.Preview))
 			for i, v := range f.Preview {
@@ -113,4 +117,12 @@ func result(logits []float32) map[string]any {
 		pl[i], ll[i] = float64(probs[i]), float64(logits[i])
 	}
 	return map[string]any{"label": ml.FashionNetClasses[best], "index": best, "probabilities": pl, "logits": ll}
+}
+
+func floats(v []float32) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }

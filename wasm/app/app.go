@@ -70,7 +70,7 @@ func newApp() *App { return &App{Status: "loading", Brush: 3} }
 // them and makes the app ready, or shows why it cannot be.
 func (a *App) loadModel() {
 	mark("weightsRequestedMs")
-	data, err := prefetched("_fashionnet", dataset("fashionnet"))
+	data, err := prefetched("_fashionnet", assetName("fashionnet"))
 	mark("weightsFetchedMs")
 	var model *ml.FashionNet
 	if err == nil {

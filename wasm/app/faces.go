@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/wasm/prep"
 )
 
 // faceCount is how many gallery faces the trainer ships (the validation split).
@@ -29,7 +31,21 @@ type Faces struct {
 	Strip   [len(stripAlphas)][]float32
 	Preview []float32
 	Version int
+
+	// Samples are faces decoded from z ~ N(0, Temperature²·I).
+	Temperature float64
+	Samples     [sampleCount][]float32
+	sampleDraws uint64
+
+	// Own is the visitor's uploaded face (3×32×32), OwnRecon its reconstruction and OwnMSE
+	// their mean squared error. It joins the morph as face A, after the shipped gallery.
+	Own, OwnRecon []float32
+	OwnMSE        float64
+	Notice        string
+	galleryN      int
 }
+
+const sampleCount = 6
 
 // loadFaces downloads the VAE and the gallery codes the first time the view opens.
 func (a *App) loadFaces() {
@@ -51,14 +67,16 @@ func (a *App) loadFaces() {
 		for i, z := range latents {
 			f.Gallery[i] = f.decode(z)
 		}
-		f.A, f.B, f.Alpha, f.Slerp = 0, 1, 0.5, true
+		f.A, f.B, f.Alpha, f.Slerp, f.Temperature = 0, 1, 0.5, true, 1
+		f.galleryN = len(latents)
 		f.Status = "ready"
 		f.interpolate()
+		f.sample()
 	}()
 }
 
 func fetchFaces() (*ml.VAE, [][]float32, error) {
-	weights, err := fetchBytes(dataset("vae"))
+	weights, err := fetchBytes(assetName("vae"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,7 +84,7 @@ func fetchFaces() (*ml.VAE, [][]float32, error) {
 	if _, err := ml.LoadState(weights, vae.State()); err != nil {
 		return nil, nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
 	}
-	raw, err := fetchBytes(dataset("faces"))
+	raw, err := fetchBytes(assetName("faces"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,5 +144,46 @@ func (f *Faces) choose(i int) {
 	} else {
 		f.B = i
 	}
+	f.interpolate()
+}
+
+// sample draws a new row of faces from the prior at the current temperature. Draw k always uses
+// the same noise, so the temperature slider rescales the same faces.
+func (f *Faces) sample() {
+	rng := rand.New(rand.NewPCG(0x5a3e1e, f.sampleDraws))
+	z := make([]float32, ml.VAELatent)
+	for k := range f.Samples {
+		for i := range z {
+			z[i] = float32(f.Temperature * rng.NormFloat64())
+		}
+		f.Samples[k] = f.decode(z)
+	}
+	f.Version++
+}
+
+// loadOwnFace reconstructs an uploaded face (centre square, scaled to 32×32) and makes it face A.
+func (f *Faces) loadOwnFace(data []byte, name string) {
+	defer func() { f.Version++ }()
+	img, err := prep.DecodeImage(data)
+	if err != nil {
+		f.Notice = fmt.Sprintf("Could not use %q: %v.", name, err)
+		return
+	}
+	px := dataset.SquareThumbnail(img, dataset.FaceSide)
+	x := make([]float32, len(px))
+	for i, b := range px {
+		x[i] = float32(b) / 255
+	}
+	mean, _ := f.vae.Encode(ml.FromData(append([]float32(nil), x...), 1, 3, 32, 32))
+	z := append([]float32(nil), mean.Data...)
+	recon := f.decode(z)
+	f.Own, f.OwnRecon, f.Notice = x, recon, ""
+	f.OwnMSE = ml.MSE(ml.FromData(recon, 1, 3, 32, 32), ml.FromData(x, 1, 3, 32, 32), nil)
+	f.latents = append(f.latents[:f.galleryN], z)
+	f.Gallery = append(f.Gallery[:f.galleryN], recon)
+	if f.B < 0 {
+		f.B = f.A
+	}
+	f.A = f.galleryN
 	f.interpolate()
 }

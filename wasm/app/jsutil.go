@@ -60,8 +60,8 @@ func bytesFromJS(arrayBuffer js.Value) []byte {
 	return b
 }
 
-// dataset reads <body data-NAME>, where the bundle records the content-hashed asset names.
-func dataset(name string) string {
+// assetName reads <body data-NAME>, where the bundle records the content-hashed asset names.
+func assetName(name string) string {
 	v := js.Global().Get("document").Get("body").Get("dataset").Get(name)
 	if v.IsUndefined() {
 		return ""

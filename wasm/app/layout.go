@@ -32,6 +32,8 @@ type Layout struct {
 	Gallery    Rect // 10×10 decoded gallery faces (stage)
 	Preview    Rect // the face at the slider's α (stage)
 	Strip      Rect // α = 0, 0.2, …, 1 (stage)
+	Samples    Rect // faces sampled from the prior (stage)
+	Own        Rect // your face and its reconstruction (stage)
 }
 
 const topBar = 56
@@ -73,13 +75,17 @@ func (l *Layout) layoutFaces() {
 		rw := w - rx - m
 		pv := min(rw, h*0.4)
 		l.Preview = Rect{rx, topBar + m, pv, pv}
-		l.Strip = Rect{rx, l.Preview.Y + pv + m, rw, rw / 6}
+		l.Strip = Rect{rx, l.Preview.Y + pv + 30, rw, rw / 6}
+		l.Samples = Rect{rx, l.Strip.Y + l.Strip.H + 30, rw, rw / 6}
+		l.Own = Rect{rx, l.Samples.Y + l.Samples.H + 30, rw / 3, rw / 6}
 		return
 	}
 	side := w - 2*m
 	l.Gallery = Rect{m, topBar + 12, side, side}
 	l.Strip = Rect{m, l.Gallery.Y + side + 8, side, side / 6}
+	l.Samples = Rect{m, l.Strip.Y + l.Strip.H + 8, side, side / 6}
 	pv := min(120, side/3)
-	l.Preview = Rect{m, l.Strip.Y + l.Strip.H + 8, pv, pv}
+	l.Preview = Rect{m, l.Samples.Y + l.Samples.H + 8, pv, pv}
+	l.Own = Rect{m, l.Preview.Y + pv + 8, pv, pv / 2}
 	l.FacesPanel = Rect{m + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
 }

@@ -59,6 +59,52 @@ func (c *Root) PickFace(e vugu.DOMEvent) {
 	}
 }
 
+// SetTemperature rescales the samples (the same draws, scaled).
+func (c *Root) SetTemperature(e vugu.DOMEvent) {
+	if v, err := strconv.ParseFloat(js.Value(e.JSEventTarget()).Get("value").String(), 64); err == nil && v > 0 && v <= 2 {
+		c.App.Faces.Temperature = v
+		c.App.Faces.sample()
+	}
+}
+
+// Resample draws new faces from the prior.
+func (c *Root) Resample(e vugu.DOMEvent) {
+	c.App.Faces.sampleDraws++
+	c.App.Faces.sample()
+}
+
+// UploadFace reads a chosen photo and reconstructs the face in it.
+func (c *Root) UploadFace(e vugu.DOMEvent) {
+	input := js.Value(e.JSEventTarget())
+	files := input.Get("files")
+	if files.Get("length").Int() == 0 {
+		return
+	}
+	file := files.Index(0)
+	name := file.Get("name").String()
+	env := e.EventEnv()
+	go func() {
+		buf, err := await(file.Call("arrayBuffer"))
+		env.Lock()
+		defer env.UnlockRender()
+		input.Set("value", "")
+		if err != nil {
+			c.App.Faces.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			c.App.Faces.Version++
+			return
+		}
+		c.App.Faces.loadOwnFace(bytesFromJS(buf), name)
+	}()
+}
+
+func (c *Root) temperatureText() string {
+	return fmt.Sprintf("Temperature %.1f", c.App.Faces.Temperature)
+}
+
+func (c *Root) ownText() string {
+	return fmt.Sprintf("Your face (left) and the VAE's reconstruction (right): MSE %.4f. It is now face A.", c.App.Faces.OwnMSE)
+}
+
 // SetSlerp switches between spherical and linear interpolation.
 func (c *Root) SetSlerp(e vugu.DOMEvent, on bool) {
 	c.App.Faces.Slerp = on
@@ -158,6 +204,10 @@ func (c *Root) percent(i int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f%%", 100*c.App.Probs[i])
+}
+
+func (c *Root) captionAbove(r Rect) string {
+	return fmt.Sprintf("left:%.0fpx;top:%.0fpx", r.X, r.Y-22)
 }
 
 func (c *Root) captionStyle() string {

@@ -14,6 +14,8 @@ type facesImages struct {
 	gallery *ebiten.Image // 10×10 tiles of 32×32
 	strip   [len(stripAlphas)]*ebiten.Image
 	preview *ebiten.Image
+	samples [sampleCount]*ebiten.Image
+	own     [2]*ebiten.Image
 	version int
 }
 
@@ -40,6 +42,10 @@ func (s *stage) refreshFaces(f *Faces) {
 		for i := range im.strip {
 			im.strip[i] = ebiten.NewImage(32, 32)
 		}
+		for i := range im.samples {
+			im.samples[i] = ebiten.NewImage(32, 32)
+		}
+		im.own[0], im.own[1] = ebiten.NewImage(32, 32), ebiten.NewImage(32, 32)
 		pix := make([]byte, 4*320*320)
 		for i, face := range f.Gallery {
 			faceRGBA(pix, 320, 32*(i%galleryCols), 32*(i/galleryCols), face)
@@ -56,6 +62,18 @@ func (s *stage) refreshFaces(f *Faces) {
 	if f.Preview != nil {
 		faceRGBA(pix, 32, 0, 0, f.Preview)
 		im.preview.WritePixels(pix)
+	}
+	for i, face := range f.Samples {
+		if face != nil {
+			faceRGBA(pix, 32, 0, 0, face)
+			im.samples[i].WritePixels(pix)
+		}
+	}
+	for i, face := range [2][]float32{f.Own, f.OwnRecon} {
+		if face != nil {
+			faceRGBA(pix, 32, 0, 0, face)
+			im.own[i].WritePixels(pix)
+		}
 	}
 	im.version = f.Version
 }
@@ -82,7 +100,7 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	draw(s.faces.gallery, l.Gallery, ebiten.FilterLinear)
 	tile := l.Gallery.W / galleryCols
 	outline := func(i int, c color.RGBA) {
-		if i < 0 {
+		if i < 0 || i >= f.galleryN { // the uploaded face is not a gallery tile
 			return
 		}
 		x, y := l.Gallery.X+float64(i%galleryCols)*tile, l.Gallery.Y+float64(i/galleryCols)*tile
@@ -91,8 +109,15 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	outline(f.A, accent)
 	outline(f.B, colourB)
 	draw(s.faces.preview, l.Preview, ebiten.FilterLinear)
-	w := l.Strip.W / float64(len(stripAlphas))
-	for i, img := range s.faces.strip {
-		draw(img, Rect{l.Strip.X + float64(i)*w + 2, l.Strip.Y, w - 4, w - 4}, ebiten.FilterLinear)
+	row := func(r Rect, imgs []*ebiten.Image, n int) {
+		w := r.W / float64(n)
+		for i, img := range imgs {
+			draw(img, Rect{r.X + float64(i)*w + 2, r.Y, w - 4, w - 4}, ebiten.FilterLinear)
+		}
+	}
+	row(l.Strip, s.faces.strip[:], len(stripAlphas))
+	row(l.Samples, s.faces.samples[:], sampleCount)
+	if f.Own != nil && l.Own.W > 0 {
+		row(l.Own, s.faces.own[:], 2)
 	}
 }

@@ -48,6 +48,15 @@ type Gray struct {
 // Decode reads an uploaded file into grayscale, refusing empty, oversized, unknown and corrupt
 // files with a clear error.
 func Decode(data []byte) (*Gray, error) {
+	img, err := DecodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return FromImage(img), nil
+}
+
+// DecodeImage is Decode without the grayscale conversion, for colour uses (faces).
+func DecodeImage(data []byte) (image.Image, error) {
 	if len(data) == 0 {
 		return nil, ErrEmpty
 	}
@@ -68,7 +77,7 @@ func Decode(data []byte) (*Gray, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the image is damaged and cannot be read (%v)", err)
 	}
-	return FromImage(img), nil
+	return img, nil
 }
 
 // FromImage converts any image to grayscale (Rec. 601 luma), compositing transparency over
