@@ -209,3 +209,47 @@ func maxDiff(a, b []float64) float64 {
 	}
 	return d
 }
+
+// TestFacesShareLinkReproducesStrip: a link made in the Faces view reopens the same two faces,
+// α and interpolation, and the strip is identical value for value.
+func TestFacesShareLinkReproducesStrip(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	a.openFaces()
+	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "0.3"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, nil))
+	var link string
+	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
+	type stripState struct {
+		Alpha float64   `json:"alpha"`
+		Strip []float64 `json:"strip"`
+	}
+	read := func() stripState {
+		var raw string
+		a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
+		var s stripState
+		json.Unmarshal([]byte(raw), &s)
+		return s
+	}
+	before := read()
+	t.Logf("faces share link: %d characters", len(link))
+	frag := link[strings.Index(link, "#"):]
+	a.open(frag)
+	a.run(chromedp.Reload())
+	a.open(frag)
+	deadline := time.Now().Add(60 * time.Second)
+	for a.faces().Status != "ready" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	after := read()
+	if after.Alpha != before.Alpha || len(after.Strip) != len(before.Strip) || len(before.Strip) == 0 {
+		t.Log(a.consoleText())
+		t.Fatalf("alpha %.2f → %.2f, strip of %d → %d values", before.Alpha, after.Alpha, len(before.Strip), len(after.Strip))
+	}
+	for i := range before.Strip {
+		if before.Strip[i] != after.Strip[i] {
+			t.Fatalf("strip value %d: %v before the link, %v after", i, before.Strip[i], after.Strip[i])
+		}
+	}
+	a.screenshot("12-faces-shared")
+}

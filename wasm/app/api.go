@@ -64,6 +64,13 @@ func announceReady(a *App) {
 			out["sample0"] = floats(f.Samples[0])
 		}
 		if f.Status == "ready" {
+			strip := make([]any, 0, len(f.Strip)*3072)
+			for _, face := range f.Strip {
+				strip = append(strip, floats(face)...)
+			}
+			out["strip"] = strip
+		}
+		if f.Status == "ready" {
 			prev := make([]any, len(f.Preview))
 			for i, v := range f.Preview {
 				prev[i] = float64(v)
@@ -98,8 +105,11 @@ func announceReady(a *App) {
 		return js.ValueOf(out)
 	}))
 	api.Set("shareLink", js.FuncOf(func(this js.Value, args []js.Value) any {
-		a.env.RLock()
-		defer a.env.RUnlock()
+		a.env.Lock()
+		defer a.env.UnlockRender()
+		if a.View == 2 {
+			a.Faces.roundForSharing()
+		}
 		loc := js.Global().Get("location")
 		return loc.Get("origin").String() + loc.Get("pathname").String() + "#" + a.shareFragment()
 	}))

@@ -222,6 +222,9 @@ func (a *App) loadUpload(data []byte, name string) {
 // shareFragment encodes the current state.
 func (a *App) shareFragment() string {
 	s := share.State{View: a.View, HasImage: a.HasInput, Options: url.Values{"brush": {strconv.Itoa(a.Brush)}}}
+	if a.View == share.Faces {
+		a.Faces.shareOptions(s.Options)
+	}
 	if a.HasInput {
 		s.Image = a.Result.View
 	}
@@ -247,5 +250,11 @@ func (a *App) restoreFromLink(fragment string) {
 		view := s.Image
 		a.background = &view
 		a.classify(prep.FromView(view))
+	}
+	if s.View == share.Faces {
+		if s.Options.Has("za") {
+			a.Faces.pending = s.Options
+		}
+		a.loadFaces()
 	}
 }

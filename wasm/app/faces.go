@@ -3,8 +3,13 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
+	"strconv"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -43,6 +48,7 @@ type Faces struct {
 	OwnMSE        float64
 	Notice        string
 	galleryN      int
+	pending       url.Values // a shared morph waiting for the model to load
 }
 
 const sampleCount = 6
@@ -72,6 +78,12 @@ func (a *App) loadFaces() {
 		f.Status = "ready"
 		f.interpolate()
 		f.sample()
+		if f.pending != nil {
+			if err := f.applyShared(f.pending); err != nil {
+				f.Notice = err.Error() + ", so the gallery's first two faces are shown."
+			}
+			f.pending = nil
+		}
 	}()
 }
 
@@ -186,4 +198,100 @@ func (f *Faces) loadOwnFace(data []byte, name string) {
 	}
 	f.A = f.galleryN
 	f.interpolate()
+}
+
+// roundForSharing rounds faces A and B to float16, the precision a link carries, so that the
+// sender and the recipient decode exactly the same codes and see the same strip, pixel for
+// pixel. The change is far below what a face can show. Called by the share actions.
+func (f *Faces) roundForSharing() {
+	if f.Status != "ready" {
+		return
+	}
+	b := f.B
+	if b < 0 {
+		b = f.A
+	}
+	za, zb := halfRound(f.latents[f.A]), halfRound(f.latents[b])
+	if f.A == f.galleryN && f.B == f.galleryN+1 && equal(za, f.latents[f.A]) && equal(zb, f.latents[b]) {
+		return // already the shared pair
+	}
+	f.setPair(za, zb)
+}
+
+func equal(a, b []float32) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+// shareOptions adds the morph to a share link: the two latent codes as float16 (base64url),
+// α and the interpolation.
+func (f *Faces) shareOptions(o url.Values) {
+	if f.Status != "ready" {
+		return
+	}
+	b := f.B
+	if b < 0 {
+		b = f.A
+	}
+	o.Set("za", encodeHalf(f.latents[f.A]))
+	o.Set("zb", encodeHalf(f.latents[b]))
+	o.Set("alpha", strconv.FormatFloat(f.Alpha, 'f', 2, 64))
+	o.Set("slerp", strconv.FormatBool(f.Slerp))
+}
+
+// applyShared restores a shared morph once the face model has loaded.
+func (f *Faces) applyShared(o url.Values) error {
+	za, errA := decodeHalf(o.Get("za"))
+	zb, errB := decodeHalf(o.Get("zb"))
+	alpha, errAlpha := strconv.ParseFloat(o.Get("alpha"), 64)
+	if errA != nil || errB != nil || errAlpha != nil || alpha < 0 || alpha > 1 {
+		return errors.New("the faces in this link are damaged")
+	}
+	f.Alpha, f.Slerp = alpha, o.Get("slerp") != "false"
+	f.setPair(za, zb)
+	return nil
+}
+
+// setPair makes two codes faces A and B, after the gallery (and any uploaded face).
+func (f *Faces) setPair(za, zb []float32) {
+	f.latents = append(f.latents[:f.galleryN:f.galleryN], za, zb)
+	f.Gallery = append(f.Gallery[:f.galleryN:f.galleryN], f.decode(za), f.decode(zb))
+	f.A, f.B = f.galleryN, f.galleryN+1
+	f.Own, f.OwnRecon = nil, nil
+	f.interpolate()
+}
+
+func halfRound(z []float32) []float32 {
+	out := make([]float32, len(z))
+	for i, v := range z {
+		out[i] = ml.HalfToFloat(ml.FloatToHalf(v))
+	}
+	return out
+}
+
+func encodeHalf(z []float32) string {
+	b := make([]byte, 2*len(z))
+	for i, v := range z {
+		binary.LittleEndian.PutUint16(b[2*i:], ml.FloatToHalf(v))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeHalf(s string) ([]float32, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 2*ml.VAELatent {
+		return nil, errors.New("bad latent code")
+	}
+	z := make([]float32, ml.VAELatent)
+	for i := range z {
+		z[i] = ml.HalfToFloat(binary.LittleEndian.Uint16(b[2*i:]))
+		if z[i] != z[i] || z[i] > 1e4 || z[i] < -1e4 {
+			return nil, errors.New("bad latent code")
+		}
+	}
+	return z, nil
 }

@@ -158,6 +158,9 @@ func (c *Root) Upload(e vugu.DOMEvent) {
 
 // Share puts the state into the address bar and copies the link.
 func (c *Root) Share(e vugu.DOMEvent) {
+	if c.App.View == share.Faces {
+		c.App.Faces.roundForSharing()
+	}
 	frag := c.App.shareFragment()
 	loc := js.Global().Get("location")
 	link := loc.Get("origin").String() + loc.Get("pathname").String() + "#" + frag

@@ -47,7 +47,7 @@ func (s *stage) refreshFaces(f *Faces) {
 		}
 		im.own[0], im.own[1] = ebiten.NewImage(32, 32), ebiten.NewImage(32, 32)
 		pix := make([]byte, 4*320*320)
-		for i, face := range f.Gallery {
+		for i, face := range f.Gallery[:f.galleryN] { // uploaded and shared faces are not tiles
 			faceRGBA(pix, 320, 32*(i%galleryCols), 32*(i/galleryCols), face)
 		}
 		im.gallery.WritePixels(pix)
