@@ -75,26 +75,15 @@ func (c *Root) Resample(e vugu.DOMEvent) {
 
 // UploadFace reads a chosen photo and reconstructs the face in it.
 func (c *Root) UploadFace(e vugu.DOMEvent) {
-	input := js.Value(e.JSEventTarget())
-	files := input.Get("files")
-	if files.Get("length").Int() == 0 {
-		return
-	}
-	file := files.Index(0)
-	name := file.Get("name").String()
-	env := e.EventEnv()
-	go func() {
-		buf, err := await(file.Call("arrayBuffer"))
-		env.Lock()
-		defer env.UnlockRender()
-		input.Set("value", "")
+	readChosenFile(e, func(data []byte, name string, err error) {
+		f := &c.App.Faces
 		if err != nil {
-			c.App.Faces.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
-			c.App.Faces.Version++
+			f.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			f.Version++
 			return
 		}
-		c.App.Faces.loadOwnFace(bytesFromJS(buf), name)
-	}()
+		f.loadOwnFace(data, name)
+	})
 }
 
 func (c *Root) temperatureText() string {
@@ -133,8 +122,21 @@ func (c *Root) SetBrush(e vugu.DOMEvent) {
 	}
 }
 
-// Upload reads the chosen file without blocking the event loop, then classifies it.
+// Upload reads the chosen file, then classifies it.
 func (c *Root) Upload(e vugu.DOMEvent) {
+	readChosenFile(e, func(data []byte, name string, err error) {
+		if err != nil {
+			c.App.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			c.App.Version++
+			return
+		}
+		c.App.loadUpload(data, name)
+	})
+}
+
+// readChosenFile reads the file chosen in an <input type=file> without blocking the event loop,
+// then calls done with the app locked (and the DOM re-rendered after).
+func readChosenFile(e vugu.DOMEvent, done func(data []byte, name string, err error)) {
 	input := js.Value(e.JSEventTarget())
 	files := input.Get("files")
 	if files.Get("length").Int() == 0 {
@@ -149,10 +151,10 @@ func (c *Root) Upload(e vugu.DOMEvent) {
 		defer env.UnlockRender()
 		input.Set("value", "") // choosing the same file again fires change again
 		if err != nil {
-			c.App.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			done(nil, name, err)
 			return
 		}
-		c.App.loadUpload(bytesFromJS(buf), name)
+		done(bytesFromJS(buf), name, nil)
 	}()
 }
 
