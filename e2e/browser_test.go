@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -138,6 +139,17 @@ func (a *app) open(fragment string) {
 	a.run(chromedp.Evaluate(`Promise.race([lookbook.ready.then(() => ""), lookbook.failed])`, &failure, awaitPromise))
 	if failure != "" {
 		a.t.Fatalf("the app failed to start: %s\nbrowser console:\n%s", failure, a.consoleText())
+	}
+}
+
+// evalJSON evaluates a JavaScript expression in the page and decodes its value (passed through
+// JSON.stringify, which keeps large numeric arrays exact) into v.
+func (a *app) evalJSON(expr string, v any) {
+	a.t.Helper()
+	var raw string
+	a.run(chromedp.Evaluate(`JSON.stringify(`+expr+`)`, &raw))
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		a.t.Fatalf("%s: %v", expr, err)
 	}
 }
 

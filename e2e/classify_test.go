@@ -40,12 +40,8 @@ type state struct {
 
 func (a *app) state() state {
 	a.t.Helper()
-	var raw string
-	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.state())`, &raw))
 	var s state
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		a.t.Fatal(err)
-	}
+	a.evalJSON(`lookbook.state()`, &s)
 	return s
 }
 

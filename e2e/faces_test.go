@@ -32,12 +32,8 @@ type facesState struct {
 
 func (a *app) faces() facesState {
 	a.t.Helper()
-	var raw string
-	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
 	var f facesState
-	if err := json.Unmarshal([]byte(raw), &f); err != nil {
-		a.t.Fatal(err)
-	}
+	a.evalJSON(`lookbook.faces()`, &f)
 	return f
 }
 
@@ -137,12 +133,10 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	a.open("")
 	a.openFaces()
 	sample := func() []float64 {
-		var raw string
-		a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
 		var f struct {
 			Sample0 []float64 `json:"sample0"`
 		}
-		json.Unmarshal([]byte(raw), &f)
+		a.evalJSON(`lookbook.faces()`, &f)
 		return f.Sample0
 	}
 	s0 := sample()
@@ -181,9 +175,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 		A      int     `json:"a"`
 		Notice string  `json:"notice"`
 	}
-	var raw string
-	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
-	json.Unmarshal([]byte(raw), &own)
+	a.evalJSON(`lookbook.faces()`, &own)
 	if !own.HasOwn || own.A != 100 || own.OwnMSE <= 0 || own.OwnMSE > 0.1 {
 		t.Errorf("after uploading a face: %+v", own)
 	}
@@ -193,8 +185,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	bad := filepath.Join(dir, "notes.txt")
 	os.WriteFile(bad, []byte("not a photo"), 0o644)
 	waitFaces(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{bad}, chromedp.ByQuery))
-	a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
-	json.Unmarshal([]byte(raw), &own)
+	a.evalJSON(`lookbook.faces()`, &own)
 	if !strings.Contains(own.Notice, "not an image") {
 		t.Errorf("bad upload: notice %q", own.Notice)
 	}
@@ -224,10 +215,8 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 		Strip []float64 `json:"strip"`
 	}
 	read := func() stripState {
-		var raw string
-		a.run(chromedp.Evaluate(`JSON.stringify(lookbook.faces())`, &raw))
 		var s stripState
-		json.Unmarshal([]byte(raw), &s)
+		a.evalJSON(`lookbook.faces()`, &s)
 		return s
 	}
 	before := read()
