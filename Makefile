@@ -25,7 +25,7 @@ web: generate
 	cp web/index.html web/loader.js web/style.css build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper > build/web/vugu.js
-	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors build/web/
+	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors build/web/
 	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
 
 ## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.

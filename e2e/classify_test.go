@@ -73,7 +73,13 @@ func (a *app) rectOf(testid string) rect {
 // which reads input once a frame.
 func (a *app) stroke(points ...[2]float64) {
 	a.t.Helper()
-	pad := a.rectOf("region-pad")
+	a.strokeIn("region-pad", points...)
+}
+
+// strokeIn draws on the pad marked testid (the Classify pad, or the Map view's).
+func (a *app) strokeIn(testid string, points ...[2]float64) {
+	a.t.Helper()
+	pad := a.rectOf(testid)
 	at := func(p [2]float64) (float64, float64) { return pad.X + p[0]*pad.W, pad.Y + p[1]*pad.H }
 	x, y := at(points[0])
 	actions := []chromedp.Action{
@@ -88,11 +94,13 @@ func (a *app) stroke(points ...[2]float64) {
 	a.run(actions...)
 }
 
-// trouser draws two legs.
-func (a *app) drawTrousers() {
-	a.stroke([2]float64{0.38, 0.15}, [2]float64{0.62, 0.15})
-	a.stroke([2]float64{0.40, 0.15}, [2]float64{0.38, 0.5}, [2]float64{0.36, 0.88})
-	a.stroke([2]float64{0.60, 0.15}, [2]float64{0.62, 0.5}, [2]float64{0.64, 0.88})
+// drawTrousers draws two legs.
+func (a *app) drawTrousers() { a.drawTrousersIn("region-pad") }
+
+func (a *app) drawTrousersIn(testid string) {
+	a.strokeIn(testid, [2]float64{0.38, 0.15}, [2]float64{0.62, 0.15})
+	a.strokeIn(testid, [2]float64{0.40, 0.15}, [2]float64{0.38, 0.5}, [2]float64{0.36, 0.88})
+	a.strokeIn(testid, [2]float64{0.60, 0.15}, [2]float64{0.62, 0.5}, [2]float64{0.64, 0.88})
 }
 
 func loadModel(t *testing.T) *ml.FashionNet {

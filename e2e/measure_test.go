@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -69,4 +72,69 @@ func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s[len(s)/2]
+}
+
+// TestMeasureMapView measures what issue 6 asks to report: frame times while panning and
+// zooming all 10,000 points, the time to place a drawing on each map, and the live t-SNE's
+// speed (in TestLiveTSNEKeepsThePageResponsive). Median of three fresh visits; it asserts
+// nothing about speed and writes artifacts/map-measurements.txt.
+func TestMeasureMapView(t *testing.T) {
+	const runs = 3
+	var frameMedian, frameP95, buildMs, mapBytes []float64
+	place := map[string][]float64{}
+	for r := 0; r < runs; r++ {
+		a := start(t, 1280, 800)
+		a.open("")
+		a.openMap()
+		var transferred float64
+		a.run(chromedp.Evaluate(`performance.getEntriesByType("resource").filter(e => e.name.includes("maps.")).reduce((s, e) => s + e.transferSize, 0)`, &transferred))
+		mapBytes = append(mapBytes, transferred)
+		area := a.rectOf("region-map")
+		cx, cy := area.X+area.W/2, area.Y+area.H/2
+		// Record frames while dragging and wheeling continuously for about two seconds.
+		a.recordFrames()
+		var builds []float64
+		actions := []chromedp.Action{chromedp.MouseEvent(input.MousePressed, cx, cy, chromedp.ButtonLeft, chromedp.ClickCount(1))}
+		for k := 0; k < 60; k++ {
+			x := cx + 120*math.Sin(float64(k)/6)
+			y := cy + 80*math.Cos(float64(k)/6)
+			actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x, y, chromedp.ButtonLeft), chromedp.Sleep(16*time.Millisecond))
+		}
+		actions = append(actions, chromedp.MouseEvent(input.MouseReleased, cx, cy, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		for k := 0; k < 40; k++ {
+			d := -60.0
+			if k >= 20 {
+				d = 60
+			}
+			actions = append(actions, chromedp.MouseEvent(input.MouseWheel, cx+float64(k), cy, func(p *input.DispatchMouseEventParams) *input.DispatchMouseEventParams {
+				return p.WithDeltaY(d)
+			}), chromedp.Sleep(16*time.Millisecond))
+		}
+		a.run(actions...)
+		gaps := a.frameGaps()
+		frameMedian = append(frameMedian, median(gaps))
+		frameP95 = append(frameP95, gaps[len(gaps)*95/100])
+		m := a.mapState()
+		builds = append(builds, m.MaxFrameMs)
+		buildMs = append(buildMs, median(builds))
+		// Placement: draw, then read the time of the last placement on each map.
+		a.drawTrousersIn("region-mappad")
+		for _, p := range []string{"tsne2", "tsne3", "pca2", "pca3"} {
+			a.click("proj-" + p)
+			a.click("map-clear")
+			a.strokeIn("region-mappad", [2]float64{0.3, 0.2}, [2]float64{0.7, 0.8})
+			m := a.untilMap("placed on "+p, func(m mapState) bool { return m.OwnOK && m.Projection == p })
+			place[p] = append(place[p], m.PlaceMs)
+		}
+		a.close()
+	}
+	report := fmt.Sprintf(`Map view, headless Chromium (SwiftShader WebGL, software rendering), median of %d fresh visits
+map data, bytes transferred (brotli):          %.2f MB
+frame interval while panning and zooming 10,000 points: median %.1f ms, 95th percentile %.1f ms
+  (of which building the points' sprites in Go, longest per frame: %.1f ms)
+placing a drawing: t-SNE 2D %.1f ms, t-SNE 3D %.1f ms, PCA 2D %.1f ms, PCA 3D %.1f ms
+`, runs, median(mapBytes)/1e6, median(frameMedian), median(frameP95), median(buildMs), median(place["tsne2"]), median(place["tsne3"]), median(place["pca2"]), median(place["pca3"]))
+	t.Log("\n" + report)
+	os.MkdirAll("artifacts", 0o755)
+	os.WriteFile(filepath.Join("artifacts", "map-measurements.txt"), []byte(report), 0o644)
 }

@@ -13,6 +13,7 @@
 	// ready resolves when the app can be used; failed resolves with a message if it never will.
 	window.lookbook = {
 		timings: {},
+		downloads: [], // files the page offered (name, type, size), for tests
 		ready: new Promise((r) => { resolveReady = r; }),
 		failed: new Promise((r) => { resolveFailed = r; }),
 	};

@@ -11,8 +11,10 @@
 package tsne
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 
 	"lookbook/ml"
@@ -154,35 +156,76 @@ func conditional(p, dist2 []float64, perplexity float64) {
 
 // symmetrise builds P = (P(j|i) + P(i|j)) / Σ from the conditionals (n×k, aligned with nb).
 func symmetrise(nb *neighbours, cond []float64, n int) *Sparse {
-	type entry struct {
-		j int
-		v float64
+	b := newSymmetriser(nb, cond, n)
+	b.rows(0, n)
+	return b.finish()
+}
+
+// symmetriser builds the symmetric P in steps (gather the entries, merge rows block by block,
+// normalise), because in the browser it runs as units of the live t-SNE that must stay short.
+type symmetriser struct {
+	n       int
+	start   []int
+	entries []symEntry
+	s       *Sparse
+	total   float64
+	done    int // rows merged
+}
+
+type symEntry struct {
+	j int32
+	v float64
+}
+
+func newSymmetriser(nb *neighbours, cond []float64, n int) *symmetriser {
+	start := make([]int, n+1)
+	for i := 0; i < n; i++ {
+		start[i+1] += nb.k
+		for t := 0; t < nb.k; t++ {
+			start[nb.index[i*nb.k+t]+1]++
+		}
 	}
-	rows := make([][]entry, n)
+	for i := 0; i < n; i++ {
+		start[i+1] += start[i]
+	}
+	fill := append([]int(nil), start[:n]...)
+	entries := make([]symEntry, start[n])
 	for i := 0; i < n; i++ {
 		for t := 0; t < nb.k; t++ {
 			j, v := nb.index[i*nb.k+t], cond[i*nb.k+t]
-			rows[i] = append(rows[i], entry{j, v})
-			rows[j] = append(rows[j], entry{i, v})
+			entries[fill[i]] = symEntry{int32(j), v}
+			fill[i]++
+			entries[fill[j]] = symEntry{int32(i), v}
+			fill[j]++
 		}
 	}
-	s := &Sparse{RowStart: make([]int, n+1)}
-	var total float64
-	for i, row := range rows {
-		sort.Slice(row, func(a, b int) bool { return row[a].j < row[b].j })
+	s := &Sparse{RowStart: make([]int, n+1), Col: make([]int, 0, start[n]), Val: make([]float64, 0, start[n])}
+	return &symmetriser{n: n, start: start, entries: entries, s: s}
+}
+
+// rows merges rows [b.done, hi): sorted by column, the two entries of a pair summed.
+func (b *symmetriser) rows(lo, hi int) {
+	s := b.s
+	for i := lo; i < hi; i++ {
+		row := b.entries[b.start[i]:b.start[i+1]]
+		slices.SortStableFunc(row, func(x, y symEntry) int { return cmp.Compare(x.j, y.j) })
 		for t := 0; t < len(row); t++ {
 			if t > 0 && row[t].j == row[t-1].j {
 				s.Val[len(s.Val)-1] += row[t].v
 			} else {
-				s.Col = append(s.Col, row[t].j)
+				s.Col = append(s.Col, int(row[t].j))
 				s.Val = append(s.Val, row[t].v)
 			}
-			total += row[t].v
+			b.total += row[t].v
 		}
 		s.RowStart[i+1] = len(s.Col)
 	}
-	for i := range s.Val {
-		s.Val[i] /= max(total, 1e-300)
+	b.done = hi
+}
+
+func (b *symmetriser) finish() *Sparse {
+	for i := range b.s.Val {
+		b.s.Val[i] /= max(b.total, 1e-300)
 	}
-	return s
+	return b.s
 }

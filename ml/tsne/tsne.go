@@ -26,6 +26,9 @@ type Config struct {
 	// PCA initialisation.
 	RandomInit bool
 	Seed       uint64
+	// BlockRows is how many rows of the neighbour search or calibration one unit of Step
+	// does (0 means 256): small blocks keep each step short where it must share a frame.
+	BlockRows int
 }
 
 // DefaultConfig returns scikit-learn 1.2's defaults for dims dimensions.
@@ -48,8 +51,9 @@ type TSNE struct {
 	nb     *neighbours
 	cond   []float64
 	P      *Sparse
-	knnRow int // progress through the neighbour search
-	calRow int // progress through the calibration
+	sym    *symmetriser // P in the making
+	knnRow int          // progress through the neighbour search
+	calRow int          // progress through the calibration
 	lr     float64
 
 	update, gains, grad []float64
@@ -106,16 +110,20 @@ func (t *TSNE) Run() {
 const rowBlock = 256
 
 func (t *TSNE) unit() {
+	block := rowBlock
+	if t.BlockRows > 0 {
+		block = t.BlockRows
+	}
 	switch {
 	case t.knnRow < t.N:
 		if t.norms == nil {
 			t.norms = squaredNorms(t.x, t.N, t.D)
 		}
-		hi := min(t.knnRow+rowBlock, t.N)
+		hi := min(t.knnRow+block, t.N)
 		knnRows(t.nb, t.x, t.norms, t.N, t.D, t.knnRow, hi)
 		t.knnRow = hi
 	case t.calRow < t.N:
-		hi := min(t.calRow+rowBlock, t.N)
+		hi := min(t.calRow+block, t.N)
 		k := t.nb.k
 		ml.ParallelFor(hi-t.calRow, func(a, b int) {
 			for i := t.calRow + a; i < t.calRow+b; i++ {
@@ -123,8 +131,13 @@ func (t *TSNE) unit() {
 			}
 		})
 		t.calRow = hi
+	case t.sym == nil && t.P == nil:
+		t.sym = newSymmetriser(t.nb, t.cond, t.N)
+	case t.P == nil && t.sym.done < t.N:
+		t.sym.rows(t.sym.done, min(t.sym.done+8*block, t.N))
 	case t.P == nil:
-		t.P = symmetrise(t.nb, t.cond, t.N)
+		t.P = t.sym.finish()
+		t.sym = nil
 		t.initialise()
 	default:
 		t.iterate()

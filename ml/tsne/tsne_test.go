@@ -133,6 +133,23 @@ func TestStepMatchesRun(t *testing.T) {
 			t.Fatalf("stepped result differs at %d: %v vs %v", i, a.Y[i], b.Y[i])
 		}
 	}
+	// Smaller blocks split the neighbour search and calibration into more, shorter units,
+	// and change nothing else.
+	small := cfg
+	small.BlockRows = 16
+	c, _ := New(x, 600, 8, small)
+	blocks := 0
+	for !c.Step(time.Nanosecond) {
+		blocks++
+	}
+	if want := 60 + 2*600/16; blocks < want {
+		t.Errorf("BlockRows 16: %d units, want at least %d", blocks, want)
+	}
+	for i := range a.Y {
+		if a.Y[i] != c.Y[i] {
+			t.Fatalf("BlockRows 16: result differs at %d: %v vs %v", i, a.Y[i], c.Y[i])
+		}
+	}
 }
 
 func TestPlacedPointsLandAmongTheirClass(t *testing.T) {

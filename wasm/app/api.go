@@ -3,6 +3,8 @@
 package main
 
 import (
+	"runtime"
+	"strconv"
 	"syscall/js"
 
 	"lookbook/ml"
@@ -104,6 +106,27 @@ func announceReady(a *App) {
 		}
 		return js.ValueOf(out)
 	}))
+	api.Set("map", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.Lock()
+		defer a.env.UnlockOnly()
+		return js.ValueOf(a.mapState())
+	}))
+	// mapPoint(i) → {x, y} in CSS pixels where point i is drawn now, or null if it is not.
+	api.Set("mapPoint", js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.env.RLock()
+		defer a.env.RUnlock()
+		m := &a.Maps
+		if len(args) != 1 || m.Status != "ready" {
+			return nil
+		}
+		i := args[0].Int()
+		for t, j := range m.picks.Index {
+			if int(j) == i {
+				return map[string]any{"x": float64(m.picks.X[t]), "y": float64(m.picks.Y[t])}
+			}
+		}
+		return nil
+	}))
 	api.Set("shareLink", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.Lock()
 		defer a.env.UnlockRender()
@@ -135,4 +158,71 @@ func floats(v []float32) []any {
 		out[i] = float64(x)
 	}
 	return out
+}
+
+// mapState describes the Map view for tests and measurements. resetFrames in the argument
+// is not needed: lookbook.map() resets the longest-frame record each time it is read.
+func (a *App) mapState() map[string]any {
+	m := &a.Maps
+	out := map[string]any{"status": m.Status, "error": m.Error, "notice": m.Notice, "progress": m.Progress}
+	if m.Status != "ready" {
+		return out
+	}
+	c := m.Camera
+	out["projection"] = m.Projection.String()
+	out["camera"] = map[string]any{"x": c.X, "y": c.Y, "zoom": c.Zoom, "yaw": c.Yaw, "pitch": c.Pitch}
+	out["hidden"] = int(m.Filter.Hidden)
+	out["misclassified"] = m.Filter.Misclassified
+	out["cell"] = m.Filter.Cell
+	out["shown"] = m.Shown
+	out["drawn"] = len(m.picks.Index)
+	out["hover"] = m.Hover
+	out["pinned"] = m.Pinned
+	out["neighbours"] = ints(m.Neighbours)
+	out["ownOk"] = m.OwnOK
+	out["ownNeighbours"] = ints(m.OwnNeighbours)
+	out["placeMs"] = m.PlaceMs
+	out["frameMs"] = m.FrameMs
+	out["maxFrameMs"] = m.MaxFrameMs
+	m.MaxFrameMs = 0
+	labels := make([]any, 0, len(m.OwnNeighbours))
+	for _, j := range m.OwnNeighbours {
+		labels = append(labels, int(m.data.Labels[j]))
+	}
+	out["ownNeighbourLabels"] = labels
+	drawnLabels := map[string]any{}
+	for _, j := range m.picks.Index {
+		k := strconv.Itoa(int(m.data.Labels[j]))
+		n, _ := drawnLabels[k].(int)
+		drawnLabels[k] = n + 1
+	}
+	out["drawnByLabel"] = drawnLabels
+	if m.OwnOK {
+		_, dims := m.coords()
+		tr := m.Camera.Transform(m.viewport(a.Layout), dims)
+		x, y, _ := tr.Apply(m.Own[0], m.Own[1], m.Own[2])
+		out["own"] = map[string]any{"x": x, "y": y}
+	}
+	l := &m.Live
+	out["live"] = map[string]any{"iter": l.Iter, "running": l.Running, "done": l.run != nil && l.run.Done(), "itPerSec": l.ItPerSec, "kl": l.KL, "busyMs": float64(l.busy.Microseconds()) / 1000, "maxStepMs": float64(l.MaxStep.Microseconds()) / 1000, "gcPauseMs": maxGCPause()}
+	return out
+}
+
+func ints(v []int) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+// maxGCPause is the longest of the recent garbage-collection pauses, in milliseconds.
+func maxGCPause() float64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var worst uint64
+	for _, p := range ms.PauseNs {
+		worst = max(worst, p)
+	}
+	return float64(worst) / 1e6
 }

@@ -50,14 +50,17 @@ type App struct {
 	current    *stroke
 	background *[prep.Side * prep.Side]byte // an uploaded or shared picture under the strokes
 
-	HasInput bool
-	Result   prep.Result
-	Logits   [10]float32
-	Probs    [10]float32
-	Pred     int
-	Blocks   [4]*ml.Tensor // feature maps of the last classification
-	Version  int           // increments whenever the input changes, so the stage redraws
-	Faces    Faces
+	HasInput     bool
+	Result       prep.Result
+	Logits       [10]float32
+	Probs        [10]float32
+	Pred         int
+	Blocks       [4]*ml.Tensor                // feature maps of the last classification
+	Latent       [ml.FashionNetLatent]float32 // the input's features, as the Map view places them
+	inputVersion int                          // increments with each classified input
+	Maps         Maps
+	Version      int // increments whenever the input changes, so the stage redraws
+	Faces        Faces
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
@@ -103,6 +106,8 @@ func (a *App) classify(r prep.Result) {
 	for i := range a.Blocks {
 		a.Blocks[i] = a.model.Block(i).Clone()
 	}
+	copy(a.Latent[:], a.model.Latent().Data)
+	a.inputVersion++
 	a.Version++
 }
 
@@ -222,8 +227,15 @@ func (a *App) loadUpload(data []byte, name string) {
 // shareFragment encodes the current state.
 func (a *App) shareFragment() string {
 	s := share.State{View: a.View, HasImage: a.HasInput, Options: url.Values{"brush": {strconv.Itoa(a.Brush)}}}
-	if a.View == share.Faces {
+	switch {
+	case a.View == share.Faces:
 		a.Faces.shareOptions(s.Options)
+	case a.View == share.Map && a.Maps.Status == "ready":
+		a.Maps.View.Encode(s.Options)
+	case a.View == share.Map:
+		for k, v := range a.Maps.pending { // not loaded yet: pass the shared view on unchanged
+			s.Options[k] = v
+		}
 	}
 	if a.HasInput {
 		s.Image = a.Result.View
@@ -250,6 +262,10 @@ func (a *App) restoreFromLink(fragment string) {
 		view := s.Image
 		a.background = &view
 		a.classify(prep.FromView(view))
+	}
+	if s.View == share.Map {
+		a.Maps.pending = s.Options
+		a.loadMaps()
 	}
 	if s.View == share.Faces {
 		if s.Options.Has("za") {

@@ -2,7 +2,11 @@
 
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"lookbook/wasm/share"
+)
 
 // Rect is a region of the page in CSS pixels.
 type Rect struct{ X, Y, W, H float64 }
@@ -34,6 +38,11 @@ type Layout struct {
 	Strip      Rect // α = 0, 0.2, …, 1 (stage)
 	Samples    Rect // faces sampled from the prior (stage)
 	Own        Rect // your face and its reconstruction (stage)
+
+	// The Map view.
+	MapPanel Rect // controls, legend, confusion matrix, neighbours (DOM)
+	MapArea  Rect // the scatter plot (stage)
+	MapPad   Rect // a small drawing pad inset in the plot's corner (stage)
 }
 
 const topBar = 56
@@ -42,6 +51,7 @@ func computeLayout(w, h float64) Layout {
 	l := Layout{Width: w, Height: h, Wide: w >= 860}
 	const m = 20
 	l.layoutFaces()
+	l.layoutMap()
 	if l.Wide {
 		side := min(h-topBar-2*m, (w-3*m)*0.5)
 		side = max(side, 200)
@@ -88,4 +98,30 @@ func (l *Layout) layoutFaces() {
 	l.Preview = Rect{m, l.Samples.Y + l.Samples.H + 8, pv, pv}
 	l.Own = Rect{m, l.Preview.Y + pv + 8, pv, pv / 2}
 	l.FacesPanel = Rect{m + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
+}
+
+func (l *Layout) layoutMap() {
+	const m = 20
+	w, h := l.Width, l.Height
+	if l.Wide {
+		l.MapPanel = Rect{m, topBar + m, 330, h - topBar - 2*m}
+		x := l.MapPanel.X + l.MapPanel.W + m
+		l.MapArea = Rect{x, topBar + m, max(200, w-x-m), max(200, h-topBar-2*m)}
+		pad := min(170, l.MapArea.W*0.3, l.MapArea.H*0.3)
+		l.MapPad = Rect{l.MapArea.X + 10, l.MapArea.Y + l.MapArea.H - pad - 10, pad, pad}
+		return
+	}
+	l.MapArea = Rect{8, topBar + 8, w - 16, max(200, (h-topBar)*0.55)}
+	pad := min(110, l.MapArea.W*0.3)
+	l.MapPad = Rect{l.MapArea.X + 6, l.MapArea.Y + l.MapArea.H - pad - 6, pad, pad}
+	y := l.MapArea.Y + l.MapArea.H + 8
+	l.MapPanel = Rect{m, y, w - 2*m, h - y - 8}
+}
+
+// padFor is the drawing pad of a view: the Classify pad, or the small one on the map.
+func (l Layout) padFor(v share.View) Rect {
+	if v == share.Map {
+		return l.MapPad
+	}
+	return l.Pad
 }

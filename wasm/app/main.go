@@ -34,6 +34,7 @@ func main() {
 	}
 	root := &Root{App: app}
 	installPaste(app)
+	installMapInput(app)
 	go func() {
 		for ok := true; ok; ok = renderer.EventWait() {
 			app.env.Lock()

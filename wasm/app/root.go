@@ -30,8 +30,11 @@ func (c *Root) tabClass(v share.View) string {
 func (c *Root) Go(e vugu.DOMEvent, v share.View) {
 	c.App.View = v
 	c.App.Version++
-	if v == share.Faces {
+	switch v {
+	case share.Faces:
 		c.App.loadFaces()
+	case share.Map:
+		c.App.loadMaps()
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/wasm/prep"
+	"lookbook/wasm/share"
 )
 
 // stage is the ebiten game: it owns the full-window canvas under the DOM, draws the regions
@@ -28,6 +29,7 @@ type stage struct {
 	feats        [4]*ebiten.Image
 	drawnVersion int
 	faces        facesImages
+	maps         mapImages
 	touchID      ebiten.TouchID
 	touching     bool
 }
@@ -64,9 +66,16 @@ func (s *stage) Update() error {
 	if l := computeLayout(s.width, s.height); l != a.Layout && s.width > 0 {
 		a.Layout, changed = l, true
 	}
-	if a.model != nil && a.View == 0 {
+	mapReady := a.View == share.Map && a.Maps.Status == "ready"
+	if a.model != nil && (a.View == share.Classify || mapReady) {
 		changed = s.handleDrawing(a) || changed
 		changed = s.handleDrops(a) || changed
+	}
+	if mapReady {
+		before := a.Maps.ownFor
+		a.placeOwn()
+		changed = changed || before != a.Maps.ownFor
+		s.buildMap(a)
 	}
 	if changed {
 		a.env.UnlockRender()
@@ -78,7 +87,7 @@ func (s *stage) Update() error {
 
 func (s *stage) handleDrawing(a *App) bool {
 	x, y, down := s.pointer()
-	pad := a.Layout.Pad
+	pad := a.Layout.padFor(a.View)
 	p := point{(x - pad.X) / pad.W, (y - pad.Y) / pad.H}
 	switch {
 	case down && a.current == nil:
@@ -143,24 +152,23 @@ func (s *stage) Draw(screen *ebiten.Image) {
 	a := s.app
 	a.env.RLock()
 	defer a.env.RUnlock()
-	if a.View == 2 {
+	if a.View == share.Faces {
 		s.drawFaces(screen, a)
 		return
 	}
-	if a.View != 0 || a.Layout.Pad.W == 0 {
+	if a.Layout.Pad.W == 0 {
 		return
 	}
 	if s.drawnVersion != a.Version {
 		s.refresh(a)
 		s.drawnVersion = a.Version
 	}
+	if a.View == share.Map {
+		s.drawMap(screen, a)
+		return
+	}
 	sc := s.scale
-	pad := a.Layout.Pad
-	vector.DrawFilledRect(screen, float32(pad.X*sc)-2, float32(pad.Y*sc)-2, float32(pad.W*sc)+4, float32(pad.H*sc)+4, padBorder, false)
-	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
-	op.GeoM.Scale(pad.W*sc/padRes, pad.H*sc/padRes)
-	op.GeoM.Translate(pad.X*sc, pad.Y*sc)
-	screen.DrawImage(s.pad, op)
+	s.drawPad(screen, a.Layout.Pad)
 
 	if mv := a.Layout.ModelView; mv.W > 0 && a.HasInput {
 		vector.DrawFilledRect(screen, float32(mv.X*sc)-1, float32(mv.Y*sc)-1, float32(mv.W*sc)+2, float32(mv.H*sc)+2, accent, false)
@@ -170,6 +178,16 @@ func (s *stage) Draw(screen *ebiten.Image) {
 		screen.DrawImage(s.view, op)
 	}
 	s.drawFeatures(screen, a)
+}
+
+// drawPad draws the drawing pad (its strokes and any picture under them) in r.
+func (s *stage) drawPad(screen *ebiten.Image, r Rect) {
+	sc := s.scale
+	vector.DrawFilledRect(screen, float32(r.X*sc)-2, float32(r.Y*sc)-2, float32(r.W*sc)+4, float32(r.H*sc)+4, padBorder, false)
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	op.GeoM.Scale(r.W*sc/padRes, r.H*sc/padRes)
+	op.GeoM.Translate(r.X*sc, r.Y*sc)
+	screen.DrawImage(s.pad, op)
 }
 
 // refresh re-uploads the pad, the model's view and the feature maps after the input changed.

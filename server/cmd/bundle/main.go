@@ -42,11 +42,20 @@ func bundle(in, out string) error {
 	if err != nil {
 		return fmt.Errorf("no index.html in %s: %w", in, err)
 	}
-	// Empty the output, keeping .gitkeep.
+	// Empty the output, keeping .gitkeep. Compressed variants of content-hashed files are kept
+	// in memory first: the same name means the same content, so they need no recompressing
+	// (brotli at its best level takes most of a rebuild).
 	old, _ := os.ReadDir(out)
+	reuse := map[string][]byte{}
 	for _, e := range old {
-		if !strings.HasPrefix(e.Name(), ".") {
-			os.RemoveAll(filepath.Join(out, e.Name()))
+		name := e.Name()
+		if (strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz")) && strings.Count(name, ".") >= 3 {
+			if data, err := os.ReadFile(filepath.Join(out, name)); err == nil {
+				reuse[name] = data
+			}
+		}
+		if !strings.HasPrefix(name, ".") {
+			os.RemoveAll(filepath.Join(out, name))
 		}
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
@@ -72,9 +81,12 @@ func bundle(in, out string) error {
 			fmt.Fprintf(os.Stderr, "bundle: note: index.html does not mention %s\n", e.Name())
 		}
 		html = strings.ReplaceAll(html, `"`+e.Name()+`"`, `"`+hashed+`"`)
+		// The loader and the app show download progress against these sizes.
+		size := strings.TrimSuffix(e.Name(), ext)
 		if e.Name() == "app.wasm" {
-			html = strings.Replace(html, `data-wasm-size="0"`, `data-wasm-size="`+strconv.Itoa(len(data))+`"`, 1)
+			size = "wasm"
 		}
+		html = strings.Replace(html, `data-`+size+`-size="0"`, `data-`+size+`-size="`+strconv.Itoa(len(data))+`"`, 1)
 	}
 	files["index.html"] = []byte(html)
 	names = append(names, "index.html")
@@ -96,7 +108,10 @@ func bundle(in, out string) error {
 			if !compressible(name) {
 				return
 			}
-			br, gz := compress(data)
+			br, gz := reuse[name+".br"], reuse[name+".gz"]
+			if br == nil || gz == nil || name == "index.html" {
+				br, gz = compress(data)
+			}
 			// Keep a variant only where it saves something worth the bytes.
 			if len(br) < len(data)*95/100 {
 				errs[i] = os.WriteFile(filepath.Join(out, name+".br"), br, 0o644)

@@ -1,0 +1,374 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"lookbook/wasm/share"
+)
+
+type mapState struct {
+	Status     string `json:"status"`
+	Error      string `json:"error"`
+	Notice     string `json:"notice"`
+	Projection string `json:"projection"`
+	Camera     struct {
+		X, Y, Zoom, Yaw, Pitch float64
+	} `json:"camera"`
+	Hidden             int                     `json:"hidden"`
+	Misclassified      bool                    `json:"misclassified"`
+	Cell               int                     `json:"cell"`
+	Shown              int                     `json:"shown"`
+	Drawn              int                     `json:"drawn"`
+	Hover              int                     `json:"hover"`
+	Pinned             int                     `json:"pinned"`
+	Neighbours         []int                   `json:"neighbours"`
+	OwnOK              bool                    `json:"ownOk"`
+	OwnNeighbours      []int                   `json:"ownNeighbours"`
+	OwnNeighbourLabels []int                   `json:"ownNeighbourLabels"`
+	DrawnByLabel       map[string]int          `json:"drawnByLabel"`
+	PlaceMs            float64                 `json:"placeMs"`
+	FrameMs            float64                 `json:"frameMs"`
+	MaxFrameMs         float64                 `json:"maxFrameMs"`
+	Own                *struct{ X, Y float64 } `json:"own"`
+	Live               struct {
+		Iter     int     `json:"iter"`
+		Running  bool    `json:"running"`
+		Done     bool    `json:"done"`
+		ItPerSec float64 `json:"itPerSec"`
+		KL       float64 `json:"kl"`
+	} `json:"live"`
+}
+
+func (a *app) mapState() mapState {
+	a.t.Helper()
+	var m mapState
+	a.evalJSON(`lookbook.map()`, &m)
+	return m
+}
+
+// openMap switches to the Map view and waits for its data.
+func (a *app) openMap() mapState {
+	a.t.Helper()
+	a.run(chromedp.Click(`[data-testid="nav-map"]`, chromedp.ByQuery))
+	return a.waitMap()
+}
+
+func (a *app) waitMap() mapState {
+	a.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		switch m := a.mapState(); m.Status {
+		case "ready":
+			time.Sleep(300 * time.Millisecond) // a frame or two to build the points
+			return a.mapState()
+		case "error":
+			a.t.Fatalf("the map failed to load: %s\n%s", m.Error, a.consoleText())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a.t.Fatalf("the map never loaded\n%s", a.consoleText())
+	return mapState{}
+}
+
+// mapPoint is where point i is drawn, in CSS pixels.
+func (a *app) mapPoint(i int) (float64, float64, bool) {
+	a.t.Helper()
+	var p *struct{ X, Y float64 }
+	a.evalJSON(fmt.Sprintf(`lookbook.mapPoint(%d)`, i), &p)
+	if p == nil {
+		return 0, 0, false
+	}
+	return p.X, p.Y, true
+}
+
+func (a *app) click(testid string) {
+	a.t.Helper()
+	a.run(chromedp.Click(fmt.Sprintf(`[data-testid=%q]`, testid), chromedp.ByQuery), chromedp.Sleep(150*time.Millisecond))
+}
+
+// untilMap polls the map state until ok accepts it.
+func (a *app) untilMap(what string, ok func(mapState) bool) mapState {
+	a.t.Helper()
+	return a.untilMapFor(20*time.Second, what, ok)
+}
+
+func (a *app) untilMapFor(limit time.Duration, what string, ok func(mapState) bool) mapState {
+	a.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		m := a.mapState()
+		if ok(m) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("%s: never happened; last state %+v\n%s", what, m, a.consoleText())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestMapRendersHoversAndFilters(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	m := a.openMap()
+	if m.Projection != "tsne2" || m.Shown != 10000 || m.Drawn < 9000 {
+		t.Fatalf("opened on %s with %d shown, %d drawn; want t-SNE 2D with all 10,000", m.Projection, m.Shown, m.Drawn)
+	}
+	a.screenshot("13-map-tsne2")
+
+	// Hovering over a known point shows its picture and labels.
+	x, y, ok := a.mapPoint(1234)
+	if !ok {
+		t.Fatal("point 1234 is not drawn")
+	}
+	a.run(chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.Sleep(200*time.Millisecond))
+	m = a.untilMap("hover", func(m mapState) bool { return m.Hover >= 0 })
+	var tip string
+	a.run(chromedp.Text(`[data-testid="map-tip-text"]`, &tip, chromedp.ByQuery))
+	if want := fmt.Sprintf("Test image %d:", m.Hover); len(tip) < len(want) || tip[:len(want)] != want {
+		t.Errorf("tooltip %q, want it to name image %d", tip, m.Hover)
+	}
+	if m.Hover != 1234 {
+		// Another point drawn within a pixel may win: it must at least be right there.
+		hx, hy, _ := a.mapPoint(m.Hover)
+		if d := (hx-x)*(hx-x) + (hy-y)*(hy-y); d > 4 {
+			t.Errorf("hovered %d at (%.0f, %.0f), pointer at (%.0f, %.0f)", m.Hover, hx, hy, x, y)
+		}
+	}
+	a.screenshot("14-map-hover")
+
+	// A class filter hides the others.
+	a.click("only-7")
+	m = a.mapState()
+	if m.Shown != 1000 || len(m.DrawnByLabel) != 1 || m.DrawnByLabel["7"] < 900 {
+		t.Errorf("only Sneaker: shown %d, drawn by label %v", m.Shown, m.DrawnByLabel)
+	}
+	a.screenshot("15-map-only-sneaker")
+	a.click("legend-5") // add Sandal back
+	if m = a.mapState(); m.Shown != 2000 || len(m.DrawnByLabel) != 2 {
+		t.Errorf("Sneaker and Sandal: shown %d, drawn by label %v", m.Shown, m.DrawnByLabel)
+	}
+
+	// A confusion-matrix cell keeps just its images: shirts taken for T-shirts.
+	var cellText string
+	a.run(chromedp.Text(`[data-testid="cell-60"]`, &cellText, chromedp.ByQuery))
+	a.click("cell-60")
+	m = a.mapState()
+	if fmt.Sprint(m.Shown) != cellText || m.Cell != 60 || m.Hidden != 0 {
+		t.Errorf("cell Shirt→T-shirt: shown %d (cell says %s), cell %d, hidden %b", m.Shown, cellText, m.Cell, m.Hidden)
+	}
+	if len(m.DrawnByLabel) != 1 || m.DrawnByLabel["6"] != m.Drawn {
+		t.Errorf("cell Shirt→T-shirt draws %v", m.DrawnByLabel)
+	}
+	a.screenshot("16-map-cell")
+	a.click("misclassified")
+	a.click("show-all")
+	if m = a.mapState(); m.Shown != 10000 || m.Misclassified || m.Cell != -1 {
+		t.Errorf("show all: %d shown, misclassified %v, cell %d", m.Shown, m.Misclassified, m.Cell)
+	}
+
+	// Every projection draws.
+	for _, p := range []string{"pca2", "pca3", "tsne3"} {
+		a.click("proj-" + p)
+		m = a.mapState()
+		if m.Projection != p || m.Drawn < 9000 {
+			t.Errorf("%s: %d points drawn", p, m.Drawn)
+		}
+		a.screenshot("17-map-" + p)
+	}
+}
+
+func TestMapDrawingPinAndShareLink(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	a.openMap()
+
+	// A drawing on the map's pad appears on the map, among its own kind.
+	a.drawTrousersIn("region-mappad")
+	s := a.state()
+	m := a.untilMap("drawing placed", func(m mapState) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
+	same := 0
+	for _, l := range m.OwnNeighbourLabels {
+		if l == s.Index {
+			same++
+		}
+	}
+	t.Logf("drawing classified %s; neighbours' labels %v; placed on t-SNE 2D in %.1f ms", s.Label, m.OwnNeighbourLabels, m.PlaceMs)
+	if same < 6 {
+		t.Errorf("only %d of the drawing's 10 neighbours are %s (its prediction)", same, s.Label)
+	}
+	if m.Own == nil {
+		t.Fatal("the drawing has no position on the map")
+	}
+	a.screenshot("18-map-drawing")
+	for _, p := range []string{"pca2", "tsne3"} {
+		a.click("proj-" + p)
+		m = a.untilMap("drawing placed on "+p, func(m mapState) bool { return m.OwnOK && m.Projection == p })
+		t.Logf("%s: placed in %.1f ms", p, m.PlaceMs)
+	}
+	a.click("proj-tsne2")
+
+	// Zoom with the wheel at a point, then click a point to pin it.
+	area := a.rectOf("region-map")
+	cx, cy := area.X+area.W*0.6, area.Y+area.H*0.4
+	a.run(chromedp.MouseEvent(input.MouseWheel, cx, cy, func(p *input.DispatchMouseEventParams) *input.DispatchMouseEventParams {
+		return p.WithDeltaY(-300)
+	}), chromedp.Sleep(150*time.Millisecond))
+	if m = a.mapState(); m.Camera.Zoom <= 1.2 {
+		t.Errorf("wheel zoom: %g", m.Camera.Zoom)
+	}
+	// Drag to pan.
+	before := m.Camera
+	a.run(chromedp.MouseEvent(input.MousePressed, cx, cy, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(input.MouseMoved, cx+40, cy+20, chromedp.ButtonLeft), chromedp.Sleep(30*time.Millisecond),
+		chromedp.MouseEvent(input.MouseMoved, cx+80, cy+40, chromedp.ButtonLeft), chromedp.Sleep(30*time.Millisecond),
+		chromedp.MouseEvent(input.MouseReleased, cx+80, cy+40, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(100*time.Millisecond))
+	if m = a.mapState(); m.Camera.X >= before.X || m.Camera.Y <= before.Y || m.Pinned != -1 {
+		t.Errorf("drag right and down: camera %+v → %+v, pinned %d", before, m.Camera, m.Pinned)
+	}
+	var target int
+	for i := 0; i < 10000; i++ {
+		if _, _, ok := a.mapPoint(i); ok {
+			target = i
+			break
+		}
+	}
+	x, y, _ := a.mapPoint(target)
+	a.run(chromedp.MouseClickXY(x, y), chromedp.Sleep(150*time.Millisecond))
+	m = a.mapState()
+	if m.Pinned < 0 || len(m.Neighbours) != 10 {
+		t.Fatalf("clicking point %d pinned %d with %d neighbours", target, m.Pinned, len(m.Neighbours))
+	}
+	a.click("only-" + fmt.Sprint(8))
+	a.click("legend-3")
+	a.screenshot("19-map-pinned")
+	m = a.mapState()
+
+	// The share link restores the view, the pin, the filter and the drawing.
+	var link string
+	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
+	b := start(t, 1280, 800)
+	b.open(link[len(a.url):])
+	got := b.waitMap()
+	if got.Projection != m.Projection || got.Pinned != m.Pinned || got.Hidden != m.Hidden || got.Shown != m.Shown {
+		t.Errorf("shared view: %s pinned %d hidden %b shown %d; sender had %s pinned %d hidden %b shown %d",
+			got.Projection, got.Pinned, got.Hidden, got.Shown, m.Projection, m.Pinned, m.Hidden, m.Shown)
+	}
+	const eps = 1e-4
+	if d := got.Camera; abs(d.X-m.Camera.X) > eps || abs(d.Y-m.Camera.Y) > eps || abs(d.Zoom-m.Camera.Zoom) > eps {
+		t.Errorf("shared camera %+v, sender's %+v", d, m.Camera)
+	}
+	if !got.OwnOK || fmt.Sprint(got.OwnNeighbours) != fmt.Sprint(m.OwnNeighbours) {
+		t.Errorf("shared drawing: placed %v, neighbours %v; sender's %v", got.OwnOK, got.OwnNeighbours, m.OwnNeighbours)
+	}
+	b.screenshot("20-map-shared")
+	b.close()
+
+	// Exports: the PNG of the plot and the CSV of the shown points.
+	a.click("map-csv")
+	a.click("map-png")
+	time.Sleep(500 * time.Millisecond)
+	var downloads []struct {
+		Name, Type string
+		Size       int
+	}
+	a.evalJSON(`lookbook.downloads`, &downloads)
+	if len(downloads) != 2 || downloads[0].Name != "lookbook-tsne2.csv" || downloads[1].Type != "image/png" || downloads[1].Size < 2000 {
+		t.Errorf("downloads %+v", downloads)
+	}
+	// A damaged map link opens the default map with a notice.
+	c := start(t, 1000, 700)
+	c.open("#" + shareWithBadMap(t))
+	if m := c.waitMap(); m.Projection != "tsne2" || m.Notice == "" {
+		t.Errorf("damaged map link: %s, notice %q", m.Projection, m.Notice)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// shareWithBadMap is a link to the Map view whose pinned point does not exist.
+func shareWithBadMap(t *testing.T) string {
+	return share.Encode(share.State{View: share.Map, Options: url.Values{"mp": {"pca2"}, "mpin": {"123456"}}})
+}
+
+// longestFrame records requestAnimationFrame intervals for d and returns the longest and
+// the median, in milliseconds.
+func (a *app) longestFrame(d time.Duration) (longest, typical float64, frames int) {
+	a.t.Helper()
+	a.recordFrames()
+	time.Sleep(d)
+	gaps := a.frameGaps()
+	if len(gaps) == 0 {
+		return 0, 0, 0
+	}
+	return gaps[len(gaps)-1], median(gaps), len(gaps)
+}
+
+// recordFrames starts recording requestAnimationFrame times in the page.
+func (a *app) recordFrames() {
+	a.t.Helper()
+	a.run(chromedp.Evaluate(`window.__frames = []; window.__recording = true;
+		(function tick(t) { if (!window.__recording) return; window.__frames.push(t); requestAnimationFrame(tick); })(performance.now()); 0`, nil))
+}
+
+// frameGaps stops the recording and returns the intervals between frames, sorted, in ms.
+func (a *app) frameGaps() []float64 {
+	a.t.Helper()
+	var ts []float64
+	a.evalJSON(`(window.__recording = false, window.__frames)`, &ts)
+	var gaps []float64
+	for i := 1; i < len(ts); i++ {
+		gaps = append(gaps, ts[i]-ts[i-1])
+	}
+	sort.Float64s(gaps)
+	return gaps
+}
+
+func TestLiveTSNEKeepsThePageResponsive(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	a.openMap()
+	a.click("proj-live")
+	a.click("live-toggle") // pause at once: first the page's frames without t-SNE
+	idleLongest, idleMedian, _ := a.longestFrame(2 * time.Second)
+	// A shorter run than the default keeps the test quick: the slider's change event restarts
+	// the run with 300 iterations.
+	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="live-iterations"]'); s.value = "300"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil))
+	a.click("live-restart")
+	longest, typical, frames := a.longestFrame(4 * time.Second)
+	// The page answers input while it runs: pause takes effect at once.
+	a.click("live-toggle")
+	m := a.mapState()
+	if m.Live.Running {
+		t.Errorf("pause did not stop the live t-SNE")
+	}
+	iter := m.Live.Iter
+	time.Sleep(500 * time.Millisecond)
+	if m = a.mapState(); m.Live.Iter != iter {
+		t.Errorf("paused at iteration %d, yet it reached %d", iter, m.Live.Iter)
+	}
+	a.click("live-toggle")
+	rest, _, _ := a.longestFrame(time.Second)
+	m = a.untilMapFor(90*time.Second, "live t-SNE done", func(m mapState) bool { return m.Live.Done })
+	var live map[string]any
+	a.evalJSON(`lookbook.map().live`, &live)
+	longest = max(longest, rest)
+	t.Logf("live t-SNE on 2,000 images: %d iterations at %.1f it/s, KL %.3f; longest slice %v ms; frames while running: median %.0f ms, longest %.0f ms (%d frames); without it: median %.0f, longest %.0f ms",
+		m.Live.Iter, m.Live.ItPerSec, m.Live.KL, live["maxStepMs"], typical, longest, frames, idleMedian, idleLongest)
+	if longest > 300 {
+		t.Errorf("a frame took %.0f ms while t-SNE ran: the page froze", longest)
+	}
+	a.screenshot("21-map-live")
+}
