@@ -379,4 +379,10 @@ func TestPhoneLayout(t *testing.T) {
 		t.Errorf("phone layout overlaps or overflows: pad %+v, panel %+v", pad, panel)
 	}
 	a.screenshot("07-phone")
+	a.openMap()
+	area, mapPanel := a.rectOf("region-map"), a.rectOf("panel-map")
+	if area.X < 0 || area.X+area.W > 390 || mapPanel.Y < area.Y+area.H {
+		t.Errorf("phone map layout overlaps or overflows: map %+v, panel %+v", area, mapPanel)
+	}
+	a.screenshot("07-phone-map")
 }

@@ -36,3 +36,36 @@ func TestDamagedWeightsShowAnError(t *testing.T) {
 	}
 	a.screenshot("08-damaged-weights")
 }
+
+// TestDamagedMapDataShowsAnError serves a cut-off maps file: the Map view says so and offers a
+// retry; the rest of the app keeps working.
+func TestDamagedMapDataShowsAnError(t *testing.T) {
+	a := start(t, 1280, 800)
+	chromedp.ListenTarget(a.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
+			if strings.Contains(e.Request.URL, "maps.") {
+				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec)
+				return
+			}
+			fetch.ContinueRequest(e.RequestID).Do(exec)
+		}()
+	})
+	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+	a.open("")
+	a.run(chromedp.Click(`[data-testid="nav-map"]`, chromedp.ByQuery))
+	var shown string
+	a.run(chromedp.WaitVisible(`[data-testid="map-error"]`, chromedp.ByQuery), chromedp.Text(`[data-testid="map-error"]`, &shown, chromedp.ByQuery))
+	if !strings.Contains(shown, "map data") || !strings.Contains(shown, "Try again") {
+		t.Errorf("the Map view shows %q; want a message about the map data and a retry", shown)
+	}
+	a.click("nav-classify")
+	a.drawTrousers()
+	if s := a.waitChange(0); !s.HasInput {
+		t.Error("the Classify view stopped working after the map data failed")
+	}
+}
