@@ -33,6 +33,9 @@ var chromeFlags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("disable-background-networking", true),
 	chromedp.Flag("disable-component-update", true),
 	chromedp.Flag("disable-sync", true),
+	// A synthetic camera that needs no permission prompt, for the Faces view's camera.
+	chromedp.Flag("use-fake-ui-for-media-stream", true),
+	chromedp.Flag("use-fake-device-for-media-stream", true),
 }
 
 // app is one running server and browser tab.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
@@ -241,4 +242,171 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 		}
 	}
 	a.screenshot("12-faces-shared")
+}
+
+type facesExtra struct {
+	Version  int     `json:"version"`
+	HasOwn   bool    `json:"hasOwn"`
+	OwnMSE   float64 `json:"ownMse"`
+	A        int     `json:"a"`
+	Alpha    float64 `json:"alpha"`
+	Crop     [4]int  `json:"crop"`
+	Walking  bool    `json:"walking"`
+	CameraOn bool    `json:"cameraOn"`
+	EncodeMs float64 `json:"encodeMs"`
+	DecodeMs float64 `json:"decodeMs"`
+	DrawMs   float64 `json:"drawMs"`
+	Notice   string  `json:"notice"`
+}
+
+func (a *app) facesExtra() facesExtra {
+	a.t.Helper()
+	var f facesExtra
+	a.evalJSON(`lookbook.faces()`, &f)
+	return f
+}
+
+// drag presses at (x, y), moves by (dx, dy) in steps and releases.
+func (a *app) drag(x, y, dx, dy float64) {
+	a.t.Helper()
+	actions := []chromedp.Action{chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.MouseEvent(input.MousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))}
+	for k := 1; k <= 5; k++ {
+		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x+dx*float64(k)/5, y+dy*float64(k)/5, chromedp.ButtonLeft), chromedp.Sleep(20*time.Millisecond))
+	}
+	actions = append(actions, chromedp.MouseEvent(input.MouseReleased, x+dx, y+dy, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(100*time.Millisecond))
+	a.run(actions...)
+}
+
+func TestFacesCropCameraWalkAndExport(t *testing.T) {
+	a := start(t, 1280, 900)
+	a.open("")
+	a.openFaces()
+
+	// A wide photo: a face on the left, plain blue on the right.
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 300, 150))
+	for y := 0; y < 150; y++ {
+		for x := 0; x < 300; x++ {
+			c := color.RGBA{40, 60, 200, 255}
+			if x < 150 {
+				c = color.RGBA{90, 90, 100, 255}
+				if dx, dy := float64(x-75)/40, float64(y-75)/52; dx*dx+dy*dy < 1 {
+					c = color.RGBA{210, 160, 130, 255}
+				}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92})
+	photo := filepath.Join(dir, "wide.jpg")
+	os.WriteFile(photo, buf.Bytes(), 0o644)
+	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
+	f := a.facesExtra()
+	for deadline := time.Now().Add(10 * time.Second); !f.HasOwn && time.Now().Before(deadline); f = a.facesExtra() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if f.Crop != [4]int{75, 0, 225, 150} {
+		t.Fatalf("the crop starts at %v, want the centre square [75 0 225 150]", f.Crop)
+	}
+	centreMSE := f.OwnMSE
+
+	// Drag the box to the left edge: the face's square.
+	box := a.rectOf("crop-box")
+	a.drag(box.X+box.W/2, box.Y+box.H/2, -box.W, 0)
+	f = a.facesExtra()
+	if f.Crop != [4]int{0, 0, 150, 150} || f.OwnMSE == centreMSE || f.A != 100 {
+		t.Errorf("after dragging the box left: crop %v, MSE %.4f (was %.4f), A %d", f.Crop, f.OwnMSE, centreMSE, f.A)
+	}
+	// Shrink it by its corner handle.
+	handle := a.rectOf("crop-handle")
+	a.drag(handle.X+handle.W/2, handle.Y+handle.H/2, -box.W/3, -box.H/3)
+	f = a.facesExtra()
+	if side := f.Crop[2] - f.Crop[0]; side >= 150 || side < 32 || f.Crop[3]-f.Crop[1] != side {
+		t.Errorf("after resizing: crop %v, want a smaller square", f.Crop)
+	}
+	a.screenshot("12b-faces-crop")
+
+	// The animated walk moves α by itself, and stops on request.
+	a.click("walk")
+	alphas := map[float64]bool{}
+	for k := 0; k < 8; k++ {
+		alphas[a.facesExtra().Alpha] = true
+		time.Sleep(150 * time.Millisecond)
+	}
+	a.click("walk")
+	if f = a.facesExtra(); len(alphas) < 3 || f.Walking {
+		t.Errorf("walk: α took %d values; still walking %v", len(alphas), f.Walking)
+	}
+
+	// Export: the strip and samples as a PNG.
+	a.click("faces-png")
+	var downloads []struct {
+		Name, Type string
+		Size       int
+	}
+	a.evalJSON(`lookbook.downloads`, &downloads)
+	if len(downloads) != 1 || downloads[0].Name != "lookbook-faces.png" || downloads[0].Size < 10000 {
+		t.Errorf("downloads %+v", downloads)
+	}
+
+	// The camera (Chromium's synthetic one): take a photo, and it becomes face A.
+	v := a.facesExtra().Version
+	a.click("camera")
+	a.run(chromedp.WaitVisible(`[data-testid="camera-video"]`, chromedp.ByQuery))
+	a.run(chromedp.Poll(`document.querySelector('[data-testid="camera-video"]').videoWidth > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+	a.click("take-photo")
+	if f = a.facesExtra(); f.CameraOn || !f.HasOwn || f.Version == v || f.Crop[2]-f.Crop[0] < 32 {
+		t.Errorf("after taking a photo: %+v", f)
+	}
+	a.screenshot("12c-faces-camera")
+}
+
+// TestMeasureFacesView measures issue 7's figures: decoding and drawing one frame while the
+// slider is dragged, and encoding an upload (crop, encode, reconstruct). Medians; no asserts
+// on speed.
+func TestMeasureFacesView(t *testing.T) {
+	a := start(t, 1280, 900)
+	a.open("")
+	a.openFaces()
+	var decode, draw, encode []float64
+	for k := 0; k < 40; k++ {
+		v := a.facesExtra().Version
+		a.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "%.2f"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, float64(k%21)/20), nil))
+		f := a.facesExtra()
+		for deadline := time.Now().Add(2 * time.Second); f.Version == v && time.Now().Before(deadline); f = a.facesExtra() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(150 * time.Millisecond) // a frame, for the stage's upload
+		f = a.facesExtra()
+		decode, draw = append(decode, f.DecodeMs), append(draw, f.DrawMs)
+	}
+	photo := filepath.Join(t.TempDir(), "p.jpg")
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, nil)
+	os.WriteFile(photo, buf.Bytes(), 0o644)
+	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
+	for deadline := time.Now().Add(10 * time.Second); !a.facesExtra().HasOwn; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the photo was not taken: %+v\n%s", a.facesExtra(), a.consoleText())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	a.run(chromedp.WaitVisible(`[data-testid="crop-box"]`, chromedp.ByQuery))
+	box := a.rectOf("crop-box")
+	for k := 0; k < 10; k++ {
+		a.drag(box.X+box.W/2, box.Y+box.H/2, float64(4*(k%2*2-1)), 0)
+		encode = append(encode, a.facesExtra().EncodeMs)
+	}
+	report := fmt.Sprintf(`Faces view, headless Chromium, medians
+slider frame: decode %.2f ms + draw (pixels to the stage) %.2f ms = %.2f ms (of 40 positions)
+encoding a crop (thumbnail + VAE encode + reconstruction): %.2f ms (of 10 crops)
+`, median(decode), median(draw), median(decode)+median(draw), median(encode))
+	t.Log("\n" + report)
+	os.MkdirAll("artifacts", 0o755)
+	os.WriteFile(filepath.Join("artifacts", "faces-measurements.txt"), []byte(report), 0o644)
 }

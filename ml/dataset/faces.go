@@ -106,24 +106,45 @@ func SquareThumbnail(img image.Image, side int) []byte {
 	b := img.Bounds()
 	s := min(b.Dx(), b.Dy())
 	x0, y0 := b.Min.X+(b.Dx()-s)/2, b.Min.Y+(b.Dy()-s)/2
+	return CropThumbnail(img, image.Rect(x0, y0, x0+s, y0+s), side)
+}
+
+// CropThumbnail box-filters the square r of img (clipped to its bounds) down to side×side,
+// returning planar RGB bytes (3×side×side). RGBA images take a direct path, so that a
+// crop box can follow the pointer.
+func CropThumbnail(img image.Image, r image.Rectangle, side int) []byte {
+	r = r.Intersect(img.Bounds())
 	out := make([]byte, 3*side*side)
+	if r.Empty() {
+		return out
+	}
+	rgba, _ := img.(*image.RGBA)
+	w, h := r.Dx(), r.Dy()
 	for ty := 0; ty < side; ty++ {
-		sy0, sy1 := y0+ty*s/side, y0+(ty+1)*s/side
+		sy0, sy1 := r.Min.Y+ty*h/side, r.Min.Y+(ty+1)*h/side
 		sy1 = max(sy1, sy0+1)
 		for tx := 0; tx < side; tx++ {
-			sx0, sx1 := x0+tx*s/side, x0+(tx+1)*s/side
+			sx0, sx1 := r.Min.X+tx*w/side, r.Min.X+(tx+1)*w/side
 			sx1 = max(sx1, sx0+1)
-			var r, g, bl, n uint64
+			var red, green, blue, n uint64
 			for y := sy0; y < sy1; y++ {
+				if rgba != nil {
+					row := rgba.Pix[rgba.PixOffset(sx0, y):rgba.PixOffset(sx1, y)]
+					for o := 0; o < len(row); o += 4 {
+						// Matches RGBA()'s 16-bit values: v·0x101, averaged, then >> 8.
+						red, green, blue, n = red+uint64(row[o])*0x101, green+uint64(row[o+1])*0x101, blue+uint64(row[o+2])*0x101, n+1
+					}
+					continue
+				}
 				for x := sx0; x < sx1; x++ {
 					cr, cg, cb, _ := img.At(x, y).RGBA()
-					r, g, bl, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), n+1
+					red, green, blue, n = red+uint64(cr), green+uint64(cg), blue+uint64(cb), n+1
 				}
 			}
 			i := ty*side + tx
-			out[i] = byte(r / n >> 8)
-			out[side*side+i] = byte(g / n >> 8)
-			out[2*side*side+i] = byte(bl / n >> 8)
+			out[i] = byte(red / n >> 8)
+			out[side*side+i] = byte(green / n >> 8)
+			out[2*side*side+i] = byte(blue / n >> 8)
 		}
 	}
 	return out

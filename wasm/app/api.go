@@ -61,7 +61,9 @@ func announceReady(a *App) {
 		defer a.env.RUnlock()
 		f := &a.Faces
 		out := map[string]any{"status": f.Status, "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version,
-			"notice": f.Notice, "ownMse": f.OwnMSE, "hasOwn": f.Own != nil, "temperature": f.Temperature}
+			"notice": f.Notice, "ownMse": f.OwnMSE, "hasOwn": f.Own != nil, "temperature": f.Temperature,
+			"crop": []any{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, "walking": f.Walking, "cameraOn": f.CameraOn,
+			"encodeMs": f.EncodeMs, "decodeMs": f.DecodeMs, "drawMs": f.DrawMs}
 		if f.Samples[0] != nil {
 			out["sample0"] = floats(f.Samples[0])
 		}

@@ -3,13 +3,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"math/rand/v2"
 	"net/url"
 	"strconv"
+	"syscall/js"
+	"time"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -49,7 +54,28 @@ type Faces struct {
 	Notice        string
 	galleryN      int
 	pending       url.Values // a shared morph waiting for the model to load
+
+	// photo is the visitor's photo (a working copy at most photoSide wide), PhotoURL its
+	// preview for the DOM, and Crop the square of it that becomes the 32×32 face.
+	photo    *image.RGBA
+	PhotoURL string
+	Crop     image.Rectangle
+	// EncodeMs is the last crop's time from photo to reconstruction (thumbnail, encode,
+	// decode); DecodeMs the last slider frame's decoding and DrawMs its upload to the stage.
+	EncodeMs, DecodeMs, DrawMs float64
+
+	// Walking animates α back and forth; walkStart anchors its phase.
+	Walking   bool
+	walkStart time.Time
+	walkFrom  float64
+
+	CameraOn bool
+	camera   js.Value // the MediaStream while the camera is on
 }
+
+// photoSide bounds the working copy of an uploaded photo: enough to crop a 32×32 face from,
+// small enough to re-crop at pointer speed.
+const photoSide = 512
 
 const sampleCount = 6
 
@@ -173,7 +199,8 @@ func (f *Faces) sample() {
 	f.Version++
 }
 
-// loadOwnFace reconstructs an uploaded face (centre square, scaled to 32×32) and makes it face A.
+// loadOwnFace takes an uploaded photo: its centre square becomes face A, and a crop box lets
+// the visitor choose another square.
 func (f *Faces) loadOwnFace(data []byte, name string) {
 	defer func() { f.Version++ }()
 	img, err := prep.DecodeImage(data)
@@ -181,7 +208,52 @@ func (f *Faces) loadOwnFace(data []byte, name string) {
 		f.Notice = fmt.Sprintf("Could not use %q: %v.", name, err)
 		return
 	}
-	px := dataset.SquareThumbnail(img, dataset.FaceSide)
+	f.setPhoto(prep.Shrink(img, photoSide))
+}
+
+// setPhoto makes photo the one to crop from, with the crop box on its centre square.
+func (f *Faces) setPhoto(photo *image.RGBA) {
+	f.photo = photo
+	// A blob: URL, not a data: one: vugu's renderer cannot carry an attribute of this size.
+	if f.PhotoURL != "" {
+		js.Global().Get("URL").Call("revokeObjectURL", f.PhotoURL)
+		f.PhotoURL = ""
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, photo, &jpeg.Options{Quality: 85}); err == nil {
+		f.PhotoURL = objectURL(buf.Bytes(), "image/jpeg")
+	}
+	b := photo.Bounds()
+	side := min(b.Dx(), b.Dy())
+	x0, y0 := (b.Dx()-side)/2, (b.Dy()-side)/2
+	f.Crop = image.Rect(x0, y0, x0+side, y0+side)
+	f.Notice = ""
+	f.encodeCrop()
+}
+
+// MoveCrop moves the crop box by (dx, dy) photo pixels and grows it by ds, keeping it a
+// square inside the photo, and reconstructs the new crop.
+func (f *Faces) MoveCrop(dx, dy, ds int) {
+	if f.photo == nil {
+		return
+	}
+	b := f.photo.Bounds()
+	side := min(max(f.Crop.Dx()+ds, minCrop), b.Dx(), b.Dy())
+	x := min(max(f.Crop.Min.X+dx, 0), b.Dx()-side)
+	y := min(max(f.Crop.Min.Y+dy, 0), b.Dy()-side)
+	if r := image.Rect(x, y, x+side, y+side); r != f.Crop {
+		f.Crop = r
+		f.encodeCrop()
+	}
+}
+
+// minCrop is the smallest crop box, in photo pixels: below 32 the face would be upscaled.
+const minCrop = 32
+
+// encodeCrop reconstructs the cropped face and makes it face A.
+func (f *Faces) encodeCrop() {
+	start := time.Now()
+	px := dataset.CropThumbnail(f.photo, f.Crop, dataset.FaceSide)
 	x := make([]float32, len(px))
 	for i, b := range px {
 		x[i] = float32(b) / 255
@@ -189,12 +261,16 @@ func (f *Faces) loadOwnFace(data []byte, name string) {
 	mean, _ := f.vae.Encode(ml.FromData(append([]float32(nil), x...), 1, 3, 32, 32))
 	z := append([]float32(nil), mean.Data...)
 	recon := f.decode(z)
-	f.Own, f.OwnRecon, f.Notice = x, recon, ""
+	f.EncodeMs = float64(time.Since(start).Microseconds()) / 1000
+	f.Own, f.OwnRecon = x, recon
 	f.OwnMSE = ml.MSE(ml.FromData(recon, 1, 3, 32, 32), ml.FromData(x, 1, 3, 32, 32), nil)
 	f.latents = append(f.latents[:f.galleryN], z)
 	f.Gallery = append(f.Gallery[:f.galleryN], recon)
-	if f.B < 0 {
+	if f.B < 0 || f.B >= f.galleryN { // morph to the face chosen before, or the first
 		f.B = f.A
+		if f.B >= f.galleryN {
+			f.B = 0
+		}
 	}
 	f.A = f.galleryN
 	f.interpolate()
@@ -261,7 +337,6 @@ func (f *Faces) setPair(za, zb []float32) {
 	f.latents = append(f.latents[:f.galleryN:f.galleryN], za, zb)
 	f.Gallery = append(f.Gallery[:f.galleryN:f.galleryN], f.decode(za), f.decode(zb))
 	f.A, f.B = f.galleryN, f.galleryN+1
-	f.Own, f.OwnRecon = nil, nil
 	f.interpolate()
 }
 

@@ -83,12 +83,17 @@ func prefetched(key, url string) ([]byte, error) {
 	return bytesFromJS(buf), nil
 }
 
-// download offers data to the visitor as a file.
-func download(name, mime string, data []byte) {
+// objectURL puts data in a Blob and returns a blob: URL for it (revoke it when done).
+func objectURL(data []byte, mime string) string {
 	u8 := js.Global().Get("Uint8Array").New(len(data))
 	js.CopyBytesToJS(u8, data)
 	blob := js.Global().Get("Blob").New([]any{u8}, map[string]any{"type": mime})
-	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	return js.Global().Get("URL").Call("createObjectURL", blob).String()
+}
+
+// download offers data to the visitor as a file.
+func download(name, mime string, data []byte) {
+	url := objectURL(data, mime)
 	link := js.Global().Get("document").Call("createElement", "a")
 	link.Set("href", url)
 	link.Set("download", name)

@@ -13,6 +13,7 @@ import (
 	"github.com/vugu/vugu/domrender"
 
 	"lookbook/ml"
+	"lookbook/wasm/share"
 )
 
 var classNames = ml.FashionNetClasses
@@ -65,7 +66,17 @@ func fail(err error) {
 	}
 }
 
-// installPaste classifies an image pasted anywhere on the page.
+// acceptFile takes a dropped or pasted picture: your face in the Faces view, else something
+// to classify.
+func (a *App) acceptFile(data []byte, name string) {
+	if a.View == share.Faces && a.Faces.Status == "ready" {
+		a.Faces.loadOwnFace(data, name)
+		return
+	}
+	a.loadUpload(data, name)
+}
+
+// installPaste takes an image pasted anywhere on the page (see acceptFile).
 func installPaste(a *App) {
 	js.Global().Get("document").Call("addEventListener", "paste", js.FuncOf(func(this js.Value, args []js.Value) any {
 		items := args[0].Get("clipboardData").Get("files")
@@ -82,7 +93,7 @@ func installPaste(a *App) {
 				a.Notice = "Could not read the pasted image."
 				return
 			}
-			a.loadUpload(bytesFromJS(buf), name)
+			a.acceptFile(bytesFromJS(buf), name)
 		}()
 		return nil
 	}))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"github.com/vugu/vugu"
 
@@ -14,7 +15,8 @@ import (
 
 // Root is the DOM layer's root component.
 type Root struct {
-	App *App
+	App  *App
+	crop cropDrag
 }
 
 func (c *Root) selected(v share.View) string { return strconv.FormatBool(c.App.View == v) }
@@ -41,8 +43,10 @@ func (c *Root) Go(e vugu.DOMEvent, v share.View) {
 // SetAlpha follows the interpolation slider, decoding live while it is dragged.
 func (c *Root) SetAlpha(e vugu.DOMEvent) {
 	if v, err := strconv.ParseFloat(js.Value(e.JSEventTarget()).Get("value").String(), 64); err == nil && v >= 0 && v <= 1 {
-		c.App.Faces.Alpha = v
+		start := time.Now()
+		c.App.Faces.Alpha, c.App.Faces.Walking = v, false
 		c.App.Faces.Preview = c.App.Faces.between(v)
+		c.App.Faces.DecodeMs = float64(time.Since(start).Microseconds()) / 1000
 		c.App.Faces.Version++
 	}
 }
@@ -94,7 +98,7 @@ func (c *Root) temperatureText() string {
 }
 
 func (c *Root) ownText() string {
-	return fmt.Sprintf("Your face (left) and the VAE's reconstruction (right): MSE %.4f. It is now face A.", c.App.Faces.OwnMSE)
+	return fmt.Sprintf("Your face (left) and the VAE's reconstruction (right): MSE %.4f. It is now face A. Drag the box to choose the face, its corner to resize it.", c.App.Faces.OwnMSE)
 }
 
 // SetSlerp switches between spherical and linear interpolation.

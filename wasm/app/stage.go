@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"io/fs"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -69,6 +70,10 @@ func (s *stage) Update() error {
 	mapReady := a.View == share.Map && a.Maps.Status == "ready"
 	if a.model != nil && (a.View == share.Classify || mapReady) {
 		changed = s.handleDrawing(a) || changed
+		changed = s.handleDrops(a) || changed
+	}
+	if a.View == share.Faces && a.Faces.Status == "ready" {
+		changed = a.Faces.stepWalk(time.Now()) || changed
 		changed = s.handleDrops(a) || changed
 	}
 	if mapReady {
@@ -138,7 +143,7 @@ func (s *stage) handleDrops(a *App) bool {
 		a.Notice = "Could not read the dropped file."
 		return true
 	}
-	a.loadUpload(data, name)
+	a.acceptFile(data, name)
 	return true
 }
 

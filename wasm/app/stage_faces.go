@@ -4,6 +4,7 @@ package main
 
 import (
 	"image/color"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -35,6 +36,8 @@ func faceRGBA(pix []byte, stride, x0, y0 int, face []float32) {
 }
 
 func (s *stage) refreshFaces(f *Faces) {
+	start := time.Now()
+	defer func() { f.DrawMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	im := &s.faces
 	if im.gallery == nil {
 		im.gallery = ebiten.NewImage(32*galleryCols, 32*galleryCols)

@@ -219,3 +219,37 @@ func resizeArea(src []float32, stride, x0, y0, w, h, tw, th int) []float32 {
 	}
 	return out
 }
+
+// Shrink returns img box-filtered down to fit maxSide×maxSide (or copied, if it already
+// fits) as opaque RGBA: the working copy of a photo that a crop box then moves over.
+func Shrink(img image.Image, maxSide int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if k := max(w, h); k > maxSide {
+		w, h = max(1, w*maxSide/k), max(1, h*maxSide/k)
+	}
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	for ty := 0; ty < h; ty++ {
+		sy0, sy1 := b.Min.Y+ty*b.Dy()/h, b.Min.Y+(ty+1)*b.Dy()/h
+		sy1 = max(sy1, sy0+1)
+		for tx := 0; tx < w; tx++ {
+			sx0, sx1 := b.Min.X+tx*b.Dx()/w, b.Min.X+(tx+1)*b.Dx()/w
+			sx1 = max(sx1, sx0+1)
+			var r, g, bl, a, n uint64
+			for y := sy0; y < sy1; y++ {
+				for x := sx0; x < sx1; x++ {
+					cr, cg, cb, ca := img.At(x, y).RGBA()
+					r, g, bl, a, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), a+uint64(ca), n+1
+				}
+			}
+			// Transparent parts become white, as for the classifier's uploads.
+			white := (n*0xffff - a) / n
+			o := out.PixOffset(tx, ty)
+			out.Pix[o] = byte((r/n + white) >> 8)
+			out.Pix[o+1] = byte((g/n + white) >> 8)
+			out.Pix[o+2] = byte((bl/n + white) >> 8)
+			out.Pix[o+3] = 0xff
+		}
+	}
+	return out
+}

@@ -144,3 +144,29 @@ func TestTransparencyIsWhite(t *testing.T) {
 		t.Errorf("transparent → %v, opaque black → %v; want 1 and 0", g.Pix[0], g.Pix[55])
 	}
 }
+
+func TestShrink(t *testing.T) {
+	src := image.NewNRGBA(image.Rect(0, 0, 400, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.NRGBA{200, 100, 50, 255}
+			if x >= 200 {
+				c = color.NRGBA{0, 0, 0, 0} // transparent: white
+			}
+			src.Set(x, y, c)
+		}
+	}
+	got := Shrink(src, 64)
+	if b := got.Bounds(); b.Dx() != 64 || b.Dy() != 16 {
+		t.Fatalf("shrunk to %v, want 64×16", b)
+	}
+	if c := got.RGBAAt(5, 5); c != (color.RGBA{200, 100, 50, 255}) {
+		t.Errorf("left half %v", c)
+	}
+	if c := got.RGBAAt(60, 5); c != (color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("transparent half %v, want white", c)
+	}
+	if small := Shrink(image.NewRGBA(image.Rect(0, 0, 10, 7)), 64); small.Bounds().Dx() != 10 {
+		t.Errorf("a small image was resized to %v", small.Bounds())
+	}
+}
