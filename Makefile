@@ -7,7 +7,7 @@ FASHION   ?= /usr/share/datasets/fashion-mnist
 FACES     ?= ../shared/data/lfw32_1000.npy
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz
+.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web
 
 all: test
 
@@ -54,7 +54,23 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	PATH="$(WASM_EXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./ml/...
+	PATH="$(WASM_EXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
+
+## bench-web: our wasm inference against ONNX Runtime Web on the same weights, side by side in
+## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both
+## only for this benchmark).
+bench-web: web
+	@scripts/ensure-deps.sh python3-torch npm
+	mkdir -p build/bench-web
+	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/export_onnx.py build/bench-web
+	cd build/bench-web && test -d node_modules/onnxruntime-web || npm install --no-audit --no-fund --silent onnxruntime-web@1.30.0
+	cp build/bench-web/node_modules/onnxruntime-web/dist/ort.wasm.min.js build/bench-web/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs build/bench-web/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm build/bench-web/
+	LOOKBOOK_BENCH_WEB=$(CURDIR)/build/bench-web $(GO) test -count=1 -run TestBenchWeb -v ./e2e | grep -v '^=== RUN'
+
+## kernels: regenerate and reassemble the browser's SIMD kernel (needs python3 and wabt).
+kernels:
+	@scripts/ensure-deps.sh wabt
+	cd wasm/kernels && python3 gen_wat.py && wat2wasm kernels.wat -o kernels.wasm
 
 ## bench: the ml benchmarks natively (see README for PyTorch's figures on the same machine).
 bench:

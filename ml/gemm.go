@@ -3,6 +3,7 @@ package ml
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // A packed matrix product in the style of BLIS/GotoBLAS: op(A) and op(B) are copied block by
@@ -99,28 +100,66 @@ func macroKernel(aBuf []float32, bPacked []float32, a matrix, c []float32, ldc, 
 	for r := 0; r < rowPanels; r++ {
 		packA(aPacked[r*kc*microRows:(r+1)*kc*microRows], a, ic+r*microRows, min(microRows, mc-r*microRows), pc, kc)
 	}
+	if k := tileKernel.Load(); k != nil && p1 > p0 {
+		// One call for the whole block: the kernel computes every tile, then they are placed.
+		tBuf := tileBlocks.Get().(*[]float32)
+		defer tileBlocks.Put(tBuf)
+		*tBuf = grow(*tBuf, (p1-p0)*rowPanels*microRows*microCols)
+		tiles := *tBuf
+		(*k)(kc, aPacked, rowPanels, bPacked[p0*kc*microCols:p1*kc*microCols], p1-p0, tiles)
+		for p := p0; p < p1; p++ {
+			for r := 0; r < rowPanels; r++ {
+				t := ((p-p0)*rowPanels + r) * microRows * microCols
+				placeTile(c, ldc, tiles[t:t+microRows*microCols], ic+r*microRows, ic+mc, jc+p*microCols, jc+nc, add)
+			}
+		}
+		return
+	}
 	var tile [microRows * microCols]float32
 	for p := p0; p < p1; p++ {
 		bp := bPacked[p*kc*microCols : (p+1)*kc*microCols]
-		j0 := jc + p*microCols
-		cols := min(microCols, jc+nc-j0)
 		for r := 0; r < rowPanels; r++ {
 			microKernel(kc, aPacked[r*kc*microRows:], bp, tile[:])
-			i0 := ic + r*microRows
-			rows := min(microRows, ic+mc-i0)
-			for i := 0; i < rows; i++ {
-				dst := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+cols]
-				src := tile[i*microCols : i*microCols+cols]
-				if add {
-					for j, v := range src {
-						dst[j] += v
-					}
-				} else {
-					copy(dst, src)
-				}
-			}
+			placeTile(c, ldc, tile[:], ic+r*microRows, ic+mc, jc+p*microCols, jc+nc, add)
 		}
 	}
+}
+
+// placeTile writes (or adds) a 6×16 tile into C at row i0, column j0, clipped to rows below
+// iEnd and columns below jEnd.
+func placeTile(c []float32, ldc int, tile []float32, i0, iEnd, j0, jEnd int, add bool) {
+	rows, cols := min(microRows, iEnd-i0), min(microCols, jEnd-j0)
+	for i := 0; i < rows; i++ {
+		dst := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+cols]
+		src := tile[i*microCols : i*microCols+cols]
+		if add {
+			for j, v := range src {
+				dst[j] += v
+			}
+		} else {
+			copy(dst, src)
+		}
+	}
+}
+
+// TileKernel computes a whole block of micro-tiles: for every packed A panel r (kc×6 floats,
+// rowPanels of them in a) and packed B panel p (kc×16 floats, panels of them in b), the 6×16
+// product tile, row-major, at out[(p·rowPanels+r)·96:]. Each tile must equal microKernelGo's.
+type TileKernel func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32)
+
+// tileKernel, when set, replaces the micro-kernel for whole blocks (see SetTileKernel).
+var tileKernel atomic.Pointer[TileKernel]
+
+// SetTileKernel makes every matrix product compute its tiles with k (nil restores the built-in
+// kernel). It exists for the browser, where Go emits no SIMD: the app installs a hand-written
+// wasm SIMD kernel at start, calling it once per block (ml itself stays pure Go). Like a CPU
+// feature switch, it is process-wide and meant to be set once, before any product runs.
+func SetTileKernel(k TileKernel) {
+	if k == nil {
+		tileKernel.Store(nil)
+		return
+	}
+	tileKernel.Store(&k)
 }
 
 // packA copies rows [i0, i0+rows) × columns [p0, p0+kc) of op(A) as kc groups of microRows
@@ -188,6 +227,8 @@ var (
 	workspaces = sync.Pool{New: func() any { return &gemmWorkspace{} }}
 	// aBlocks are per-worker buffers for one packed mc×kc block of A.
 	aBlocks = sync.Pool{New: func() any { b := make([]float32, blockM*blockK); return &b }}
+	// tileBlocks are per-worker buffers for the tiles of one block (with a TileKernel).
+	tileBlocks = sync.Pool{New: func() any { var b []float32; return &b }}
 )
 
 // Mat is a row-major matrix operand for MatMul: element (i, j) is Data[i*Stride+j], or

@@ -30,7 +30,32 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
-func TestGemm(t *testing.T) {
+func TestGemm(t *testing.T) { checkMatMul(t) }
+
+// TestGemmThroughTileKernel runs the same checks with a TileKernel installed (here one made
+// of the Go micro-kernel), so the block path that the browser's SIMD kernel takes is covered.
+func TestGemmThroughTileKernel(t *testing.T) {
+	calls := 0
+	SetTileKernel(func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
+		calls++
+		for p := 0; p < panels; p++ {
+			for r := 0; r < rowPanels; r++ {
+				microKernelGo(kc, a[r*kc*microRows:], b[p*kc*microCols:], out[(p*rowPanels+r)*microRows*microCols:])
+			}
+		}
+	})
+	t.Cleanup(func() { SetTileKernel(nil) })
+	checkMatMul(t)
+	if calls == 0 {
+		t.Fatal("the tile kernel was never called")
+	}
+}
+
+// checkMatMul checks MatMul against the float64 definition on sizes that straddle the
+// micro-tile (6×16) and block (72, 256, 1024) edges, with and without transposes and
+// accumulation.
+func checkMatMul(t *testing.T) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(9, 9))
 	// Sizes straddle the micro-tile (6×16) and block (72, 256, 1024) edges.
 	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}}
@@ -55,7 +80,7 @@ func TestGemm(t *testing.T) {
 							want[i] += float64(c[i])
 						}
 					}
-					gemm(m, n, k, a, b, c, n, acc)
+					MatMul(m, n, k, Mat{a.data, a.ld, a.trans}, Mat{b.data, b.ld, b.trans}, c, n, acc)
 					for i, w := range want {
 						if math.Abs(float64(c[i])-w) > 1e-4*math.Sqrt(float64(k)) {
 							t.Fatalf("%s: c[%d] = %v, want %v", name, i, c[i], w)

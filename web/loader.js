@@ -98,6 +98,8 @@
 		window.lookbook.timings.downloadedMs = performance.now() - t0;
 		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
 		window.lookbook.timings.compiledMs = performance.now();
+		// The program instantiates its SIMD kernel on its own memory (see wasm/kernels).
+		window.lookbook._goMemory = instance.exports.mem;
 		await go.run(instance);
 		// go.run settles only if the program exits, which it never should.
 		fail("Lookbook stopped unexpectedly. Reloading the page usually helps.");

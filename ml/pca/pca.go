@@ -4,6 +4,7 @@ package pca
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -94,4 +95,31 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TSNEStart returns the starting layout scikit-learn's t-SNE uses by default (init="pca"): x's
+// first dims principal components, scaled so that the first has standard deviation 1e-4. It
+// is for tsne.Config.Init.
+func TSNEStart(x []float32, n, d, dims int) ([]float64, error) {
+	p, err := Fit(x, n, d, dims)
+	if err != nil {
+		return nil, err
+	}
+	y := p.Transform(x, n)
+	var mean, sq float64
+	for i := 0; i < n; i++ {
+		mean += y[i*dims]
+	}
+	mean /= float64(n)
+	for i := 0; i < n; i++ {
+		sq += (y[i*dims] - mean) * (y[i*dims] - mean)
+	}
+	std := math.Sqrt(sq / float64(n))
+	if std == 0 {
+		return nil, fmt.Errorf("pca: the data has no spread to start t-SNE from")
+	}
+	for i := range y {
+		y[i] *= 1e-4 / std
+	}
+	return y, nil
 }

@@ -3,6 +3,7 @@ package pca
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -70,4 +71,39 @@ func ExamplePCA_Project() {
 	// Output:
 	// direction (0.60, 0.80), explains 99.9%
 	// (3, 4) lies 5.00 along it
+}
+
+func TestTSNEStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	n, d := 200, 6
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64()) * float32(1+i%d)
+	}
+	y, err := TSNEStart(x, n, d, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := Fit(x, n, d, 2)
+	proj := p.Transform(x, n)
+	var mean, sq float64
+	for i := 0; i < n; i++ {
+		mean += y[2*i]
+	}
+	mean /= float64(n)
+	for i := 0; i < n; i++ {
+		sq += (y[2*i] - mean) * (y[2*i] - mean)
+	}
+	if std := math.Sqrt(sq / float64(n)); math.Abs(std-1e-4) > 1e-10 {
+		t.Errorf("first coordinate's standard deviation %g, want 1e-4", std)
+	}
+	k := y[0] / proj[0]
+	for i := range y {
+		if math.Abs(y[i]-k*proj[i]) > 1e-12 {
+			t.Fatalf("coordinate %d is not the scaled projection", i)
+		}
+	}
+	if _, err := TSNEStart(make([]float32, n*d), n, d, 2); err == nil {
+		t.Error("constant data gave a starting layout")
+	}
 }

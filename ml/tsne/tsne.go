@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"lookbook/ml"
-	"lookbook/ml/pca"
 )
 
 // Config holds t-SNE's parameters. DefaultConfig gives scikit-learn 1.2's defaults.
@@ -22,10 +21,12 @@ type Config struct {
 	// Theta is the Barnes-Hut accuracy (cell width / distance); 0 computes the exact O(N²)
 	// gradient.
 	Theta float64
-	// RandomInit starts from N(0, 1e-4²) noise drawn with Seed instead of the (deterministic)
-	// PCA initialisation.
-	RandomInit bool
-	Seed       uint64
+	// Init is where the points start (N×Dims): scikit-learn's default, the scaled principal
+	// components, comes from pca.TSNEStart. Without it they start from N(0, 1e-4²) noise drawn
+	// with Seed. (tsne does not compute the PCA itself, so that the browser program, which
+	// starts from noise, does not carry gonum's LAPACK.)
+	Init []float64
+	Seed uint64
 	// BlockRows is how many rows of the neighbour search or calibration one unit of Step
 	// does (0 means 256): small blocks keep each step short where it must share a frame.
 	BlockRows int
@@ -68,6 +69,9 @@ func New(x []float32, n, d int, cfg Config) (*TSNE, error) {
 	}
 	if n < 4 || len(x) != n*d {
 		return nil, fmt.Errorf("tsne: need at least 4 points of %d values, got %d values", d, len(x))
+	}
+	if cfg.Init != nil && len(cfg.Init) != n*cfg.Dims {
+		return nil, fmt.Errorf("tsne: %d initial coordinates for %d points in %dD", len(cfg.Init), n, cfg.Dims)
 	}
 	if cfg.Perplexity <= 0 || cfg.Iterations < 0 || cfg.Theta < 0 {
 		return nil, fmt.Errorf("tsne: bad configuration %+v", cfg)
@@ -153,25 +157,9 @@ func (t *TSNE) initialise() {
 	for i := range t.gains {
 		t.gains[i] = 1
 	}
-	if !t.RandomInit {
-		if p, err := pca.Fit(t.x, n, t.D, dims); err == nil {
-			copy(t.Y, p.Transform(t.x, n))
-			// Scale so the first coordinate has standard deviation 1e-4, as scikit-learn.
-			var mean, sq float64
-			for i := 0; i < n; i++ {
-				mean += t.Y[i*dims]
-			}
-			mean /= float64(n)
-			for i := 0; i < n; i++ {
-				sq += (t.Y[i*dims] - mean) * (t.Y[i*dims] - mean)
-			}
-			if std := math.Sqrt(sq / float64(n)); std > 0 {
-				for i := range t.Y {
-					t.Y[i] *= 1e-4 / std
-				}
-				return
-			}
-		}
+	if t.Init != nil {
+		copy(t.Y, t.Init)
+		return
 	}
 	rng := rand.New(rand.NewPCG(t.Seed, 0x75e))
 	for i := range t.Y {

@@ -113,6 +113,31 @@ func TestClustersSeparateAndKLFalls(t *testing.T) {
 	}
 }
 
+func TestInitIsChecked(t *testing.T) {
+	x := make([]float32, 40*3)
+	cfg := DefaultConfig(2)
+	cfg.Init = make([]float64, 40*3)
+	if _, err := New(x, 40, 3, cfg); err == nil {
+		t.Error("accepted 120 initial coordinates for 40 points in 2D")
+	}
+	cfg.Init = make([]float64, 40*2)
+	for i := range cfg.Init {
+		cfg.Init[i] = float64(i) * 1e-5
+	}
+	ts, err := New(x, 40, 3, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ts.P == nil {
+		ts.unit()
+	}
+	for i, v := range cfg.Init {
+		if ts.Y[i] != v {
+			t.Fatalf("Y[%d] starts at %g, want %g", i, ts.Y[i], v)
+		}
+	}
+}
+
 func TestStepMatchesRun(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	x, _ := clusters(rng, 600, 8, 3, 1)

@@ -61,7 +61,7 @@ func embedNPY(args []string) error {
 	fs.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "iterations (early exaggeration included)")
 	fs.Float64Var(&cfg.Theta, "theta", cfg.Theta, "Barnes-Hut accuracy; 0 for the exact O(N²) gradient")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed (only used with -random-init)")
-	fs.BoolVar(&cfg.RandomInit, "random-init", false, "start from random noise instead of PCA")
+	randomInit := fs.Bool("random-init", false, "start from random noise instead of PCA")
 	fs.Parse(args)
 	arr, err := dataset.ReadNPY(*in)
 	if err != nil {
@@ -84,7 +84,7 @@ func embedNPY(args []string) error {
 			labels = append(labels, int(v))
 		}
 	}
-	y, q, err := trainer.Embed(arr.F32, n, d, labels, *method, cfg, os.Stderr)
+	y, q, err := trainer.Embed(arr.F32, n, d, labels, *method, cfg, *randomInit, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func maps(args []string) error {
 		for _, dims := range []int{2, 3} {
 			c := cfg
 			c.Dims = dims
-			y, q, err := trainer.Embed(feats, n, d, labels, method, c, os.Stderr)
+			y, q, err := trainer.Embed(feats, n, d, labels, method, c, false, os.Stderr)
 			if err != nil {
 				return err
 			}

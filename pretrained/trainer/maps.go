@@ -55,8 +55,9 @@ func (q MapQuality) String() string {
 	return s
 }
 
-// Embed maps x (n×d) with PCA or t-SNE and measures the result.
-func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, progress io.Writer) ([]float64, MapQuality, error) {
+// Embed maps x (n×d) with PCA or t-SNE and measures the result. t-SNE starts from the scaled
+// principal components (scikit-learn's default) unless randomInit is set or cfg.Init given.
+func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, randomInit bool, progress io.Writer) ([]float64, MapQuality, error) {
 	start := time.Now()
 	q := MapQuality{Method: method, Dims: cfg.Dims}
 	var y []float64
@@ -68,6 +69,13 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 		}
 		y = p.Transform(x, n)
 	case "tsne":
+		if cfg.Init == nil && !randomInit {
+			init, err := pca.TSNEStart(x, n, d, cfg.Dims)
+			if err != nil {
+				return nil, q, err
+			}
+			cfg.Init = init
+		}
 		t, err := tsne.New(x, n, d, cfg)
 		if err != nil {
 			return nil, q, err

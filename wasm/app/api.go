@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 	"syscall/js"
+	"unsafe"
 
 	"lookbook/ml"
 	"lookbook/wasm/prep"
@@ -28,9 +29,7 @@ func announceReady(a *App) {
 			return js.Global().Get("Error").New("lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])")
 		}
 		x := ml.NewTensor(1, 1, 32, 32)
-		for i := range x.Data {
-			x.Data[i] = float32(args[0].Index(i).Float())
-		}
+		readFloats(x.Data, args[0])
 		a.env.Lock()
 		logits := append([]float32(nil), a.model.Forward(x).Data...)
 		a.env.UnlockOnly()
@@ -46,9 +45,7 @@ func announceReady(a *App) {
 			return js.Global().Get("Error").New("lookbook.decode takes a Float32Array of 120 latent values")
 		}
 		z := make([]float32, ml.VAELatent)
-		for i := range z {
-			z[i] = float32(args[0].Index(i).Float())
-		}
+		readFloats(z, args[0])
 		face := a.Faces.decode(z)
 		out := make([]any, len(face))
 		for i, v := range face {
@@ -227,4 +224,17 @@ func maxGCPause() float64 {
 		worst = max(worst, p)
 	}
 	return float64(worst) / 1e6
+}
+
+// readFloats copies a JS array of numbers into dst: a Float32Array in one copy of its bytes,
+// anything else element by element.
+func readFloats(dst []float32, v js.Value) {
+	if v.InstanceOf(js.Global().Get("Float32Array")) {
+		bytes := js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), 4*len(dst))
+		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*len(dst)), bytes)
+		return
+	}
+	for i := range dst {
+		dst[i] = float32(v.Index(i).Float())
+	}
 }

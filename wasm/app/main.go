@@ -13,6 +13,7 @@ import (
 	"github.com/vugu/vugu/domrender"
 
 	"lookbook/ml"
+	"lookbook/wasm/kernels"
 	"lookbook/wasm/share"
 )
 
@@ -47,6 +48,12 @@ func main() {
 			}
 		}
 	}()
+	// The SIMD matrix kernel, where the browser has WebAssembly SIMD; else ml's Go kernel.
+	if err := kernels.Install(); err != nil {
+		js.Global().Get("console").Call("warn", err.Error())
+	} else if t := js.Global().Get("lookbook").Get("timings"); t.Truthy() {
+		t.Set("simd", true)
+	}
 	// Load the classifier before the stage starts: its first frames (shader compilation, on
 	// software WebGL especially) keep the event loop busy for hundreds of milliseconds, and
 	// the weights' promise could not resolve until they end.

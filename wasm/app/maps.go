@@ -221,7 +221,7 @@ func (a *App) placeOwn() {
 func (m *Maps) restartLive() {
 	cfg := tsne.DefaultConfig(2)
 	cfg.Perplexity, cfg.Iterations = m.Live.Perplexity, m.Live.Iterations
-	cfg.RandomInit, cfg.Seed, cfg.BlockRows = true, 1, 8
+	cfg.Seed, cfg.BlockRows = 1, 8 // from noise: the animation shows the map forming
 	run, err := tsne.New(m.data.Features[:liveCount*mapview.Latent], liveCount, mapview.Latent, cfg)
 	if err != nil {
 		m.Notice = err.Error()
