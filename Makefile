@@ -60,7 +60,8 @@ test-wasm:
 ## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both
 ## only for this benchmark).
 bench-web: web
-	@scripts/ensure-deps.sh python3-torch npm
+	@scripts/ensure-deps.sh python3-torch
+	@command -v npm >/dev/null || scripts/ensure-deps.sh npm
 	mkdir -p build/bench-web
 	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/export_onnx.py build/bench-web
 	cd build/bench-web && test -d node_modules/onnxruntime-web || npm install --no-audit --no-fund --silent onnxruntime-web@1.30.0
