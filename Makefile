@@ -1,8 +1,8 @@
 # Lookbook: `make run` builds everything and serves the app; `make test` runs every check.
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
-# go test runs js/wasm test binaries through this wrapper (it uses Node.js).
-WASM_EXEC := $(GOROOT)/lib/wasm
+# go test runs js/wasm test binaries through this wrapper (Node.js; see scripts/wasmexec).
+WASM_EXEC := $(CURDIR)/scripts/wasmexec
 FASHION   ?= /usr/share/datasets/fashion-mnist
 FACES     ?= ../shared/data/lfw32_1000.npy
 ADDR      ?= 127.0.0.1:8080

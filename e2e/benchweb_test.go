@@ -108,7 +108,7 @@ func TestBenchWeb(t *testing.T) {
 		const out = {};
 		const x = benchInput(1024), z = benchLatent(120);
 		out.netLogits = lookbook.classify(x).logits;
-		out.face = lookbook.decode(z);
+		out.face = Array.from(lookbook.decode(z));
 		out.net1 = await benchCalls((x) => lookbook.classify(x), x, 60);
 		out.dec1 = await benchCalls((z) => lookbook.decode(z), z, 60);
 		// A batch of 256: the API takes one input at a time.

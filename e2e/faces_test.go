@@ -116,7 +116,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
 		js, _ := json.Marshal(z)
 		var got []float64
-		a.run(chromedp.Evaluate(fmt.Sprintf(`lookbook.decode(new Float32Array(%s))`, js), &got))
+		a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.decode(new Float32Array(%s)))`, js), &got))
 		for k, w := range want {
 			worst = math.Max(worst, math.Abs(got[k]-float64(w)))
 		}

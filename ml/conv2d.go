@@ -14,14 +14,16 @@ type Conv2d struct {
 	// NoInputGrad skips computing the input gradient, for a network's first layer.
 	NoInputGrad bool
 
-	geom  convGeom
-	batch int
-	col   []float32 // K×B·P, kept for the weight gradient
-	outCB []float32 // Cout×B·P
-	out   *Tensor   // B×Cout×Ho×Wo
-	dyCB  []float32 // Cout×B·P
-	dcol  []float32 // K×B·P
-	dx    *Tensor
+	frozen  bool     // weights fixed: pack them once (see SetFrozen)
+	packedW *packedA // the weights, packed, while frozen
+	geom    convGeom
+	batch   int
+	col     []float32 // K×B·P, kept for the weight gradient
+	outCB   []float32 // Cout×B·P
+	out     *Tensor   // B×Cout×Ho×Wo
+	dyCB    []float32 // Cout×B·P
+	dcol    []float32 // K×B·P
+	dx      *Tensor
 }
 
 // NewConv2d returns a convolution whose parameters are named prefix+".weight" and prefix+".bias".
@@ -59,7 +61,11 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 		l.outCB = grow(l.outCB, b*p*l.Cout)
 		dst = l.outCB
 	}
-	gemm(l.Cout, b*p, k, matrix{data: l.Weight.Value.Data, ld: k}, matrix{data: l.col, ld: b * p}, dst, b*p, false)
+	w := matrix{data: l.Weight.Value.Data, ld: k}
+	if l.frozen && l.packedW == nil {
+		l.packedW = packWhole(w, l.Cout, k)
+	}
+	gemmPacked(l.Cout, b*p, k, w, l.packedW, matrix{data: l.col, ld: b * p}, dst, b*p, false)
 	if b > 1 {
 		fromChannelMajor(l.out.Data, l.outCB, b, l.Cout, p)
 	}
@@ -118,3 +124,9 @@ func sumChannels(dst, x []float32, b, c, s int) {
 		}
 	})
 }
+
+// SetFrozen declares the weights fixed (true: inference) or changing (false: training). While
+// frozen, the forward pass packs the weights for the matrix product once, at its first call,
+// and reuses them; the weights must not change until SetFrozen is called again (any call
+// drops the packed copy).
+func (l *Conv2d) SetFrozen(frozen bool) { l.frozen, l.packedW = frozen, nil }

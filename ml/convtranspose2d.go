@@ -24,6 +24,9 @@ type ConvTranspose2d struct {
 	dcol  []float32
 	dxCB  []float32
 	dx    *Tensor
+
+	frozen  bool     // weights fixed: pack them once (see SetFrozen)
+	packedW *packedA // Wᵀ, packed, while frozen
 }
 
 // NewConvTranspose2d returns a transposed convolution named prefix+".weight" and prefix+".bias".
@@ -62,7 +65,11 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	toChannelMajor(l.xCB, x.Data, b, l.Cin, p)
 	// col (Cout·k²×B·H·W) = Wᵀ (W read as Cin×Cout·k²) · x as Cin×B·H·W.
 	l.col = grow(l.col, b*p*k)
-	gemm(k, b*p, l.Cin, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, matrix{data: l.xCB, ld: b * p}, l.col, b*p, false)
+	wt := matrix{data: l.Weight.Value.Data, ld: k, trans: true}
+	if l.frozen && l.packedW == nil {
+		l.packedW = packWhole(wt, k, l.Cin)
+	}
+	gemmPacked(k, b*p, l.Cin, wt, l.packedW, matrix{data: l.xCB, ld: b * p}, l.col, b*p, false)
 
 	l.out = reuse(l.out, b, l.Cout, ho, wo)
 	col2imBatch(l.out.Data, l.col, b, g)
@@ -87,3 +94,7 @@ func (l *ConvTranspose2d) Backward(dy *Tensor) *Tensor {
 	fromChannelMajor(l.dx.Data, l.dxCB, b, l.Cin, p)
 	return l.dx
 }
+
+// SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
+// Conv2d.SetFrozen does.
+func (l *ConvTranspose2d) SetFrozen(frozen bool) { l.frozen, l.packedW = frozen, nil }

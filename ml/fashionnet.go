@@ -65,6 +65,11 @@ func (m *FashionNet) SetTraining(train bool) {
 	for _, bn := range m.norms() {
 		bn.Train = train
 	}
+	// Out of training the weights stand still: the convolutions pack them once. Load weights
+	// before leaving training mode (or call SetTraining(false) again after loading).
+	for _, c := range m.Conv {
+		c.SetFrozen(!train)
+	}
 }
 
 // Params lists every trainable tensor in state_dict order.

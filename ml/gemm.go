@@ -41,6 +41,12 @@ func (m matrix) at(i, j int) float32 {
 // gemm sets C (m×n, leading dimension ldc) to op(A)·op(B), or adds the product to C when
 // accumulate is set. op(A) is m×k and op(B) is k×n.
 func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
+	gemmPacked(m, n, k, a, nil, b, c, ldc, accumulate)
+}
+
+// gemmPacked is gemm with op(A) already packed in pa (from packWhole(a, m, k)), or packed
+// block by block as it goes when pa is nil.
+func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -51,6 +57,14 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 			}
 		}
 		return
+	}
+	if m == 1 && b.trans && !a.trans {
+		// One row times a transposed matrix (a linear layer on one input): with a dot kernel,
+		// the weights' rows are read where they lie instead of being packed on every call.
+		if dk := dotKernel.Load(); dk != nil {
+			(*dk)(n, k, a.data[:k], b.data, b.ld, c[:n], accumulate)
+			return
+		}
 	}
 	work := m * n * k
 	ws := workspaces.Get().(*gemmWorkspace)
@@ -75,7 +89,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 					defer aBlocks.Put(aBuf)
 					for ib := lo; ib < hi; ib++ {
 						ic := ib * blockM
-						macroKernel(*aBuf, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, 0, panels, add)
+						macroKernel(*aBuf, pa, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, 0, panels, add)
 					}
 				})
 			} else {
@@ -84,7 +98,7 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 					aBuf := aBlocks.Get().(*[]float32)
 					defer aBlocks.Put(aBuf)
 					for ic := 0; ic < m; ic += blockM {
-						macroKernel(*aBuf, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, lo, hi, add)
+						macroKernel(*aBuf, pa, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, lo, hi, add)
 					}
 				})
 			}
@@ -93,12 +107,18 @@ func gemm(m, n, k int, a, b matrix, c []float32, ldc int, accumulate bool) {
 }
 
 // macroKernel multiplies rows [ic, ic+mc) of op(A) (columns [pc, pc+kc)) by B panels [p0, p1)
-// of the packed block, writing or adding into C.
-func macroKernel(aBuf []float32, bPacked []float32, a matrix, c []float32, ldc, ic, mc, pc, kc, jc, nc, p0, p1 int, add bool) {
+// of the packed block, writing or adding into C. It packs that block of A into aBuf, unless pa
+// holds it packed already.
+func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []float32, ldc, ic, mc, pc, kc, jc, nc, p0, p1 int, add bool) {
 	rowPanels := (mc + microRows - 1) / microRows
-	aPacked := aBuf[:rowPanels*kc*microRows]
-	for r := 0; r < rowPanels; r++ {
-		packA(aPacked[r*kc*microRows:(r+1)*kc*microRows], a, ic+r*microRows, min(microRows, mc-r*microRows), pc, kc)
+	var aPacked []float32
+	if pa != nil {
+		aPacked = pa.block(pc, kc, ic, mc)
+	} else {
+		aPacked = aBuf[:rowPanels*kc*microRows]
+		for r := 0; r < rowPanels; r++ {
+			packA(aPacked[r*kc*microRows:(r+1)*kc*microRows], a, ic+r*microRows, min(microRows, mc-r*microRows), pc, kc)
+		}
 	}
 	if k := tileKernel.Load(); k != nil && p1 > p0 {
 		// One call for the whole block: the kernel computes every tile, then they are placed.
@@ -142,6 +162,24 @@ func placeTile(c []float32, ldc int, tile []float32, i0, iEnd, j0, jEnd int, add
 	}
 }
 
+// DotKernel sets y[j] to Σ_p x[p]·b[j·ldb+p] for j < n (or adds it, with accumulate): a row
+// times a transposed matrix. Its sums may run in any order (results within rounding of
+// gemm's).
+type DotKernel func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool)
+
+// dotKernel, when set, takes one-row products with a transposed B (see SetDotKernel).
+var dotKernel atomic.Pointer[DotKernel]
+
+// SetDotKernel makes one-row products with a transposed right operand use k (nil restores
+// the packed path). Like SetTileKernel, it is for the browser's SIMD kernels.
+func SetDotKernel(k DotKernel) {
+	if k == nil {
+		dotKernel.Store(nil)
+		return
+	}
+	dotKernel.Store(&k)
+}
+
 // TileKernel computes a whole block of micro-tiles: for every packed A panel r (kc×6 floats,
 // rowPanels of them in a) and packed B panel p (kc×16 floats, panels of them in b), the 6×16
 // product tile, row-major, at out[(p·rowPanels+r)·96:]. Each tile must equal microKernelGo's.
@@ -160,6 +198,37 @@ func SetTileKernel(k TileKernel) {
 		return
 	}
 	tileKernel.Store(&k)
+}
+
+// packedA is a whole left operand packed once, in the order gemm visits it: for each block of
+// blockK columns, every panel of microRows rows. Layers keep their weights so when the weights
+// are frozen (inference), which saves re-packing them on every call.
+type packedA struct {
+	m, k   int
+	panels []float32
+}
+
+// packWhole packs all of op(A) (m×k).
+func packWhole(a matrix, m, k int) *packedA {
+	rp := (m + microRows - 1) / microRows
+	pa := &packedA{m: m, k: k, panels: make([]float32, rp*microRows*k)}
+	off := 0
+	for pc := 0; pc < k; pc += blockK {
+		kc := min(blockK, k-pc)
+		for r := 0; r < rp; r++ {
+			packA(pa.panels[off:off+kc*microRows], a, r*microRows, min(microRows, m-r*microRows), pc, kc)
+			off += kc * microRows
+		}
+	}
+	return pa
+}
+
+// block returns the packed panels of rows [ic, ic+mc) (ic a multiple of microRows) in the
+// column block that starts at pc and is kc wide. The blocks before it are blockK wide.
+func (pa *packedA) block(pc, kc, ic, mc int) []float32 {
+	rp := (pa.m + microRows - 1) / microRows
+	start := pc*rp*microRows + ic/microRows*kc*microRows
+	return pa.panels[start : start+(mc+microRows-1)/microRows*kc*microRows]
 }
 
 // packA copies rows [i0, i0+rows) × columns [p0, p0+kc) of op(A) as kc groups of microRows

@@ -51,6 +51,30 @@ func TestGemmThroughTileKernel(t *testing.T) {
 	}
 }
 
+// TestGemmThroughDotKernel checks one-row products with a transposed B through a DotKernel
+// (here a plain Go one), the path the browser takes for one input's linear layers.
+func TestGemmThroughDotKernel(t *testing.T) {
+	calls := 0
+	SetDotKernel(func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+		calls++
+		for j := 0; j < n; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += x[p] * b[j*ldb+p]
+			}
+			if accumulate {
+				s += y[j]
+			}
+			y[j] = s
+		}
+	})
+	t.Cleanup(func() { SetDotKernel(nil) })
+	checkMatMul(t)
+	if calls == 0 {
+		t.Fatal("the dot kernel was never called")
+	}
+}
+
 // checkMatMul checks MatMul against the float64 definition on sizes that straddle the
 // micro-tile (6×16) and block (72, 256, 1024) edges, with and without transposes and
 // accumulation.
@@ -58,7 +82,7 @@ func checkMatMul(t *testing.T) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(9, 9))
 	// Sizes straddle the micro-tile (6×16) and block (72, 256, 1024) edges.
-	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}}
+	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}, {1, 2048, 256}, {1, 10, 7}}
 	for _, s := range sizes {
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
@@ -121,4 +145,70 @@ func BenchmarkGemm(b *testing.B) {
 			b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
+}
+
+// TestGemmPackedA: a left operand packed once (frozen weights) gives exactly the product of
+// packing it block by block.
+func TestGemmPackedA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, s := range [][3]int{{1, 5, 3}, {16, 1024, 9}, {128, 16, 576}, {73, 40, 600}, {256, 64, 32}, {48, 256, 16}} {
+		for _, ta := range []bool{false, true} {
+			m, n, k := s[0], s[1], s[2]
+			a := matrix{data: randSlice(rng, m*k), ld: k, trans: ta}
+			if ta {
+				a.ld = m
+			}
+			b := matrix{data: randSlice(rng, k*n), ld: n}
+			want, got := make([]float32, m*n), make([]float32, m*n)
+			gemm(m, n, k, a, b, want, n, false)
+			gemmPacked(m, n, k, a, packWhole(a, m, k), b, got, n, false)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%v trans=%v: c[%d] = %v packed once, %v packed per block", s, ta, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestFrozenWeightsFollowTraining: out of training the convolutions reuse their packed
+// weights, and going back to training and changing the weights is seen at the next evaluation.
+func TestFrozenWeightsFollowTraining(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	m := NewFashionNet(rng)
+	x := FromData(randSlice(rng, 2*1024), 2, 1, 32, 32)
+	m.SetTraining(false)
+	before := append([]float32(nil), m.Forward(x).Data...)
+	if again := m.Forward(x).Data; !slicesEqual(again, before) {
+		t.Fatal("a second frozen forward pass differs from the first")
+	}
+	m.SetTraining(true)
+	for i := range m.Conv[2].Weight.Value.Data {
+		m.Conv[2].Weight.Value.Data[i] *= 1.5
+	}
+	m.SetTraining(false)
+	after := m.Forward(x).Data
+	fresh := NewFashionNet(rand.New(rand.NewPCG(8, 8)))
+	for i, p := range fresh.Params() {
+		copy(p.Value.Data, m.Params()[i].Value.Data)
+	}
+	fresh.SetTraining(false)
+	for _, c := range fresh.Conv {
+		c.SetFrozen(false) // the reference packs as it goes
+	}
+	if want := fresh.Forward(x).Data; !slicesEqual(after, want) || slicesEqual(after, before) {
+		t.Error("after changing the weights in training, the frozen forward pass used stale weights")
+	}
+}
+
+func slicesEqual(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

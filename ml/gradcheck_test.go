@@ -264,3 +264,15 @@ func TestGradientCheckCatchesBrokenBackward(t *testing.T) {
 		t.Fatalf("gradient check accepted a backward pass that is 10%% off (relative error %.3g)", rel)
 	}
 }
+
+// TestReLUEdgeValues: ReLU is max(x, 0) exactly: NaN stays NaN, −0 and negatives become +0.
+func TestReLUEdgeValues(t *testing.T) {
+	in := []float32{-1, float32(math.Copysign(0, -1)), 0, 2, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	out := new(ReLU).Forward(FromData(append([]float32(nil), in...), len(in))).Data
+	for i, v := range in {
+		want := max(v, 0)
+		if math.Float32bits(out[i]) != math.Float32bits(want) && !(math.IsNaN(float64(out[i])) && math.IsNaN(float64(want))) {
+			t.Errorf("ReLU(%v) = %v, want %v", v, out[i], want)
+		}
+	}
+}

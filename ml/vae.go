@@ -149,3 +149,12 @@ func (m *VAE) Loss(x, eps *Tensor, klWeight float64) (loss, mse, kl float64) {
 	m.EncConv1.Backward(m.relu[0].Backward(m.EncConv2.Backward(d)))
 	return mse + klWeight*kl, mse, kl
 }
+
+// SetFrozen declares the weights fixed (true: inference, as in the browser) or changing, for the
+// (transposed) convolutions' packed weights: see Conv2d.SetFrozen.
+func (m *VAE) SetFrozen(frozen bool) {
+	m.EncConv1.SetFrozen(frozen)
+	m.EncConv2.SetFrozen(frozen)
+	m.DecDeconv1.SetFrozen(frozen)
+	m.DecDeconv2.SetFrozen(frozen)
+}

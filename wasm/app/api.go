@@ -18,6 +18,8 @@ import (
 //	lookbook.classify(Float32Array of 32×32 values in [0, 1]) → {label, index, probabilities, logits}
 //	  (the loader's wrapper around _classify, which returns an Error for bad input; the
 //	  wrapper throws it, which Go cannot do without eval)
+//	lookbook.decode(Float32Array of 120) → Float32Array of 3×32×32 values in [0, 1] (once the
+//	  Faces view has loaded)
 //	lookbook.state() → {view, hasInput, label, index, probabilities, logits, link}
 //	lookbook.shareLink() → the link that reopens the current state
 //
@@ -46,12 +48,7 @@ func announceReady(a *App) {
 		}
 		z := make([]float32, ml.VAELatent)
 		readFloats(z, args[0])
-		face := a.Faces.decode(z)
-		out := make([]any, len(face))
-		for i, v := range face {
-			out[i] = float64(v)
-		}
-		return out
+		return float32Array(a.Faces.decode(z))
 	}))
 	api.Set("faces", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
@@ -237,4 +234,12 @@ func readFloats(dst []float32, v js.Value) {
 	for i := range dst {
 		dst[i] = float32(v.Index(i).Float())
 	}
+}
+
+// float32Array copies v into a new Float32Array in one go (converting element by element
+// through syscall/js costs more than the VAE's decoding).
+func float32Array(v []float32) js.Value {
+	arr := js.Global().Get("Float32Array").New(len(v))
+	js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
+	return arr
 }

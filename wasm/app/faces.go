@@ -122,6 +122,7 @@ func fetchFaces() (*ml.VAE, [][]float32, error) {
 	if _, err := ml.LoadState(weights, vae.State()); err != nil {
 		return nil, nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
 	}
+	vae.SetFrozen(true)
 	raw, err := fetchBytes(assetName("faces"))
 	if err != nil {
 		return nil, nil, err

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes kernels.wat: Lookbook's wasm SIMD GEMM kernel (see README.md in this folder).
+"""Writes kernels.wat: Lookbook's wasm SIMD matrix kernels (see kernels.go).
 
 tiles(kc, a, rowPanels, b, panels, out) multiplies every packed 6-row panel of A (kc×6 floats
 each, rowPanels of them, from byte address a) by every packed 16-column panel of B (kc×16 floats
@@ -58,6 +58,43 @@ w("        (local.set $r (i32.add (local.get $r) (i32.const 1)))")
 w("        (br $rloop)))")
 w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
 w("      (br $ploop)))")
+w("  )")
+# dots(n, k, x, b, ldb, y, accumulate): y[j] (+)= Σ_p x[p]·b[j·ldb + p] for j < n, with byte
+# addresses and ldb in floats: a row vector times a transposed matrix (a layer's weights, as
+# stored), so that one input's linear layers need no packing of their weights.
+w('  (func (export "dots") (param $n i32) (param $k i32) (param $x i32) (param $b i32) (param $ldb i32) (param $y i32) (param $acc i32)')
+w("    (local $j i32) (local $p i32) (local $row i32) (local $s0 v128) (local $s1 v128) (local $t f32)")
+w("    (block $jdone (loop $jloop")
+w("      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))")
+w("      (local.set $row (i32.add (local.get $b) (i32.mul (local.get $j) (i32.mul (local.get $ldb) (i32.const 4)))))")
+w("      (local.set $s0 (v128.const i32x4 0 0 0 0))")
+w("      (local.set $s1 (v128.const i32x4 0 0 0 0))")
+w("      (local.set $p (i32.const 0))")
+w("      (block $vdone (loop $vloop")
+w("        (br_if $vdone (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $k)))")
+w("        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul")
+w("          (v128.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))")
+w("          (v128.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))")
+w("        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul")
+w("          (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))")
+w("          (v128.load offset=16 (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))")
+w("        (local.set $p (i32.add (local.get $p) (i32.const 8)))")
+w("        (br $vloop)))")
+w("      (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))")
+w("      (local.set $t (f32.add")
+w("        (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))")
+w("        (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))")
+w("      (block $tdone (loop $tloop")
+w("        (br_if $tdone (i32.ge_u (local.get $p) (local.get $k)))")
+w("        (local.set $t (f32.add (local.get $t) (f32.mul")
+w("          (f32.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))")
+w("          (f32.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))")
+w("        (local.set $p (i32.add (local.get $p) (i32.const 1)))")
+w("        (br $tloop)))")
+w("      (if (local.get $acc) (then (local.set $t (f32.add (local.get $t) (f32.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))))))")
+w("      (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t))")
+w("      (local.set $j (i32.add (local.get $j) (i32.const 1)))")
+w("      (br $jloop)))")
 w("  )")
 w(")")
 open("kernels.wat", "w").write("\n".join(lines) + "\n")

@@ -19,19 +19,27 @@ func Install() error {
 	if !mem.Truthy() {
 		return errors.New("kernels: the loader did not pass the program's memory")
 	}
-	tiles, err := instantiate(mem)
+	exports, err := instantiate(mem)
 	if err != nil {
 		return err
 	}
+	tiles, dots := exports.Get("tiles"), exports.Get("dots")
 	ml.SetTileKernel(func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
 		tiles.Invoke(kc, address(a), rowPanels, address(b), panels, address(out))
+	})
+	ml.SetDotKernel(func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+		acc := 0
+		if accumulate {
+			acc = 1
+		}
+		dots.Invoke(n, k, address(x), address(b), ldb, address(y), acc)
 	})
 	return nil
 }
 
 // instantiate compiles the module (synchronously: it is far below the browsers' 4 KB limit
-// for that) with mem as its memory, and returns its tiles function.
-func instantiate(mem js.Value) (tiles js.Value, err error) {
+// for that) with mem as its memory, and returns its exports.
+func instantiate(mem js.Value) (exports js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("kernels: this browser cannot run the SIMD kernel: %v", r)
@@ -43,7 +51,7 @@ func instantiate(mem js.Value) (tiles js.Value, err error) {
 	module := wasm.Get("Module").New(code)
 	imports := map[string]any{"env": map[string]any{"mem": mem}}
 	instance := wasm.Get("Instance").New(module, imports)
-	return instance.Get("exports").Get("tiles"), nil
+	return instance.Get("exports"), nil
 }
 
 // address is where a slice's first element sits in the program's linear memory. Go's heap

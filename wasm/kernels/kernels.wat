@@ -86,4 +86,38 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $ploop)))
   )
+  (func (export "dots") (param $n i32) (param $k i32) (param $x i32) (param $b i32) (param $ldb i32) (param $y i32) (param $acc i32)
+    (local $j i32) (local $p i32) (local $row i32) (local $s0 v128) (local $s1 v128) (local $t f32)
+    (block $jdone (loop $jloop
+      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $row (i32.add (local.get $b) (i32.mul (local.get $j) (i32.mul (local.get $ldb) (i32.const 4)))))
+      (local.set $s0 (v128.const i32x4 0 0 0 0))
+      (local.set $s1 (v128.const i32x4 0 0 0 0))
+      (local.set $p (i32.const 0))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $k)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+          (v128.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (v128.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+          (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (v128.load offset=16 (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $vloop)))
+      (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
+      (local.set $t (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+        (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+      (block $tdone (loop $tloop
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $t (f32.add (local.get $t) (f32.mul
+          (f32.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (f32.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tloop)))
+      (if (local.get $acc) (then (local.set $t (f32.add (local.get $t) (f32.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))))))
+      (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jloop)))
+  )
 )

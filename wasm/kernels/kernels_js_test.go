@@ -16,28 +16,88 @@ import (
 // the kernel a memory of its own and copy operands in and out: the kernel's arithmetic is what
 // is under test here, and the browser tests cover the zero-copy path.
 func copyingKernel(t *testing.T) (ml.TileKernel, *int) {
+	tiles, _, calls := copyingKernels(t)
+	return tiles, calls
+}
+
+func copyingKernels(t *testing.T) (ml.TileKernel, ml.DotKernel, *int) {
 	t.Helper()
 	mem := js.Global().Get("WebAssembly").Get("Memory").New(map[string]any{"initial": 64}) // 4 MiB
-	tiles, err := instantiate(mem)
+	exports, err := instantiate(mem)
 	if err != nil {
 		t.Skip(err)
 	}
+	tiles, dots := exports.Get("tiles"), exports.Get("dots")
 	calls := 0
-	return func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
+	bytesOf := func(v []float32) []byte { return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)) }
+	view := func() js.Value { return js.Global().Get("Uint8Array").New(mem.Get("buffer")) }
+	put := func(at int, v []float32) { js.CopyBytesToJS(view().Call("subarray", at, at+4*len(v)), bytesOf(v)) }
+	get := func(v []float32, at int) { js.CopyBytesToGo(bytesOf(v), view().Call("subarray", at, at+4*len(v))) }
+	check := func(floats int) {
+		if 4*floats > 64<<16 {
+			t.Fatalf("operands too large for the test memory")
+		}
+	}
+	tileFn := func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
 		calls++
 		na, nb, no := kc*6*rowPanels, kc*16*panels, 96*rowPanels*panels
-		if 4*(na+nb+no) > 64<<16 {
-			t.Fatalf("block too large for the test memory")
-		}
-		view := js.Global().Get("Uint8Array").New(mem.Get("buffer"))
-		put := func(at int, v []float32) {
-			js.CopyBytesToJS(view.Call("subarray", at, at+4*len(v)), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
-		}
+		check(na + nb + no)
 		put(0, a[:na])
 		put(4*na, b[:nb])
 		tiles.Invoke(kc, 0, rowPanels, 4*na, panels, 4*(na+nb))
-		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), 4*no), view.Call("subarray", 4*(na+nb), 4*(na+nb+no)))
-	}, &calls
+		get(out[:no], 4*(na+nb))
+	}
+	dotFn := func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+		calls++
+		nb := (n-1)*ldb + k
+		check(k + nb + n)
+		put(0, x[:k])
+		put(4*k, b[:nb])
+		put(4*(k+nb), y[:n])
+		acc := 0
+		if accumulate {
+			acc = 1
+		}
+		dots.Invoke(n, k, 0, 4*k, ldb, 4*(k+nb), acc)
+		get(y[:n], 4*(k+nb))
+	}
+	return tileFn, dotFn, &calls
+}
+
+// TestDotKernel: one-row products with a transposed B through the SIMD dot kernel agree with
+// the Go path within rounding.
+func TestDotKernel(t *testing.T) {
+	_, dk, calls := copyingKernels(t)
+	rng := rand.New(rand.NewPCG(6, 6))
+	for _, s := range [][2]int{{1, 1}, {10, 7}, {256, 512}, {2048, 256}, {33, 129}} {
+		n, k := s[0], s[1]
+		x, b := make([]float32, k), make([]float32, n*k)
+		for i := range x {
+			x[i] = 2*rng.Float32() - 1
+		}
+		for i := range b {
+			b[i] = 2*rng.Float32() - 1
+		}
+		for _, acc := range []bool{false, true} {
+			want := make([]float32, n)
+			for i := range want {
+				want[i] = float32(i) / 7
+			}
+			got := append([]float32(nil), want...)
+			ml.MatMul(1, n, k, ml.Mat{Data: x, Stride: k}, ml.Mat{Data: b, Stride: k, Trans: true}, want, n, acc)
+			ml.SetDotKernel(dk)
+			ml.MatMul(1, n, k, ml.Mat{Data: x, Stride: k}, ml.Mat{Data: b, Stride: k, Trans: true}, got, n, acc)
+			ml.SetDotKernel(nil)
+			for i := range want {
+				if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*math.Sqrt(float64(k)) {
+					t.Fatalf("n %d k %d acc %v: y[%d] = %v, want %v", n, k, acc, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	if *calls == 0 {
+		t.Fatal("the dot kernel was never called")
+	}
 }
 
 // TestKernelEqualsGoKernel: with the SIMD kernel installed, matrix products equal those of
@@ -80,9 +140,9 @@ func TestKernelEqualsGoKernel(t *testing.T) {
 }
 
 // TestModelsEqualWithKernel: FashionNet and the VAE decoder give the same outputs with the
-// SIMD kernel as with Go's.
+// SIMD kernels as with Go's (the tiles bit for bit, the dot products within 1e-5).
 func TestModelsEqualWithKernel(t *testing.T) {
-	k, _ := copyingKernel(t)
+	k, dk, _ := copyingKernels(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	net := ml.NewFashionNet(rng)
 	net.SetTraining(false)
@@ -98,17 +158,64 @@ func TestModelsEqualWithKernel(t *testing.T) {
 	want := append([]float32(nil), net.Forward(x).Data...)
 	wantFace := append([]float32(nil), vae.Decode(z).Data...)
 	ml.SetTileKernel(k)
+	tilesOnly := append([]float32(nil), net.Forward(x).Data...)
+	ml.SetDotKernel(dk)
 	got := append([]float32(nil), net.Forward(x).Data...)
 	gotFace := append([]float32(nil), vae.Decode(z).Data...)
 	ml.SetTileKernel(nil)
+	ml.SetDotKernel(nil)
 	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("FashionNet logit %d: %v with the SIMD kernel, %v with Go's", i, got[i], want[i])
+		if tilesOnly[i] != want[i] {
+			t.Errorf("FashionNet logit %d: %v with the SIMD tile kernel, %v with Go's", i, tilesOnly[i], want[i])
+		}
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-5 {
+			t.Errorf("FashionNet logit %d: %v with both SIMD kernels, %v with Go's", i, got[i], want[i])
 		}
 	}
 	for i := range wantFace {
-		if gotFace[i] != wantFace[i] {
-			t.Fatalf("VAE pixel %d: %v with the SIMD kernel, %v with Go's", i, gotFace[i], wantFace[i])
+		if d := math.Abs(float64(gotFace[i] - wantFace[i])); d > 1e-5 {
+			t.Fatalf("VAE pixel %d: %v with the SIMD kernels, %v with Go's", i, gotFace[i], wantFace[i])
+		}
+	}
+}
+
+// TestInstall installs the kernels the way the app does, on the program's own memory (the
+// test runner, scripts/wasmexec, hands it over like the page's loader), and checks the models
+// against Go's kernels.
+func TestInstall(t *testing.T) {
+	if !js.Global().Get("lookbook").Truthy() {
+		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
+	}
+	rng := rand.New(rand.NewPCG(1, 3))
+	net := ml.NewFashionNet(rng)
+	net.SetTraining(false)
+	vae := ml.NewVAE(rng)
+	x := ml.NewTensor(4, 1, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = rng.Float32()
+	}
+	z := ml.NewTensor(1, ml.VAELatent)
+	for i := range z.Data {
+		z.Data[i] = float32(rng.NormFloat64())
+	}
+	one := ml.FromData(x.Data[:1024], 1, 1, 32, 32)
+	want := append([]float32(nil), net.Forward(x).Data...)
+	wantOne := append([]float32(nil), net.Forward(one).Data...)
+	wantFace := append([]float32(nil), vae.Decode(z).Data...)
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	defer ml.SetTileKernel(nil)
+	defer ml.SetDotKernel(nil)
+	for name, c := range map[string][2][]float32{
+		"FashionNet, batch of 4": {want, net.Forward(x).Data},
+		"FashionNet, one image":  {wantOne, net.Forward(one).Data},
+		"VAE decoder":            {wantFace, vae.Decode(z).Data},
+	} {
+		for i := range c[0] {
+			if d := math.Abs(float64(c[0][i] - c[1][i])); d > 1e-5 {
+				t.Fatalf("%s: output %d is %v with the installed kernels, %v with Go's", name, i, c[1][i], c[0][i])
+			}
 		}
 	}
 }
