@@ -13,21 +13,7 @@ import (
 // must say what went wrong and offer a retry, not go blank.
 func TestDamagedWeightsShowAnError(t *testing.T) {
 	a := start(t, 1280, 800)
-	chromedp.ListenTarget(a.ctx, func(ev any) {
-		e, ok := ev.(*fetch.EventRequestPaused)
-		if !ok {
-			return
-		}
-		go func() {
-			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
-			if strings.Contains(e.Request.URL, "fashionnet") {
-				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec) // base64 of 15 zero bytes
-				return
-			}
-			fetch.ContinueRequest(e.RequestID).Do(exec)
-		}()
-	})
-	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+	a.damage("fashionnet")
 	var failure, shown string
 	a.run(chromedp.Navigate(a.url), chromedp.Evaluate(`lookbook.failed`, &failure, awaitPromise),
 		chromedp.WaitVisible(`#boot-retry`, chromedp.ByQuery), chromedp.Text(`#boot`, &shown, chromedp.ByQuery))
@@ -41,21 +27,7 @@ func TestDamagedWeightsShowAnError(t *testing.T) {
 // retry; the rest of the app keeps working.
 func TestDamagedMapDataShowsAnError(t *testing.T) {
 	a := start(t, 1280, 800)
-	chromedp.ListenTarget(a.ctx, func(ev any) {
-		e, ok := ev.(*fetch.EventRequestPaused)
-		if !ok {
-			return
-		}
-		go func() {
-			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
-			if strings.Contains(e.Request.URL, "maps.") {
-				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec)
-				return
-			}
-			fetch.ContinueRequest(e.RequestID).Do(exec)
-		}()
-	})
-	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+	a.damage("maps.")
 	a.open("")
 	a.run(chromedp.Click(`[data-testid="nav-map"]`, chromedp.ByQuery))
 	var shown string
@@ -68,4 +40,25 @@ func TestDamagedMapDataShowsAnError(t *testing.T) {
 	if s := a.waitChange(0); !s.HasInput {
 		t.Error("the Classify view stopped working after the map data failed")
 	}
+}
+
+// damage answers every request whose URL contains match with 15 zero bytes, as a truncated
+// download would arrive; everything else loads normally.
+func (a *app) damage(match string) {
+	a.t.Helper()
+	chromedp.ListenTarget(a.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
+			if strings.Contains(e.Request.URL, match) {
+				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec) // base64 of 15 zero bytes
+				return
+			}
+			fetch.ContinueRequest(e.RequestID).Do(exec)
+		}()
+	})
+	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
 }

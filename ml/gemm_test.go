@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -179,7 +180,7 @@ func TestFrozenWeightsFollowTraining(t *testing.T) {
 	x := FromData(randSlice(rng, 2*1024), 2, 1, 32, 32)
 	m.SetTraining(false)
 	before := append([]float32(nil), m.Forward(x).Data...)
-	if again := m.Forward(x).Data; !slicesEqual(again, before) {
+	if again := m.Forward(x).Data; !slices.Equal(again, before) {
 		t.Fatal("a second frozen forward pass differs from the first")
 	}
 	m.SetTraining(true)
@@ -196,19 +197,7 @@ func TestFrozenWeightsFollowTraining(t *testing.T) {
 	for _, c := range fresh.Conv {
 		c.SetFrozen(false) // the reference packs as it goes
 	}
-	if want := fresh.Forward(x).Data; !slicesEqual(after, want) || slicesEqual(after, before) {
+	if want := fresh.Forward(x).Data; !slices.Equal(after, want) || slices.Equal(after, before) {
 		t.Error("after changing the weights in training, the frozen forward pass used stale weights")
 	}
-}
-
-func slicesEqual(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
