@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,6 +255,14 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	// The share link restores the view, the pin, the filter and the drawing.
 	var link string
 	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
+	// The Share button puts the same link in the address bar and says so in the header.
+	a.click("share")
+	var hash, note string
+	a.run(chromedp.Evaluate(`location.hash`, &hash))
+	a.run(chromedp.Poll(`document.querySelector('[data-testid="share-note"]').textContent`, &note, chromedp.WithPollingTimeout(5*time.Second)))
+	if "#"+link[strings.Index(link, "#")+1:] != hash || note == "" {
+		t.Errorf("Share: address bar %q, link %q, note %q", hash, link, note)
+	}
 	b := start(t, 1280, 800)
 	b.open(link[len(a.url):])
 	got := b.waitMap()

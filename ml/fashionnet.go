@@ -97,9 +97,11 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 	h := x
 	for i := 0; i < 4; i++ {
 		h = m.Conv[i].Forward(h)
-		h = m.relu[i].Forward(h)
-		h = m.Norm[i].Forward(h)
-		h = m.Pool[i].Forward(h)
+		if !m.Norm[i].Train && m.Pool[i].Kernel == 2 {
+			h = reluNormPool(h, m.Norm[i], m.Pool[i]) // evaluation: one pass, same numbers
+		} else {
+			h = m.Pool[i].Forward(m.Norm[i].Forward(m.relu[i].Forward(h)))
+		}
 		m.blocks[i] = h
 	}
 	h = h.Reshape(h.Shape[0], 512)

@@ -43,6 +43,8 @@ type App struct {
 	Layout Layout
 	Brush  int // 1–5
 	Shared string
+	// ShareNote confirms a Share click beside the button, in every view.
+	ShareNote string
 
 	model *ml.FashionNet
 

@@ -30,7 +30,7 @@ func (c *Root) tabClass(v share.View) string {
 
 // Go switches view.
 func (c *Root) Go(e vugu.DOMEvent, v share.View) {
-	c.App.View = v
+	c.App.View, c.App.ShareNote = v, ""
 	c.App.Version++
 	switch v {
 	case share.Faces:
@@ -174,7 +174,7 @@ func (c *Root) Share(e vugu.DOMEvent) {
 	loc := js.Global().Get("location")
 	link := loc.Get("origin").String() + loc.Get("pathname").String() + "#" + frag
 	js.Global().Get("history").Call("replaceState", nil, "", "#"+frag)
-	c.App.Shared = link
+	c.App.Shared, c.App.ShareNote = link, ""
 	if clip := js.Global().Get("navigator").Get("clipboard"); clip.Truthy() {
 		p := clip.Call("writeText", link)
 		go func() {
@@ -183,9 +183,9 @@ func (c *Root) Share(e vugu.DOMEvent) {
 			env.Lock()
 			defer env.UnlockRender()
 			if err == nil {
-				c.App.Notice = "Link copied."
+				c.App.ShareNote = "Link copied"
 			} else {
-				c.App.Notice = "Copy the link below to share this drawing."
+				c.App.ShareNote = "Link in the address bar"
 			}
 		}()
 	}
