@@ -155,20 +155,12 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 
 	// A synthetic "photo": a face-coloured oval on a grey background, larger than 32×32.
 	dir := t.TempDir()
-	img := image.NewRGBA(image.Rect(0, 0, 120, 150))
-	for y := 0; y < 150; y++ {
-		for x := 0; x < 120; x++ {
-			c := color.RGBA{90, 90, 100, 255}
-			if dx, dy := float64(x-60)/38, float64(y-75)/50; dx*dx+dy*dy < 1 {
-				c = color.RGBA{210, 160, 130, 255}
-			}
-			img.Set(x, y, c)
+	photo := writePhoto(t, filepath.Join(dir, "me.jpg"), 120, 150, func(x, y int) color.RGBA {
+		if dx, dy := float64(x-60)/38, float64(y-75)/50; dx*dx+dy*dy < 1 {
+			return skin
 		}
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92})
-	photo := filepath.Join(dir, "me.jpg")
-	os.WriteFile(photo, buf.Bytes(), 0o644)
+		return grey
+	})
 	waitFaces(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
 	var own struct {
 		HasOwn bool    `json:"hasOwn"`
@@ -283,24 +275,15 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	a.openFaces()
 
 	// A wide photo: a face on the left, plain blue on the right.
-	dir := t.TempDir()
-	img := image.NewRGBA(image.Rect(0, 0, 300, 150))
-	for y := 0; y < 150; y++ {
-		for x := 0; x < 300; x++ {
-			c := color.RGBA{40, 60, 200, 255}
-			if x < 150 {
-				c = color.RGBA{90, 90, 100, 255}
-				if dx, dy := float64(x-75)/40, float64(y-75)/52; dx*dx+dy*dy < 1 {
-					c = color.RGBA{210, 160, 130, 255}
-				}
-			}
-			img.Set(x, y, c)
+	photo := writePhoto(t, filepath.Join(t.TempDir(), "wide.jpg"), 300, 150, func(x, y int) color.RGBA {
+		switch dx, dy := float64(x-75)/40, float64(y-75)/52; {
+		case x >= 150:
+			return color.RGBA{40, 60, 200, 255}
+		case dx*dx+dy*dy < 1:
+			return skin
 		}
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92})
-	photo := filepath.Join(dir, "wide.jpg")
-	os.WriteFile(photo, buf.Bytes(), 0o644)
+		return grey
+	})
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
 	f := a.facesExtra()
 	for deadline := time.Now().Add(10 * time.Second); !f.HasOwn && time.Now().Before(deadline); f = a.facesExtra() {
@@ -409,4 +392,28 @@ encoding a crop (thumbnail + VAE encode + reconstruction): %.2f ms (of 10 crops)
 	t.Log("\n" + report)
 	os.MkdirAll("artifacts", 0o755)
 	os.WriteFile(filepath.Join("artifacts", "faces-measurements.txt"), []byte(report), 0o644)
+}
+
+var (
+	skin = color.RGBA{210, 160, 130, 255}
+	grey = color.RGBA{90, 90, 100, 255}
+)
+
+// writePhoto writes a w×h JPEG (quality 92) whose pixels colour gives, and returns its path.
+func writePhoto(t *testing.T, path string, w, h int, colour func(x, y int) color.RGBA) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetRGBA(x, y, colour(x, y))
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

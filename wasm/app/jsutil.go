@@ -5,7 +5,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"syscall/js"
+	"time"
 )
 
 // await blocks the calling goroutine (never the event loop) until promise settles.
@@ -39,18 +41,57 @@ func await(promise js.Value) (js.Value, error) {
 
 // fetchBytes downloads url with fetch and returns its body.
 func fetchBytes(url string) ([]byte, error) {
+	data, err := fetchWithProgress(url, 0, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	return data, nil
+}
+
+// fetchWithProgress downloads url; with an expected size it streams the body and reports the
+// fraction received to progress (at most every 50 ms, and 1 at the end).
+func fetchWithProgress(url string, expected int, progress func(float64)) ([]byte, error) {
 	res, err := await(js.Global().Call("fetch", url))
 	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", url, err)
+		return nil, fmt.Errorf("download failed: %w", err)
 	}
 	if !res.Get("ok").Bool() {
-		return nil, fmt.Errorf("download %s: HTTP %d", url, res.Get("status").Int())
+		return nil, fmt.Errorf("download failed (HTTP %d)", res.Get("status").Int())
 	}
-	buf, err := await(res.Call("arrayBuffer"))
-	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", url, err)
+	body := res.Get("body")
+	if !body.Truthy() || expected <= 0 || progress == nil {
+		buf, err := await(res.Call("arrayBuffer"))
+		if err != nil {
+			return nil, fmt.Errorf("download interrupted: %w", err)
+		}
+		return bytesFromJS(buf), nil
 	}
-	return bytesFromJS(buf), nil
+	reader := body.Call("getReader")
+	out := make([]byte, 0, expected)
+	var last time.Time
+	for {
+		chunk, err := await(reader.Call("read"))
+		if err != nil {
+			return nil, fmt.Errorf("download interrupted: %w", err)
+		}
+		if chunk.Get("done").Bool() {
+			break
+		}
+		v := chunk.Get("value")
+		n := v.Get("length").Int()
+		if len(out)+n > 4*expected+1<<20 {
+			return nil, fmt.Errorf("the download is larger than expected")
+		}
+		out = slices.Grow(out, n)
+		js.CopyBytesToGo(out[len(out):len(out)+n], v)
+		out = out[:len(out)+n]
+		if time.Since(last) > 50*time.Millisecond {
+			progress(min(float64(len(out))/float64(expected), 1))
+			last = time.Now()
+		}
+	}
+	progress(1)
+	return out, nil
 }
 
 func bytesFromJS(arrayBuffer js.Value) []byte {

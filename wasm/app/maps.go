@@ -5,13 +5,10 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
-	"fmt"
 	"image"
 	"image/png"
-	"math"
 	"net/url"
 	"strconv"
-	"syscall/js"
 	"time"
 
 	"github.com/vugu/vugu"
@@ -71,7 +68,8 @@ type liveTSNE struct {
 	Iterations int
 	Running    bool
 	run        *tsne.TSNE
-	coords     []float32 // normalised, for drawing
+	coords     []float32     // normalised, for drawing
+	frame      mapview.Frame // how, so that the drawing is placed in the same frame
 	Iter       int
 	ItPerSec   float64
 	KL         float64
@@ -210,7 +208,7 @@ func (a *App) placeOwn() {
 			return
 		}
 		pl := m.Live.placer.Place(a.Latent[:])
-		m.Own = normaliseLike(pl.Y, m.Live.run.Y, liveCount)
+		m.Own = m.Live.frame.Apply(pl.Y)
 		m.OwnNeighbours = pl.Neighbours[:min(neighbourCount, len(pl.Neighbours))]
 	}
 	m.PlaceMs = float64(time.Since(start).Microseconds()) / 1000
@@ -278,19 +276,8 @@ func (m *Maps) stepLive(budget time.Duration) bool {
 	before := l.Iter
 	l.Iter = l.run.Iter
 	if l.run.Y != nil {
-		y := l.run.Y
-		lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
-		for i := 0; i < liveCount; i++ {
-			for a := 0; a < 2; a++ {
-				lo[a], hi[a] = min(lo[a], y[2*i+a]), max(hi[a], y[2*i+a])
-			}
-		}
-		half := max((hi[0]-lo[0])/2, (hi[1]-lo[1])/2, 1e-12)
-		for i := 0; i < liveCount; i++ {
-			for a := 0; a < 2; a++ {
-				l.coords[2*i+a] = float32((y[2*i+a] - (lo[a]+hi[a])/2) / half)
-			}
-		}
+		l.frame = mapview.FrameOf(l.run.Y, liveCount, 2)
+		mapview.Into(l.frame, l.coords, l.run.Y, liveCount, 2)
 		m.changed()
 	}
 	if secs := l.busy.Seconds(); secs > 0 && l.Iter > 0 {
@@ -306,23 +293,6 @@ func (m *Maps) stepLive(budget time.Duration) bool {
 	return l.Iter/25 != before/25 // the DOM's progress, a few times a second
 }
 
-// normaliseLike maps a point of a live embedding into the frame its points are drawn in
-// (centred on their bounding box, largest half-extent 1).
-func normaliseLike(p []float64, y []float64, n int) [3]float64 {
-	var out [3]float64
-	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
-	for i := 0; i < n; i++ {
-		for a := 0; a < 2; a++ {
-			lo[a], hi[a] = min(lo[a], y[2*i+a]), max(hi[a], y[2*i+a])
-		}
-	}
-	half := max((hi[0]-lo[0])/2, (hi[1]-lo[1])/2, 1e-12)
-	for a := 0; a < 2; a++ {
-		out[a] = (p[a] - (lo[a]+hi[a])/2) / half
-	}
-	return out
-}
-
 // thumb returns point i's picture as a PNG data URL for the DOM, cached.
 func (m *Maps) thumb(i int) string {
 	if s, ok := m.thumbs[i]; ok {
@@ -334,55 +304,6 @@ func (m *Maps) thumb(i int) string {
 	s := "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
 	m.thumbs[i] = s
 	return s
-}
-
-// fetchWithProgress downloads url, reporting the fraction of expected bytes received.
-func fetchWithProgress(url string, expected int, progress func(float64)) ([]byte, error) {
-	res, err := await(js.Global().Call("fetch", url))
-	if err != nil {
-		return nil, fmt.Errorf("download failed: %w", err)
-	}
-	if !res.Get("ok").Bool() {
-		return nil, fmt.Errorf("download failed (HTTP %d)", res.Get("status").Int())
-	}
-	body := res.Get("body")
-	if !body.Truthy() || expected <= 0 {
-		return fetchBody(res)
-	}
-	reader := body.Call("getReader")
-	out := make([]byte, 0, expected)
-	last := time.Time{}
-	for {
-		chunk, err := await(reader.Call("read"))
-		if err != nil {
-			return nil, fmt.Errorf("download interrupted: %w", err)
-		}
-		if chunk.Get("done").Bool() {
-			break
-		}
-		v := chunk.Get("value")
-		n := v.Get("length").Int()
-		if len(out)+n > 4*expected+1<<20 {
-			return nil, fmt.Errorf("the download is larger than expected")
-		}
-		buf := make([]byte, n)
-		js.CopyBytesToGo(buf, v)
-		out = append(out, buf...)
-		if time.Since(last) > 50*time.Millisecond {
-			progress(min(float64(len(out))/float64(expected), 1))
-			last = time.Now()
-		}
-	}
-	progress(1)
-	return out, nil
-}
-
-func fetchBody(res js.Value) ([]byte, error) {
-	buf, err := await(res.Call("arrayBuffer"))
-	if err != nil {
-		return nil, fmt.Errorf("download interrupted: %w", err)
-	}
-	return bytesFromJS(buf), nil
 }
 
 // ownText describes the drawing on the map for the panel.

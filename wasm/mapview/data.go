@@ -69,10 +69,9 @@ type Data struct {
 	PCAComps    []float32 // 3×128
 	Perplexity  float64
 	// Coords holds each shipped map scaled to fit [−1, 1] about its centre (N×Dims), and
-	// Scale/Centre how, so that new points are placed in the same frame.
+	// Frames how, so that new points are placed in the same frame.
 	Coords [Live][]float32
-	Centre [Live][3]float64
-	Scale  [Live]float64
+	Frames [Live]Frame
 }
 
 // maxPoints bounds what a maps file may claim, against hostile or corrupt files.
@@ -140,14 +139,24 @@ func Decode(raw []byte) (*Data, error) {
 		d.Perplexity = 30
 	}
 	for p := PCA2; p < Live; p++ {
-		d.Coords[p], d.Centre[p], d.Scale[p] = normalise(floats[p.String()], n, p.Dims())
+		raw, dims := floats[p.String()], p.Dims()
+		d.Frames[p] = FrameOf(raw, n, dims)
+		d.Coords[p] = make([]float32, len(raw))
+		Into(d.Frames[p], d.Coords[p], raw, n, dims)
 	}
 	return d, nil
 }
 
-// normalise centres coordinates on their bounding box and scales the largest extent to [−1, 1].
-func normalise(y []float32, n, dims int) ([]float32, [3]float64, float64) {
-	var lo, hi, c [3]float64
+// Frame is how a map's raw coordinates are drawn: centred on their bounding box, the largest
+// half-extent scaled to 1, so that every map fills [−1, 1].
+type Frame struct {
+	Centre [3]float64
+	Scale  float64
+}
+
+// FrameOf is the frame of n points of dims coordinates (row-major).
+func FrameOf[T float32 | float64](y []T, n, dims int) Frame {
+	var lo, hi [3]float64
 	for a := 0; a < dims; a++ {
 		lo[a], hi[a] = math.Inf(1), math.Inf(-1)
 	}
@@ -157,37 +166,47 @@ func normalise(y []float32, n, dims int) ([]float32, [3]float64, float64) {
 			lo[a], hi[a] = min(lo[a], v), max(hi[a], v)
 		}
 	}
+	var f Frame
 	half := 1e-9
 	for a := 0; a < dims; a++ {
-		c[a] = (lo[a] + hi[a]) / 2
+		f.Centre[a] = (lo[a] + hi[a]) / 2
 		half = max(half, (hi[a]-lo[a])/2)
 	}
-	out := make([]float32, len(y))
+	f.Scale = 1 / half
+	return f
+}
+
+// Into writes n points of y (raw coordinates) into dst in the frame.
+func Into[T float32 | float64](f Frame, dst []float32, y []T, n, dims int) {
 	for i := 0; i < n; i++ {
 		for a := 0; a < dims; a++ {
-			out[i*dims+a] = float32((float64(y[i*dims+a]) - c[a]) / half)
+			dst[i*dims+a] = float32((float64(y[i*dims+a]) - f.Centre[a]) * f.Scale)
 		}
 	}
-	return out, c, 1 / half
+}
+
+// Apply maps one point's raw coordinates into the frame.
+func (f Frame) Apply(raw []float64) [3]float64 {
+	var out [3]float64
+	for a := 0; a < len(raw) && a < 3; a++ {
+		out[a] = (raw[a] - f.Centre[a]) * f.Scale
+	}
+	return out
 }
 
 // ToFrame maps raw coordinates of projection p (as the trainer computed them) into the
 // normalised frame its shipped points are drawn in.
 func (d *Data) ToFrame(p Projection, raw []float64) [3]float64 {
-	var out [3]float64
-	for a := 0; a < p.Dims() && a < len(raw); a++ {
-		out[a] = (raw[a] - d.Centre[p][a]) * d.Scale[p]
-	}
-	return out
+	return d.Frames[p].Apply(raw[:min(len(raw), p.Dims())])
 }
 
 // RawCoords returns projection p's coordinates as the trainer computed them (to float16
 // precision): t-SNE's placement works at the map's own scale.
 func (d *Data) RawCoords(p Projection) []float64 {
-	c, dims := d.Coords[p], p.Dims()
+	c, dims, f := d.Coords[p], p.Dims(), d.Frames[p]
 	out := make([]float64, len(c))
 	for i, v := range c {
-		out[i] = float64(v)/d.Scale[p] + d.Centre[p][i%dims]
+		out[i] = float64(v)/f.Scale + f.Centre[i%dims]
 	}
 	return out
 }
