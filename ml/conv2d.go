@@ -14,8 +14,10 @@ type Conv2d struct {
 	// NoInputGrad skips computing the input gradient, for a network's first layer.
 	NoInputGrad bool
 
-	frozen  bool     // weights fixed: pack them once (see SetFrozen)
-	packedW *packedA // the weights, packed, while frozen
+	frozen  bool      // weights fixed: pack them once (see SetFrozen)
+	packedW *packedA  // the weights, packed, while frozen
+	eval    *evalConv // the eval kernels' plan, while frozen
+	evalOut *Tensor
 	geom    convGeom
 	batch   int
 	col     []float32 // K×B·P, kept for the weight gradient
@@ -129,4 +131,4 @@ func sumChannels(dst, x []float32, b, c, s int) {
 // frozen, the forward pass packs the weights for the matrix product once, at its first call,
 // and reuses them; the weights must not change until SetFrozen is called again (any call
 // drops the packed copy).
-func (l *Conv2d) SetFrozen(frozen bool) { l.frozen, l.packedW = frozen, nil }
+func (l *Conv2d) SetFrozen(frozen bool) { l.frozen, l.packedW, l.eval = frozen, nil, nil }

@@ -25,8 +25,10 @@ type ConvTranspose2d struct {
 	dxCB  []float32
 	dx    *Tensor
 
-	frozen  bool     // weights fixed: pack them once (see SetFrozen)
-	packedW *packedA // Wᵀ, packed, while frozen
+	frozen  bool        // weights fixed: pack them once (see SetFrozen)
+	packedW *packedA    // Wᵀ, packed, while frozen
+	eval    *evalDeconv // the eval kernels' plan, while frozen
+	evalOut *Tensor
 }
 
 // NewConvTranspose2d returns a transposed convolution named prefix+".weight" and prefix+".bias".
@@ -97,4 +99,4 @@ func (l *ConvTranspose2d) Backward(dy *Tensor) *Tensor {
 
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
 // Conv2d.SetFrozen does.
-func (l *ConvTranspose2d) SetFrozen(frozen bool) { l.frozen, l.packedW = frozen, nil }
+func (l *ConvTranspose2d) SetFrozen(frozen bool) { l.frozen, l.packedW, l.eval = frozen, nil, nil }

@@ -21,10 +21,11 @@ type FashionNet struct {
 	Norm6 *BatchNorm
 	FC3   *Linear
 
-	blocks  [4]*Tensor
-	latent  *Tensor
-	dBlock  *Tensor // reshape of the FC1 input gradient
-	dLogits *Tensor
+	evalTail [4]Epilogue // the eval kernels' block tails
+	blocks   [4]*Tensor
+	latent   *Tensor
+	dBlock   *Tensor // reshape of the FC1 input gradient
+	dLogits  *Tensor
 }
 
 // FashionNetClasses names the ten Fashion-MNIST classes by label.
@@ -70,6 +71,9 @@ func (m *FashionNet) SetTraining(train bool) {
 	for _, c := range m.Conv {
 		c.SetFrozen(!train)
 	}
+	for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
+		l.SetFrozen(!train)
+	}
 }
 
 // Params lists every trainable tensor in state_dict order.
@@ -96,6 +100,10 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 	}
 	h := x
 	for i := 0; i < 4; i++ {
+		if out, ok := m.evalBlock(i, h); ok {
+			h, m.blocks[i] = out, out
+			continue
+		}
 		h = m.Conv[i].Forward(h)
 		if !m.Norm[i].Train && m.Pool[i].Kernel == 2 {
 			h = reluNormPool(h, m.Norm[i], m.Pool[i]) // evaluation: one pass, same numbers
@@ -105,9 +113,25 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 		m.blocks[i] = h
 	}
 	h = h.Reshape(h.Shape[0], 512)
-	h = m.Norm5.Forward(m.relu[4].Forward(m.FC1.Forward(h)))
-	m.latent = m.Norm6.Forward(m.relu[5].Forward(m.FC2.Forward(h)))
+	h = m.Norm5.Forward(linearReLU(m.FC1, &m.relu[4], h))
+	m.latent = m.Norm6.Forward(linearReLU(m.FC2, &m.relu[5], h))
 	return m.FC3.Forward(m.latent)
+}
+
+// evalBlock runs block i in one go through the installed eval kernels, when there are some and
+// the model is in evaluation mode.
+func (m *FashionNet) evalBlock(i int, x *Tensor) (*Tensor, bool) {
+	k, bn := evalKernels.Load(), m.Norm[i]
+	if k == nil || bn.Train || m.Pool[i].Kernel != 2 {
+		return nil, false
+	}
+	ep := &m.evalTail[i]
+	if len(ep.Mean) != bn.C {
+		ep.Mean, ep.Inv = make([]float32, bn.C), make([]float32, bn.C)
+	}
+	bnEval(bn, ep.Mean, ep.Inv) // per call: the running statistics may have been loaded since
+	ep.Mode, ep.Gamma, ep.Beta = EpBiasReLUNormPool, bn.Weight.Value.Data, bn.Bias.Value.Data
+	return m.Conv[i].forwardEval(k, x, ep)
 }
 
 // Block returns conv block i's output (0-based: B×16×16×16, B×32×8×8, B×64×4×4, B×128×2×2)

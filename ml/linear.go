@@ -13,7 +13,16 @@ type Linear struct {
 	x   *Tensor // B×In, the last input (owned by the caller, kept for the weight gradient)
 	out *Tensor
 	dx  *Tensor
+
+	frozen  bool      // weights fixed (see SetFrozen)
+	evalW   []float32 // Wᵀ packed as the eval kernels' B panels, while frozen
+	evalX   []float32 // a batch packed as their A panels
+	evalOut *Tensor
 }
+
+// SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
+// Conv2d.SetFrozen does.
+func (l *Linear) SetFrozen(frozen bool) { l.frozen, l.evalW = frozen, nil }
 
 // NewLinear returns a fully connected layer named prefix+".weight" and prefix+".bias".
 func NewLinear(prefix string, in, out int) *Linear {

@@ -19,6 +19,8 @@ type VAE struct {
 	relu                    [6]ReLU
 	sigmoid                 Sigmoid
 
+	evalReLU Epilogue // the encoder's convolutions' epilogue with the eval kernels
+
 	z, dz, dh, dMean, dLogvar, dRecon *Tensor
 	eps                               *Tensor
 }
@@ -29,6 +31,7 @@ const VAELatent = 120
 // NewVAE returns a VAE with PyTorch's default initialisation drawn from rng.
 func NewVAE(rng *rand.Rand) *VAE {
 	m := &VAE{
+		evalReLU:   Epilogue{Mode: EpBiasReLU},
 		EncConv1:   NewConv2d("enc_conv1", 3, 16, 3, 2, 1),
 		EncConv2:   NewConv2d("enc_conv2", 16, 32, 3, 2, 1),
 		EncFC:      NewLinear("enc_fc", 2048, 256),
@@ -70,9 +73,16 @@ func (m *VAE) Encode(x *Tensor) (mean, logvar *Tensor) {
 	if len(x.Shape) != 4 || x.Shape[1] != 3 || x.Shape[2] != 32 || x.Shape[3] != 32 {
 		panic(fmt.Sprintf("ml: vae: input shape %v, want B×3×32×32", x.Shape))
 	}
-	h := m.relu[0].Forward(m.EncConv1.Forward(x))
-	h = m.relu[1].Forward(m.EncConv2.Forward(h))
-	h = m.relu[2].Forward(m.EncFC.Forward(h.Reshape(h.Shape[0], 2048)))
+	h, ok := m.evalConvReLU(m.EncConv1, x)
+	if !ok {
+		h = m.relu[0].Forward(m.EncConv1.Forward(x))
+	}
+	if h2, ok := m.evalConvReLU(m.EncConv2, h); ok {
+		h = h2
+	} else {
+		h = m.relu[1].Forward(m.EncConv2.Forward(h))
+	}
+	h = linearReLU(m.EncFC, &m.relu[2], h.Reshape(h.Shape[0], 2048))
 	return m.FCMean.Forward(h), m.FCLogvar.Forward(h)
 }
 
@@ -81,10 +91,28 @@ func (m *VAE) Decode(z *Tensor) *Tensor {
 	if len(z.Shape) != 2 || z.Shape[1] != VAELatent {
 		panic(fmt.Sprintf("ml: vae: latent shape %v, want B×%d", z.Shape, VAELatent))
 	}
-	h := m.relu[3].Forward(m.DecFC1.Forward(z))
-	h = m.relu[4].Forward(m.DecFC2.Forward(h))
-	h = m.relu[5].Forward(m.DecDeconv1.Forward(h.Reshape(h.Shape[0], 32, 8, 8)))
+	h := linearReLU(m.DecFC1, &m.relu[3], z)
+	h = linearReLU(m.DecFC2, &m.relu[4], h)
+	h = h.Reshape(h.Shape[0], 32, 8, 8)
+	if k := evalKernels.Load(); k != nil {
+		if h1, ok := m.DecDeconv1.forwardEval(k, h, ActReLU); ok {
+			if y, ok := m.DecDeconv2.forwardEval(k, h1, ActSigmoid); ok {
+				return y
+			}
+		}
+	}
+	h = m.relu[5].Forward(m.DecDeconv1.Forward(h))
 	return m.sigmoid.Forward(m.DecDeconv2.Forward(h))
+}
+
+// evalConvReLU runs an encoder convolution and its ReLU through the installed eval kernels,
+// when there are some and the weights are frozen.
+func (m *VAE) evalConvReLU(c *Conv2d, x *Tensor) (*Tensor, bool) {
+	k := evalKernels.Load()
+	if k == nil {
+		return nil, false
+	}
+	return c.forwardEval(k, x, &m.evalReLU)
 }
 
 // Reconstruct decodes the posterior mean of x: the deterministic reconstruction.
@@ -157,4 +185,7 @@ func (m *VAE) SetFrozen(frozen bool) {
 	m.EncConv2.SetFrozen(frozen)
 	m.DecDeconv1.SetFrozen(frozen)
 	m.DecDeconv2.SetFrozen(frozen)
+	for _, l := range []*Linear{m.EncFC, m.FCMean, m.FCLogvar, m.DecFC1, m.DecFC2} {
+		l.SetFrozen(frozen)
+	}
 }

@@ -17,18 +17,43 @@
 		ready: new Promise((r) => { resolveReady = r; }),
 		failed: new Promise((r) => { resolveFailed = r; }),
 	};
-	window.lookbook.classify = (pixels) => {
-		if (!window.lookbook._classify) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
-		const r = window.lookbook._classify(pixels);
+	// The program reads inputs from io.in and writes outputs to io.out: a call then creates no
+	// objects on the Go side, where that costs more than the models. Results are copies.
+	const io = { in: new Float32Array(1024), out: new Float32Array(3 * 32 * 32) };
+	window.lookbook._io = io;
+	const call = (name, input, length, what) => {
+		const f = window.lookbook[name];
+		if (!f) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		if (input == null || input.length !== length) throw new Error(what);
+		io.in.set(input);
+		const r = f();
 		if (r instanceof Error) throw r;
 		return r;
+	};
+	window.lookbook.classify = (pixels) => {
+		const index = call("_classify", pixels, 1024, "lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])");
+		return { label: window.lookbook._labels[index], index, probabilities: Array.from(io.out.subarray(10, 20)), logits: Array.from(io.out.subarray(0, 10)) };
 	};
 	window.lookbook.decode = (z) => {
-		if (!window.lookbook._decode) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
-		const r = window.lookbook._decode(z);
-		if (r instanceof Error) throw r;
-		return r;
+		call("_decode", z, 120, "lookbook.decode takes a Float32Array of 120 latent values");
+		return io.out.slice(0, 3 * 32 * 32);
 	};
+	// Batches: n inputs back to back in one array (n ≤ 4096), the outputs likewise.
+	const batch = (name, input, width, outWidth, what) => {
+		const f = window.lookbook[name];
+		if (!f) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		const n = input == null ? 0 : input.length / width;
+		if (!Number.isInteger(n) || n < 1 || n > 4096) throw new Error(what);
+		const x = input instanceof Float32Array ? input : Float32Array.from(input);
+		const out = new Float32Array(n * outWidth);
+		const r = f(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), new Uint8Array(out.buffer));
+		if (r instanceof Error) throw r;
+		return out;
+	};
+	window.lookbook.classifyBatch = (pixels) => batch("_classifyBatch", pixels, 1024, 10,
+		"lookbook.classifyBatch takes a Float32Array of n·1024 values (n images of 32×32 in [0, 1], 1 ≤ n ≤ 4096)");
+	window.lookbook.decodeBatch = (z) => batch("_decodeBatch", z, 120, 3 * 32 * 32,
+		"lookbook.decodeBatch takes a Float32Array of n·120 latent values (1 ≤ n ≤ 4096)");
 	window.lookbookResolveReady = () => {
 		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);

@@ -9,46 +9,80 @@ import (
 	"unsafe"
 
 	"lookbook/ml"
-	"lookbook/wasm/prep"
 )
 
 // announceReady installs the automation and embedding API on window.lookbook (created by the
 // loader with its `ready` promise) and resolves that promise:
 //
 //	lookbook.classify(Float32Array of 32×32 values in [0, 1]) → {label, index, probabilities, logits}
-//	  (the loader's wrapper around _classify, which returns an Error for bad input; the
-//	  wrapper throws it, which Go cannot do without eval)
+//	  (the loader's wrapper around _classify: it checks the input, passes it through
+//	  lookbook._io and throws any Error returned, which Go cannot do without eval)
 //	lookbook.decode(Float32Array of 120) → Float32Array of 3×32×32 values in [0, 1] (once the
 //	  Faces view has loaded)
+//	lookbook.classifyBatch(Float32Array of n·32·32) → Float32Array of n·10 logits, and
+//	lookbook.decodeBatch(Float32Array of n·120) → Float32Array of n·3·32·32: many inputs in
+//	  one call, for throughput (n ≤ 4096)
 //	lookbook.state() → {view, hasInput, label, index, probabilities, logits, link}
 //	lookbook.shareLink() → the link that reopens the current state
 //
 // Called with env locked, once the model is loaded.
 func announceReady(a *App) {
 	api := js.Global().Get("lookbook")
+	// The loader's wrappers pass inputs and outputs through two Float32Arrays shared with this
+	// program (lookbook._io): a call then creates no JavaScript objects on this side, which
+	// would cost more than the models themselves.
+	io := newAPIBuffers(api.Get("_io"))
+	names := make([]any, len(ml.FashionNetClasses))
+	for i, n := range ml.FashionNetClasses {
+		names[i] = n
+	}
+	api.Set("_labels", names)
+	x := ml.NewTensor(1, 1, 32, 32)
 	api.Set("_classify", js.FuncOf(func(this js.Value, args []js.Value) any {
-		if len(args) != 1 || args[0].Get("length").Int() != prep.Padded*prep.Padded {
-			return js.Global().Get("Error").New("lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])")
-		}
-		x := ml.NewTensor(1, 1, 32, 32)
-		readFloats(x.Data, args[0])
+		io.read(x.Data)
 		a.env.Lock()
-		logits := append([]float32(nil), a.model.Forward(x).Data...)
+		logits := a.model.Forward(x).Data
+		var out [2 * len(ml.FashionNetClasses)]float32
+		copy(out[:], logits)
 		a.env.UnlockOnly()
-		return result(logits)
+		probs := out[len(ml.FashionNetClasses):]
+		ml.Softmax(probs, out[:len(ml.FashionNetClasses)], len(probs))
+		io.write(out[:])
+		return ml.ArgMax(probs)
 	}))
+	z := ml.NewTensor(1, ml.VAELatent)
 	api.Set("_decode", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.Lock()
 		defer a.env.UnlockOnly()
 		if a.Faces.Status != "ready" {
 			return js.Global().Get("Error").New("the face model is not loaded: open the Faces view first")
 		}
-		if len(args) != 1 || args[0].Get("length").Int() != ml.VAELatent {
-			return js.Global().Get("Error").New("lookbook.decode takes a Float32Array of 120 latent values")
+		io.read(z.Data)
+		io.write(a.Faces.vae.Decode(z).Data)
+		return nil
+	}))
+	// The batch wrappers pass byte views of the whole input and of an output array they made.
+	api.Set("_classifyBatch", js.FuncOf(func(this js.Value, args []js.Value) any {
+		in, out := args[0], args[1]
+		n := in.Length() / (4 * 1024)
+		xs := ml.NewTensor(n, 1, 32, 32)
+		js.CopyBytesToGo(floatBytes(xs.Data), in)
+		a.env.Lock()
+		defer a.env.UnlockOnly()
+		js.CopyBytesToJS(out, floatBytes(a.model.Forward(xs).Data))
+		return nil
+	}))
+	api.Set("_decodeBatch", js.FuncOf(func(this js.Value, args []js.Value) any {
+		in, out := args[0], args[1]
+		a.env.Lock()
+		defer a.env.UnlockOnly()
+		if a.Faces.Status != "ready" {
+			return js.Global().Get("Error").New("the face model is not loaded: open the Faces view first")
 		}
-		z := make([]float32, ml.VAELatent)
-		readFloats(z, args[0])
-		return float32Array(a.Faces.decode(z))
+		zs := ml.NewTensor(in.Length()/(4*ml.VAELatent), ml.VAELatent)
+		js.CopyBytesToGo(floatBytes(zs.Data), in)
+		js.CopyBytesToJS(out, floatBytes(a.Faces.vae.Decode(zs).Data))
+		return nil
 	}))
 	api.Set("faces", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
@@ -223,23 +257,22 @@ func maxGCPause() float64 {
 	return float64(worst) / 1e6
 }
 
-// readFloats copies a JS array of numbers into dst: a Float32Array in one copy of its bytes,
-// anything else element by element.
-func readFloats(dst []float32, v js.Value) {
-	if v.InstanceOf(js.Global().Get("Float32Array")) {
-		bytes := js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), 4*len(dst))
-		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*len(dst)), bytes)
-		return
+// apiBuffers are byte views of the loader's shared input and output arrays.
+type apiBuffers struct{ in, out js.Value }
+
+func newAPIBuffers(io js.Value) apiBuffers {
+	view := func(a js.Value) js.Value {
+		return js.Global().Get("Uint8Array").New(a.Get("buffer"), a.Get("byteOffset"), a.Get("byteLength"))
 	}
-	for i := range dst {
-		dst[i] = float32(v.Index(i).Float())
-	}
+	return apiBuffers{in: view(io.Get("in")), out: view(io.Get("out"))}
 }
 
-// float32Array copies v into a new Float32Array in one go (converting element by element
-// through syscall/js costs more than the VAE's decoding).
-func float32Array(v []float32) js.Value {
-	arr := js.Global().Get("Float32Array").New(len(v))
-	js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
-	return arr
+// read copies the first len(dst) values of the input array into dst.
+func (b apiBuffers) read(dst []float32) { js.CopyBytesToGo(floatBytes(dst), b.in) }
+
+// write copies v to the start of the output array.
+func (b apiBuffers) write(v []float32) { js.CopyBytesToJS(b.out, floatBytes(v)) }
+
+func floatBytes(v []float32) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v))
 }

@@ -11,9 +11,10 @@ import (
 	"lookbook/ml"
 )
 
-// Install instantiates the kernel on the Go program's memory (which the page's loader hands
-// over as lookbook._goMemory) and makes ml use it. Without WebAssembly SIMD, or without that
-// memory, it returns an error and ml keeps its Go kernel.
+// Install instantiates the kernels on the Go program's memory (which the page's loader hands
+// over as lookbook._goMemory) and makes ml use them: the tile and dot kernels for its matrix
+// products, and the eval kernels for frozen layers. Without WebAssembly SIMD, or without that
+// memory, it returns an error and ml keeps its Go code.
 func Install() error {
 	mem := js.Global().Get("lookbook").Get("_goMemory")
 	if !mem.Truthy() {
@@ -24,6 +25,7 @@ func Install() error {
 		return err
 	}
 	tiles, dots := exports.Get("tiles"), exports.Get("dots")
+	ml.SetEvalKernels(evalKernels(exports))
 	ml.SetTileKernel(func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
 		tiles.Invoke(kc, address(a), rowPanels, address(b), panels, address(out))
 	})
@@ -37,8 +39,29 @@ func Install() error {
 	return nil
 }
 
-// instantiate compiles the module (synchronously: it is far below the browsers' 4 KB limit
-// for that) with mem as its memory, and returns its exports.
+// evalKernels wraps the module's whole-layer kernels as ml.EvalKernels, each called once per
+// layer and image with the addresses of its operands.
+func evalKernels(exports js.Value) *ml.EvalKernels {
+	gather, tiles, scatter, biasAct := exports.Get("gather"), exports.Get("ftiles"), exports.Get("scatter"), exports.Get("bias_act")
+	return &ml.EvalKernels{
+		Gather: func(dst, x []float32, table []int32, channels, plane, taps, panels int) {
+			gather.Invoke(address(dst), address(x), address(table), channels, plane, taps, panels)
+		},
+		Tiles: func(ep *ml.Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int) {
+			tiles.Invoke(int(ep.Mode), k, address(a), rowPanels, address(b), panels, address(out), ldo, m,
+				address(ep.Bias), address(ep.Mean), address(ep.Inv), address(ep.Gamma), address(ep.Beta))
+		},
+		Scatter: func(out, col []float32, table []int32, channels, plane, taps, pixels int) {
+			scatter.Invoke(address(out), address(col), address(table), channels, plane, taps, pixels)
+		},
+		BiasAct: func(x, bias []float32, plane int, act ml.Activation) {
+			biasAct.Invoke(address(x), address(bias), len(bias), plane, int(act))
+		},
+	}
+}
+
+// instantiate compiles the module (synchronously: at about 6 KB it is far below Chromium's
+// 8 MB limit for that on the main thread) with mem as its memory, and returns its exports.
 func instantiate(mem js.Value) (exports js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -54,6 +77,7 @@ func instantiate(mem js.Value) (exports js.Value, err error) {
 	return instance.Get("exports"), nil
 }
 
-// address is where a slice's first element sits in the program's linear memory. Go's heap
-// does not move, and the slice stays alive on the caller's stack during the call.
-func address(s []float32) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
+// address is where a slice's first element sits in the program's linear memory (0 for an
+// empty one, which the kernels then do not read). Go's heap does not move, and the slice stays
+// alive on the caller's stack during the call.
+func address[T float32 | int32](s []T) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }

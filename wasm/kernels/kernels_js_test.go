@@ -207,6 +207,7 @@ func TestInstall(t *testing.T) {
 	}
 	defer ml.SetTileKernel(nil)
 	defer ml.SetDotKernel(nil)
+	defer ml.SetEvalKernels(nil)
 	for name, c := range map[string][2][]float32{
 		"FashionNet, batch of 4": {want, net.Forward(x).Data},
 		"FashionNet, one image":  {wantOne, net.Forward(one).Data},
