@@ -174,9 +174,11 @@ func TestBrowserLogitsEqualNative(t *testing.T) {
 	a.open("")
 	input := make([]float32, 32*32)
 	var worst float64
+	var batch, wantBatch []float32
 	for i := 0; i < 50; i++ {
 		test.Image(input, i*97, false, 0, 0)
 		want := nativeLogits(m, input)
+		batch, wantBatch = append(batch, input...), append(wantBatch, want...)
 		js, _ := json.Marshal(input)
 		var got struct {
 			Logits []float64 `json:"logits"`
@@ -191,10 +193,39 @@ func TestBrowserLogitsEqualNative(t *testing.T) {
 	if worst > 1e-5 {
 		t.Errorf("browser logits differ from native by %.3g, want ≤ 1e-5", worst)
 	}
-	var bad string
-	a.run(chromedp.Evaluate(`(() => { try { lookbook.classify(new Float32Array(3)); return "accepted"; } catch (e) { return String(e); } })()`, &bad))
-	if !strings.Contains(bad, "1024 values") {
-		t.Errorf("classify of 3 values: %q, want an error naming the expected 1024 values", bad)
+	// All 50 in one batch (the batched path through the eval kernels) agree too.
+	js, _ := json.Marshal(batch)
+	var got []float64
+	a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.classifyBatch(new Float32Array(%s)))`, js), &got))
+	if len(got) != len(wantBatch) {
+		t.Fatalf("classifyBatch of 50 images gave %d logits, want %d", len(got), len(wantBatch))
+	}
+	worst = 0
+	for k, w := range wantBatch {
+		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
+	}
+	t.Logf("largest browser−native logit difference, the 50 as one batch: %.2g", worst)
+	if worst > 1e-5 {
+		t.Errorf("batched browser logits differ from native by %.3g, want ≤ 1e-5", worst)
+	}
+	for call, want := range map[string]string{
+		`lookbook.classify(new Float32Array(3))`:                "1024 values",
+		`lookbook.classify("pixels")`:                           "1024 values",
+		`lookbook.classifyBatch(new Float32Array(1500))`:        "n·1024 values",
+		`lookbook.classifyBatch([])`:                            "n·1024 values",
+		`lookbook.classifyBatch(new Float32Array(4097 * 1024))`: "n ≤ 4096",
+		`lookbook.decodeBatch(new Float32Array(120))`:           "open the Faces view first",
+	} {
+		var bad string
+		a.run(chromedp.Evaluate(`(() => { try { `+call+`; return "accepted"; } catch (e) { return String(e); } })()`, &bad))
+		if !strings.Contains(bad, want) {
+			t.Errorf("%s: %q, want an error saying %q", call, bad, want)
+		}
+	}
+	var ok bool
+	a.run(chromedp.Evaluate(`lookbook.classify(new Float32Array(1024)).probabilities.length === 10`, &ok))
+	if !ok {
+		t.Error("classify stopped working after the bad calls")
 	}
 }
 

@@ -108,12 +108,14 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var worst float64
+	var batch, wantBatch []float32
 	for _, i := range []int{0, 23, 57, 99} {
 		z := make([]float32, ml.VAELatent)
 		for j, v := range f.Latents[i] {
 			z[j] = float32(v)
 		}
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
+		batch, wantBatch = append(batch, z...), append(wantBatch, want...)
 		js, _ := json.Marshal(z)
 		var got []float64
 		a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.decode(new Float32Array(%s)))`, js), &got))
@@ -124,6 +126,20 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	t.Logf("largest browser−native difference over 4 decoded faces: %.2g", worst)
 	if worst > 1e-5 {
 		t.Errorf("browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
+	}
+	// The same four as one batch.
+	js, _ := json.Marshal(batch)
+	var got []float64
+	a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.decodeBatch(new Float32Array(%s)))`, js), &got))
+	if len(got) != len(wantBatch) {
+		t.Fatalf("decodeBatch of 4 codes gave %d values, want %d", len(got), len(wantBatch))
+	}
+	worst = 0
+	for k, w := range wantBatch {
+		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
+	}
+	if worst > 1e-5 {
+		t.Errorf("batched browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
 	}
 }
 
