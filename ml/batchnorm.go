@@ -79,6 +79,13 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 		}
 		l.NumBatchesTracked++
 	}
+	if len(x.Data) < minParallelWork {
+		// Inline, so that one image's evaluation allocates nothing (the closure below would).
+		for ch := 0; ch < c; ch++ {
+			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])
+		}
+		return l.out
+	}
 	parallelFor(c, len(x.Data), func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])

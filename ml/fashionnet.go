@@ -22,6 +22,7 @@ type FashionNet struct {
 	FC3   *Linear
 
 	evalTail [4]Epilogue // the eval kernels' block tails
+	flat     Tensor      // the last block's output seen as B×512
 	blocks   [4]*Tensor
 	latent   *Tensor
 	dBlock   *Tensor // reshape of the FC1 input gradient
@@ -112,7 +113,7 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 		}
 		m.blocks[i] = h
 	}
-	h = h.Reshape(h.Shape[0], 512)
+	h = m.flat.viewOf(h, h.Shape[0], 512)
 	h = m.Norm5.Forward(linearReLU(m.FC1, &m.relu[4], h))
 	m.latent = m.Norm6.Forward(linearReLU(m.FC2, &m.relu[5], h))
 	return m.FC3.Forward(m.latent)

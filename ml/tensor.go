@@ -61,6 +61,18 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	return &Tensor{Shape: append([]int(nil), shape...), Data: t.Data}
 }
 
+// viewOf makes t a view of src's data with a new shape of the same size, reusing t's shape
+// storage: Reshape without an allocation, for forward passes that must not allocate.
+func (t *Tensor) viewOf(src *Tensor, shape ...int) *Tensor {
+	if n := Numel(shape); n != len(src.Data) {
+		// The shape itself stays out of the message: passing it to Sprintf would make every
+		// call allocate its argument list.
+		panic(fmt.Sprintf("ml: view: cannot view %v as a shape of %d values", src.Shape, n))
+	}
+	t.Shape, t.Data = append(t.Shape[:0], shape...), src.Data
+	return t
+}
+
 // Zero sets every element to 0.
 func (t *Tensor) Zero() { clear(t.Data) }
 

@@ -19,7 +19,8 @@ type VAE struct {
 	relu                    [6]ReLU
 	sigmoid                 Sigmoid
 
-	evalReLU Epilogue // the encoder's convolutions' epilogue with the eval kernels
+	evalReLU   Epilogue // the encoder's convolutions' epilogue with the eval kernels
+	flat, grid Tensor   // views: the encoder's B×2048, the decoder's B×32×8×8
 
 	z, dz, dh, dMean, dLogvar, dRecon *Tensor
 	eps                               *Tensor
@@ -82,7 +83,7 @@ func (m *VAE) Encode(x *Tensor) (mean, logvar *Tensor) {
 	} else {
 		h = m.relu[1].Forward(m.EncConv2.Forward(h))
 	}
-	h = linearReLU(m.EncFC, &m.relu[2], h.Reshape(h.Shape[0], 2048))
+	h = linearReLU(m.EncFC, &m.relu[2], m.flat.viewOf(h, h.Shape[0], 2048))
 	return m.FCMean.Forward(h), m.FCLogvar.Forward(h)
 }
 
@@ -93,7 +94,7 @@ func (m *VAE) Decode(z *Tensor) *Tensor {
 	}
 	h := linearReLU(m.DecFC1, &m.relu[3], z)
 	h = linearReLU(m.DecFC2, &m.relu[4], h)
-	h = h.Reshape(h.Shape[0], 32, 8, 8)
+	h = m.grid.viewOf(h, h.Shape[0], 32, 8, 8)
 	if k := evalKernels.Load(); k != nil {
 		if h1, ok := m.DecDeconv1.forwardEval(k, h, ActReLU); ok {
 			if y, ok := m.DecDeconv2.forwardEval(k, h1, ActSigmoid); ok {

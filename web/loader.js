@@ -17,26 +17,27 @@
 		ready: new Promise((r) => { resolveReady = r; }),
 		failed: new Promise((r) => { resolveFailed = r; }),
 	};
-	// The program reads inputs from io.in and writes outputs to io.out: a call then creates no
-	// objects on the Go side, where that costs more than the models. Results are copies.
-	const io = { in: new Float32Array(1024), out: new Float32Array(3 * 32 * 32) };
-	window.lookbook._io = io;
+	// One input at a time goes straight to the program's exports (lookbook_classify,
+	// lookbook_decode), which read and write buffers in its memory at lookbook._io.
 	const call = (name, input, length, what) => {
-		const f = window.lookbook[name];
-		if (!f) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		const api = window.lookbook, io = api._io;
+		if (!io) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
 		if (input == null || input.length !== length) throw new Error(what);
-		io.in.set(input);
-		const r = f();
-		if (r instanceof Error) throw r;
-		return r;
+		new Float32Array(api._goMemory.buffer, io.in, length).set(input);
+		return api._goExports[name]();
 	};
+	const output = (length) => new Float32Array(window.lookbook._goMemory.buffer, window.lookbook._io.out, length);
 	window.lookbook.classify = (pixels) => {
-		const index = call("_classify", pixels, 1024, "lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])");
-		return { label: window.lookbook._labels[index], index, probabilities: Array.from(io.out.subarray(10, 20)), logits: Array.from(io.out.subarray(0, 10)) };
+		const index = call("lookbook_classify", pixels, 1024, "lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])");
+		if (index < 0) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		const out = output(20);
+		return { label: window.lookbook._labels[index], index, probabilities: Array.from(out.subarray(10, 20)), logits: Array.from(out.subarray(0, 10)) };
 	};
 	window.lookbook.decode = (z) => {
-		call("_decode", z, 120, "lookbook.decode takes a Float32Array of 120 latent values");
-		return io.out.slice(0, 3 * 32 * 32);
+		if (call("lookbook_decode", z, 120, "lookbook.decode takes a Float32Array of 120 latent values") < 0) {
+			throw new Error("the face model is not loaded: open the Faces view first");
+		}
+		return output(3 * 32 * 32).slice();
 	};
 	// Batches: n inputs back to back in one array (n ≤ 4096), the outputs likewise.
 	const batch = (name, input, width, outWidth, what) => {
@@ -121,10 +122,15 @@
 		text.textContent = "Starting…";
 		const go = new Go();
 		window.lookbook.timings.downloadedMs = performance.now() - t0;
+		// The program calls its SIMD kernels as imports, forwarded to the instance it puts at
+		// lookbook._kernels once it has made it on its own memory (scripts/wasmexec does the same).
+		go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act"].map((name) =>
+			[name, (a, b, c, d, e, f, g, h, i, j, k, l, m, n) => window.lookbook._kernels[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n)]));
 		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
 		window.lookbook.timings.compiledMs = performance.now();
 		// The program instantiates its SIMD kernel on its own memory (see wasm/kernels).
 		window.lookbook._goMemory = instance.exports.mem;
+		window.lookbook._goExports = instance.exports;
 		await go.run(instance);
 		// go.run settles only if the program exits, which it never should.
 		fail("Lookbook stopped unexpectedly. Reloading the page usually helps.");

@@ -1,5 +1,5 @@
-// Go's wasm_exec_node.js, plus one line: the program's memory goes to lookbook._goMemory,
-// where wasm/kernels looks for it (the browser's loader does the same).
+// Go's wasm_exec_node.js, plus what the browser's loader also does for wasm/kernels: the
+// program's memory goes to lookbook._goMemory, and the kernels' imports are provided.
 "use strict";
 const path = require("path");
 const { execFileSync } = require("child_process");
@@ -17,6 +17,10 @@ const go = new Go();
 go.argv = process.argv.slice(2);
 go.env = Object.assign({ TMPDIR: require("os").tmpdir() }, process.env);
 go.exit = process.exit;
+// The program calls its SIMD kernels as imports, forwarded to the instance that wasm/kernels
+// puts at lookbook._kernels (web/loader.js does the same).
+go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act"].map((name) =>
+	[name, (a, b, c, d, e, f, g, h, i, j, k, l, m, n) => globalThis.lookbook._kernels[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n)]));
 WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject).then((result) => {
 	globalThis.lookbook = { _goMemory: result.instance.exports.mem };
 	process.on("exit", (code) => {

@@ -15,8 +15,8 @@ import (
 // loader with its `ready` promise) and resolves that promise:
 //
 //	lookbook.classify(Float32Array of 32×32 values in [0, 1]) → {label, index, probabilities, logits}
-//	  (the loader's wrapper around _classify: it checks the input, passes it through
-//	  lookbook._io and throws any Error returned, which Go cannot do without eval)
+//	  (the loader's wrapper around the lookbook_classify export: it checks the input and
+//	  throws clear errors, which Go cannot do without eval)
 //	lookbook.decode(Float32Array of 120) → Float32Array of 3×32×32 values in [0, 1] (once the
 //	  Faces view has loaded)
 //	lookbook.classifyBatch(Float32Array of n·32·32) → Float32Array of n·10 logits, and
@@ -26,41 +26,22 @@ import (
 //	lookbook.shareLink() → the link that reopens the current state
 //
 // Called with env locked, once the model is loaded.
-func announceReady(a *App) {
+func announceReady(a *App, apiModel *ml.FashionNet) {
 	api := js.Global().Get("lookbook")
-	// The loader's wrappers pass inputs and outputs through two Float32Arrays shared with this
-	// program (lookbook._io): a call then creates no JavaScript objects on this side, which
-	// would cost more than the models themselves.
-	io := newAPIBuffers(api.Get("_io"))
+	// One input at a time goes through the WebAssembly exports below; the program says where
+	// their buffers are.
+	io := &apiIO{model: apiModel}
+	io.image = ml.FromData(io.in[:32*32], 1, 1, 32, 32)
+	io.code = ml.FromData(io.in[:ml.VAELatent], 1, ml.VAELatent)
+	a.api = io
+	apiModel.Forward(io.image) // its buffers are made now, not in the export
+	api.Set("_io", map[string]any{"in": address(io.in[:]), "out": address(io.out[:])})
 	names := make([]any, len(ml.FashionNetClasses))
 	for i, n := range ml.FashionNetClasses {
 		names[i] = n
 	}
 	api.Set("_labels", names)
-	x := ml.NewTensor(1, 1, 32, 32)
-	api.Set("_classify", js.FuncOf(func(this js.Value, args []js.Value) any {
-		io.read(x.Data)
-		a.env.Lock()
-		logits := a.model.Forward(x).Data
-		var out [2 * len(ml.FashionNetClasses)]float32
-		copy(out[:], logits)
-		a.env.UnlockOnly()
-		probs := out[len(ml.FashionNetClasses):]
-		ml.Softmax(probs, out[:len(ml.FashionNetClasses)], len(probs))
-		io.write(out[:])
-		return ml.ArgMax(probs)
-	}))
-	z := ml.NewTensor(1, ml.VAELatent)
-	api.Set("_decode", js.FuncOf(func(this js.Value, args []js.Value) any {
-		a.env.Lock()
-		defer a.env.UnlockOnly()
-		if a.Faces.Status != "ready" {
-			return js.Global().Get("Error").New("the face model is not loaded: open the Faces view first")
-		}
-		io.read(z.Data)
-		io.write(a.Faces.vae.Decode(z).Data)
-		return nil
-	}))
+	exported = a
 	// The batch wrappers pass byte views of the whole input and of an output array they made.
 	api.Set("_classifyBatch", js.FuncOf(func(this js.Value, args []js.Value) any {
 		in, out := args[0], args[1]
@@ -257,21 +238,62 @@ func maxGCPause() float64 {
 	return float64(worst) / 1e6
 }
 
-// apiBuffers are byte views of the loader's shared input and output arrays.
-type apiBuffers struct{ in, out js.Value }
-
-func newAPIBuffers(io js.Value) apiBuffers {
-	view := func(a js.Value) js.Value {
-		return js.Global().Get("Uint8Array").New(a.Get("buffer"), a.Get("byteOffset"), a.Get("byteLength"))
-	}
-	return apiBuffers{in: view(io.Get("in")), out: view(io.Get("out"))}
+// apiIO holds the exports' inputs and outputs, where the loader's wrappers read and write
+// them directly.
+type apiIO struct {
+	in          [32 * 32]float32 // an image, or a latent code at the start
+	out         [3 * 32 * 32]float32
+	image, code *ml.Tensor // views of in
+	// model is a copy of the classifier for the export alone: its buffers stay those of one
+	// image (the app's own copy also runs batches, whose buffers differ), so that it never
+	// allocates. The face model's copy is Faces.apiVAE.
+	model *ml.FashionNet
 }
 
-// read copies the first len(dst) values of the input array into dst.
-func (b apiBuffers) read(dst []float32) { js.CopyBytesToGo(floatBytes(dst), b.in) }
+// exported is the app the WebAssembly exports serve: they take no arguments, so they find it
+// here. It is set once, when the API is announced.
+var exported *App
 
-// write copies v to the start of the output array.
-func (b apiBuffers) write(v []float32) { js.CopyBytesToJS(b.out, floatBytes(v)) }
+// lookbook_classify runs FashionNet on the image in the input buffer and writes its logits then
+// its probabilities to the output buffer, returning the predicted class (−1 before the model is
+// loaded).
+//
+// The loader's wrappers call these exports straight from JavaScript: about 0.05 µs a call,
+// where a js.FuncOf call costs 60–80 µs in Chromium (Go runs every other ready goroutine
+// before it returns from one), as much as a third of the VAE decoder. The price is that an
+// export must never block or allocate: Go cannot switch goroutines inside one, and an
+// allocation could make it stop to help the garbage collector. One image's evaluation with the
+// SIMD kernels allocates nothing (wasm/kernels tests it), and no goroutine parks while it
+// holds the models, so the exports need no lock.
+//
+//go:wasmexport lookbook_classify
+func exportClassify() int32 {
+	a := exported
+	if a == nil || a.api == nil {
+		return -1
+	}
+	n := len(ml.FashionNetClasses)
+	out := a.api.out[:2*n]
+	copy(out, a.api.model.Forward(a.api.image).Data)
+	ml.Softmax(out[n:], out[:n], n)
+	return int32(ml.ArgMax(out[n:]))
+}
+
+// lookbook_decode decodes the latent code in the input buffer into the output buffer (3×32×32),
+// returning 0, or −1 while the face model is not loaded.
+//
+//go:wasmexport lookbook_decode
+func exportDecode() int32 {
+	a := exported
+	if a == nil || a.api == nil || a.Faces.Status != "ready" {
+		return -1
+	}
+	copy(a.api.out[:], a.Faces.apiVAE.Decode(a.api.code).Data)
+	return 0
+}
+
+// address is where a slice's first element sits in the program's memory.
+func address(v []float32) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(v)))) }
 
 func floatBytes(v []float32) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v))

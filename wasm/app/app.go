@@ -47,6 +47,7 @@ type App struct {
 	ShareNote string
 
 	model *ml.FashionNet
+	api   *apiIO // the API exports' buffers, once announced
 
 	strokes    []stroke
 	current    *stroke
@@ -77,13 +78,19 @@ func (a *App) loadModel() {
 	mark("weightsRequestedMs")
 	data, err := prefetched("_fashionnet", assetName("fashionnet"))
 	mark("weightsFetchedMs")
-	var model *ml.FashionNet
-	if err == nil {
-		model = ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
-		if _, err = ml.LoadState(data, model.State()); err != nil {
-			err = fmt.Errorf("the classifier's weights are damaged (%w)", err)
+	load := func() (*ml.FashionNet, error) {
+		m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+		if _, err := ml.LoadState(data, m.State()); err != nil {
+			return nil, fmt.Errorf("the classifier's weights are damaged (%w)", err)
 		}
-		model.SetTraining(false)
+		m.SetTraining(false)
+		return m, nil
+	}
+	var model, apiModel *ml.FashionNet // the app's, and the API export's own copy
+	if err == nil {
+		if model, err = load(); err == nil {
+			apiModel, _ = load()
+		}
 	}
 	a.env.Lock()
 	defer a.env.UnlockRender()
@@ -94,7 +101,7 @@ func (a *App) loadModel() {
 	}
 	a.model, a.Status = model, "ready"
 	a.restoreFromLink(js.Global().Get("location").Get("hash").String())
-	announceReady(a)
+	announceReady(a, apiModel)
 }
 
 // classify runs the model on a prepared input and records everything the views show.

@@ -33,6 +33,7 @@ type Faces struct {
 	Status  string // "", "loading", "ready" or "error"
 	Error   string
 	vae     *ml.VAE
+	apiVAE  *ml.VAE // a second copy, for lookbook.decode alone (see exportDecode)
 	latents [][]float32
 	Gallery [][]float32 // decoded gallery faces, 3×32×32 each
 	A, B    int         // chosen gallery faces (B may be −1)
@@ -87,14 +88,14 @@ func (a *App) loadFaces() {
 	}
 	f.Status = "loading"
 	go func() {
-		vae, latents, err := fetchFaces()
+		vae, apiVAE, latents, err := fetchFaces()
 		a.env.Lock()
 		defer a.env.UnlockRender()
 		if err != nil {
 			f.Status, f.Error = "error", err.Error()
 			return
 		}
-		f.vae, f.latents = vae, latents
+		f.vae, f.apiVAE, f.latents = vae, apiVAE, latents
 		f.Gallery = make([][]float32, len(latents))
 		for i, z := range latents {
 			f.Gallery[i] = f.decode(z)
@@ -113,33 +114,43 @@ func (a *App) loadFaces() {
 	}()
 }
 
-func fetchFaces() (*ml.VAE, [][]float32, error) {
+// fetchFaces downloads the face model and the gallery, returning the model twice: one copy for
+// the view, one for the API's export, already warmed up (see exportDecode).
+func fetchFaces() (vae, apiVAE *ml.VAE, latents [][]float32, err error) {
 	weights, err := fetchBytes(assetName("vae"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	vae := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
-	if _, err := ml.LoadState(weights, vae.State()); err != nil {
-		return nil, nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
+	load := func() (*ml.VAE, error) {
+		m := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
+		if _, err := ml.LoadState(weights, m.State()); err != nil {
+			return nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
+		}
+		m.SetFrozen(true)
+		return m, nil
 	}
-	vae.SetFrozen(true)
+	if vae, err = load(); err != nil {
+		return nil, nil, nil, err
+	}
+	apiVAE, _ = load()
+	apiVAE.Decode(ml.NewTensor(1, ml.VAELatent))
 	raw, err := fetchBytes(assetName("faces"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tensors, _, err := ml.DecodeSafetensors(raw)
 	if err != nil || len(tensors) != 1 || tensors[0].Name != "latents" || len(tensors[0].Shape) != 2 || tensors[0].Shape[1] != ml.VAELatent {
-		return nil, nil, fmt.Errorf("the gallery file is damaged")
+		return nil, nil, nil, fmt.Errorf("the gallery file is damaged")
 	}
 	flat, err := tensors[0].Float32s()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	latents := make([][]float32, tensors[0].Shape[0])
+	latents = make([][]float32, tensors[0].Shape[0])
 	for i := range latents {
 		latents[i] = flat[i*ml.VAELatent : (i+1)*ml.VAELatent]
 	}
-	return vae, latents, nil
+	return vae, apiVAE, latents, nil
 }
 
 // decode turns one latent code into a face (a copy: the VAE reuses its buffers).

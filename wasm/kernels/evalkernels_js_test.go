@@ -13,18 +13,16 @@ import (
 )
 
 // simdEvalKernels instantiates the module on the program's own memory, as Install does, and
-// returns its eval kernels without installing them.
+// returns its eval kernels (called through the program's imports) without installing them.
 func simdEvalKernels(t *testing.T) *ml.EvalKernels {
 	t.Helper()
-	mem := js.Global().Get("lookbook").Get("_goMemory")
-	if !mem.Truthy() {
+	if !js.Global().Get("lookbook").Truthy() {
 		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
 	}
-	exports, err := instantiate(mem)
-	if err != nil {
+	if err := instantiateForImports(); err != nil {
 		t.Fatal(err)
 	}
-	return evalKernels(exports)
+	return evalKernels()
 }
 
 func randFloats(rng *rand.Rand, n int) []float32 {
@@ -148,4 +146,35 @@ func TestModelsEqualWithEvalKernels(t *testing.T) {
 	bitsEqual(t, "FashionNet logits", gl, wl)
 	bitsEqual(t, "VAE mean", gm, wm)
 	bitsEqual(t, "VAE decoding", gf, wf)
+}
+
+// TestOneInputAllocatesNothing: with the kernels installed, classifying one image and decoding
+// one code allocate nothing once the models are warm. The app's WebAssembly exports rely on
+// it: Go must not stop inside one to help the garbage collector.
+func TestOneInputAllocatesNothing(t *testing.T) {
+	if !js.Global().Get("lookbook").Truthy() {
+		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
+	}
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	defer ml.SetTileKernel(nil)
+	defer ml.SetDotKernel(nil)
+	defer ml.SetEvalKernels(nil)
+	rng := rand.New(rand.NewPCG(10, 10))
+	net := ml.NewFashionNet(rng)
+	net.SetTraining(false)
+	vae := ml.NewVAE(rng)
+	vae.SetFrozen(true)
+	x := ml.NewTensor(1, 1, 32, 32)
+	z := ml.FromData(randFloats(rng, ml.VAELatent), 1, ml.VAELatent)
+	for name, f := range map[string]func(){
+		"FashionNet, one image": func() { net.Forward(x) },
+		"VAE decoder, one code": func() { vae.Decode(z) },
+	} {
+		f() // warm: buffers and packed weights are made on the first call
+		if n := testing.AllocsPerRun(50, f); n != 0 {
+			t.Errorf("%s: %.0f allocations a call, want none", name, n)
+		}
+	}
 }
