@@ -185,25 +185,14 @@ func TestBrowserLogitsEqualNative(t *testing.T) {
 			Index  int       `json:"index"`
 		}
 		a.run(chromedp.Evaluate(fmt.Sprintf(`lookbook.classify(new Float32Array(%s))`, js), &got))
-		for k, w := range want {
-			worst = math.Max(worst, math.Abs(got.Logits[k]-float64(w)))
-		}
+		worst = math.Max(worst, largestDifference(t, got.Logits, want))
 	}
 	t.Logf("largest browser−native logit difference over 50 test images: %.2g", worst)
 	if worst > 1e-5 {
 		t.Errorf("browser logits differ from native by %.3g, want ≤ 1e-5", worst)
 	}
 	// All 50 in one batch (the batched path through the eval kernels) agree too.
-	js, _ := json.Marshal(batch)
-	var got []float64
-	a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.classifyBatch(new Float32Array(%s)))`, js), &got))
-	if len(got) != len(wantBatch) {
-		t.Fatalf("classifyBatch of 50 images gave %d logits, want %d", len(got), len(wantBatch))
-	}
-	worst = 0
-	for k, w := range wantBatch {
-		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
-	}
+	worst = largestDifference(t, a.evalFloats(`lookbook.classifyBatch`, batch), wantBatch)
 	t.Logf("largest browser−native logit difference, the 50 as one batch: %.2g", worst)
 	if worst > 1e-5 {
 		t.Errorf("batched browser logits differ from native by %.3g, want ≤ 1e-5", worst)
@@ -416,4 +405,26 @@ func TestPhoneLayout(t *testing.T) {
 		t.Errorf("phone map layout overlaps or overflows: map %+v, panel %+v", area, mapPanel)
 	}
 	a.screenshot("07-phone-map")
+}
+
+// evalFloats calls the page's function fn (an expression) on v as a Float32Array and returns the
+// numbers of the array it returns.
+func (a *app) evalFloats(fn string, v []float32) []float64 {
+	js, _ := json.Marshal(v)
+	var got []float64
+	a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(%s(new Float32Array(%s)))`, fn, js), &got))
+	return got
+}
+
+// largestDifference is the largest |got − want| over two equally long lists.
+func largestDifference(t *testing.T, got []float64, want []float32) float64 {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d values, want %d", len(got), len(want))
+	}
+	worst := 0.0
+	for k, w := range want {
+		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
+	}
+	return worst
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -116,29 +115,14 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 		}
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
 		batch, wantBatch = append(batch, z...), append(wantBatch, want...)
-		js, _ := json.Marshal(z)
-		var got []float64
-		a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.decode(new Float32Array(%s)))`, js), &got))
-		for k, w := range want {
-			worst = math.Max(worst, math.Abs(got[k]-float64(w)))
-		}
+		worst = math.Max(worst, largestDifference(t, a.evalFloats(`lookbook.decode`, z), want))
 	}
 	t.Logf("largest browser−native difference over 4 decoded faces: %.2g", worst)
 	if worst > 1e-5 {
 		t.Errorf("browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
 	}
 	// The same four as one batch.
-	js, _ := json.Marshal(batch)
-	var got []float64
-	a.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(lookbook.decodeBatch(new Float32Array(%s)))`, js), &got))
-	if len(got) != len(wantBatch) {
-		t.Fatalf("decodeBatch of 4 codes gave %d values, want %d", len(got), len(wantBatch))
-	}
-	worst = 0
-	for k, w := range wantBatch {
-		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
-	}
-	if worst > 1e-5 {
+	if worst := largestDifference(t, a.evalFloats(`lookbook.decodeBatch`, batch), wantBatch); worst > 1e-5 {
 		t.Errorf("batched browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
 	}
 }

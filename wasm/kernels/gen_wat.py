@@ -52,6 +52,29 @@ def zero_accumulators(ind):
             w(f"{ind}(local.set $c{i}{j} (v128.const i32x4 0 0 0 0))")
 
 
+def open_tile_loops(k):
+    """Opens the loops over B panels $p, A panels $r and the passes $part of each tile (depth k,
+    a local's name), and points the pass at its part of A and B."""
+    w("    (block $pdone (loop $ploop")
+    w("      (br_if $pdone (i32.ge_u (local.get $p) (local.get $panels)))")
+    w("      (local.set $r (i32.const 0))")
+    w("      (block $rdone (loop $rloop")
+    w("        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rowPanels)))")
+    w("        (local.set $part (i32.const 0))")
+    w("        (block $partdone (loop $partloop")
+    w(f"          (br_if $partdone (i32.ge_u (local.get $part) (i32.const {passes})))")
+    pass_start("          ", k)
+
+
+def close_tile_loops():
+    w("          (local.set $part (i32.add (local.get $part) (i32.const 1)))")
+    w("          (br $partloop)))")
+    w("        (local.set $r (i32.add (local.get $r) (i32.const 1)))")
+    w("        (br $rloop)))")
+    w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
+    w("      (br $ploop)))")
+
+
 PASS_LOCALS = "(local $p i32) (local $r i32) (local $part i32) (local $h i32) (local $row0 i32) (local $aq i32) (local $bq i32) (local $aend i32) (local $x v128) (local $b0 v128) (local $b1 v128)"
 
 
@@ -62,15 +85,7 @@ w('  (func (export "tiles") (param $kc i32) (param $a i32) (param $rowPanels i32
 w(f"    {PASS_LOCALS} (local $o i32)")
 for i in range(prows):
     w("    " + " ".join(f"(local $c{i}{j} v128)" for j in range(half)))
-w("    (block $pdone (loop $ploop")
-w("      (br_if $pdone (i32.ge_u (local.get $p) (local.get $panels)))")
-w("      (local.set $r (i32.const 0))")
-w("      (block $rdone (loop $rloop")
-w("        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rowPanels)))")
-w("        (local.set $part (i32.const 0))")
-w("        (block $partdone (loop $partloop")
-w(f"          (br_if $partdone (i32.ge_u (local.get $part) (i32.const {passes})))")
-pass_start("          ", "kc")
+open_tile_loops("kc")
 zero_accumulators("          ")
 w("          (local.set $aend (i32.add (local.get $aq) (i32.mul (local.get $kc) (i32.const 24))))")
 depth_loop("          ")
@@ -79,12 +94,7 @@ w("          (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (i32.add 
 for i in range(prows):
     for j in range(half):
         w(f"          (v128.store offset={64*i+16*j} (local.get $o) (local.get $c{i}{j}))")
-w("          (local.set $part (i32.add (local.get $part) (i32.const 1)))")
-w("          (br $partloop)))")
-w("        (local.set $r (i32.add (local.get $r) (i32.const 1)))")
-w("        (br $rloop)))")
-w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
-w("      (br $ploop)))")
+close_tile_loops()
 w("  )")
 # dots(n, k, x, b, ldb, y, accumulate): y[j] (+)= Σ_p x[p]·b[j·ldb + p] for j < n, with byte
 # addresses and ldb in floats: a row vector times a transposed matrix (a layer's weights, as
@@ -183,15 +193,7 @@ w(f"    {PASS_LOCALS} (local $q i32) (local $qend i32) (local $first i32) (local
 w("    (local $v0 v128) (local $v1 v128) (local $t v128) (local $bv v128) (local $mv v128) (local $iv v128) (local $gv v128) (local $ev v128)")
 for i in range(prows):
     w("    " + " ".join(f"(local $c{i}{j} v128) (local $s{i}{j} v128)" for j in range(half)))
-w("    (block $pdone (loop $ploop")
-w("      (br_if $pdone (i32.ge_u (local.get $p) (local.get $panels)))")
-w("      (local.set $r (i32.const 0))")
-w("      (block $rdone (loop $rloop")
-w("        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rowPanels)))")
-w("        (local.set $part (i32.const 0))")
-w("        (block $partdone (loop $partloop")
-w(f"          (br_if $partdone (i32.ge_u (local.get $part) (i32.const {passes})))")
-pass_start("          ", "k")
+open_tile_loops("k")
 w("          (local.set $q (i32.const 0))")
 w("          (local.set $first (i32.const 1))")
 w("          (block $kdone (loop $kloop")
@@ -242,12 +244,7 @@ for i in range(prows):
     w("              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $ch) (local.get $ldo)) (i32.add (i32.shl (local.get $p) (i32.const 4)) (i32.shl (local.get $h) (i32.const 3)))) (i32.const 2))))")
     w("              (v128.store offset=0 (local.get $o) (local.get $v0))")
     w("              (v128.store offset=16 (local.get $o) (local.get $v1))))))")
-w("          (local.set $part (i32.add (local.get $part) (i32.const 1)))")
-w("          (br $partloop)))")
-w("        (local.set $r (i32.add (local.get $r) (i32.const 1)))")
-w("        (br $rloop)))")
-w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
-w("      (br $ploop)))")
+close_tile_loops()
 w("  )")
 
 # scatter(out, col, table, channels, plane, taps, pixels): col2im for one image. out (channels
