@@ -47,6 +47,16 @@ func (l *ConvTranspose2d) Init(rng *rand.Rand) {
 // Params lists the trainable tensors.
 func (l *ConvTranspose2d) Params() []*Param { return []*Param{l.Weight, l.Bias} }
 
+// adjoint is the geometry of the convolution whose adjoint this layer is, for an h×w input:
+// it maps the Cout×Ho×Wo output back onto h×w. It reports false when that convolution would
+// not give back exactly h×w.
+func (l *ConvTranspose2d) adjoint(h, w int) (convGeom, bool) {
+	ho := (h-1)*l.Stride - 2*l.Pad + l.Kernel
+	wo := (w-1)*l.Stride - 2*l.Pad + l.Kernel
+	g := newConvGeom(l.Cout, ho, wo, l.Kernel, l.Stride, l.Pad)
+	return g, g.Ho == h && g.Wo == w
+}
+
 // Forward maps x (B×Cin×H×W) to B×Cout×Ho×Wo.
 func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	mustRank("convtranspose2d", x, 4)
@@ -54,12 +64,11 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 		panic(fmt.Sprintf("ml: convtranspose2d %s: input has %d channels, weight expects %d", l.Weight.Name, x.Shape[1], l.Cin))
 	}
 	b, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
-	ho := (h-1)*l.Stride - 2*l.Pad + l.Kernel
-	wo := (w-1)*l.Stride - 2*l.Pad + l.Kernel
-	g := newConvGeom(l.Cout, ho, wo, l.Kernel, l.Stride, l.Pad)
-	if g.Ho != h || g.Wo != w {
+	g, ok := l.adjoint(h, w)
+	if !ok {
 		panic(fmt.Sprintf("ml: convtranspose2d %s: %d×%d input has no exact adjoint geometry", l.Weight.Name, h, w))
 	}
+	ho, wo := g.H, g.W
 	l.geom, l.batch = g, b
 	k, p := g.rowLen(), h*w
 

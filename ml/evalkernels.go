@@ -305,11 +305,10 @@ type evalDeconv struct {
 func (l *ConvTranspose2d) forwardEval(k *EvalKernels, x *Tensor, act Activation) (*Tensor, bool) {
 	mustRank("convtranspose2d", x, 4)
 	b, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
-	ho := (h-1)*l.Stride - 2*l.Pad + l.Kernel
-	wo := (w-1)*l.Stride - 2*l.Pad + l.Kernel
-	g := newConvGeom(l.Cout, ho, wo, l.Kernel, l.Stride, l.Pad)
+	g, exact := l.adjoint(h, w)
+	ho, wo := g.H, g.W
 	p, rows := h*w, g.rowLen()
-	if !l.frozen || x.Shape[1] != l.Cin || g.Ho != h || g.Wo != w || p%microCols != 0 || (ho*wo)%4 != 0 {
+	if !l.frozen || x.Shape[1] != l.Cin || !exact || p%microCols != 0 || (ho*wo)%4 != 0 {
 		return nil, false
 	}
 	if pl := l.eval; pl == nil || pl.h != h || pl.w != w {
@@ -359,6 +358,31 @@ func (l *Linear) forwardEval(k *EvalKernels, x *Tensor, relu bool) (*Tensor, boo
 	l.evalOut = reuse(l.evalOut, b, l.Out)
 	k.Tiles(&ep, l.In, l.evalX, (b+microRows-1)/microRows, l.evalW, panels, l.evalOut.Data, l.Out, b)
 	return l.evalOut, true
+}
+
+// forwarder is a layer's forward pass: what the eval helpers below fall back to.
+type forwarder interface{ Forward(*Tensor) *Tensor }
+
+// convAct is act.Forward(c.Forward(x)) for a convolution followed by an activation (ReLU, or
+// FashionNet's block tail), through the eval kernels with epilogue ep where they apply.
+func convAct(c *Conv2d, ep *Epilogue, act forwarder, x *Tensor) *Tensor {
+	if k := evalKernels.Load(); k != nil {
+		if y, ok := c.forwardEval(k, x, ep); ok {
+			return y
+		}
+	}
+	return act.Forward(c.Forward(x))
+}
+
+// deconvAct is layer.Forward(l.Forward(x)) for a transposed convolution followed by its
+// activation, through the eval kernels (applying act) where they apply.
+func deconvAct(l *ConvTranspose2d, act Activation, layer forwarder, x *Tensor) *Tensor {
+	if k := evalKernels.Load(); k != nil {
+		if y, ok := l.forwardEval(k, x, act); ok {
+			return y
+		}
+	}
+	return layer.Forward(l.Forward(x))
 }
 
 // linearReLU is relu.Forward(l.Forward(x)), through the eval kernels where they apply.

@@ -74,15 +74,8 @@ func (m *VAE) Encode(x *Tensor) (mean, logvar *Tensor) {
 	if len(x.Shape) != 4 || x.Shape[1] != 3 || x.Shape[2] != 32 || x.Shape[3] != 32 {
 		panic(fmt.Sprintf("ml: vae: input shape %v, want B×3×32×32", x.Shape))
 	}
-	h, ok := m.evalConvReLU(m.EncConv1, x)
-	if !ok {
-		h = m.relu[0].Forward(m.EncConv1.Forward(x))
-	}
-	if h2, ok := m.evalConvReLU(m.EncConv2, h); ok {
-		h = h2
-	} else {
-		h = m.relu[1].Forward(m.EncConv2.Forward(h))
-	}
+	h := convAct(m.EncConv1, &m.evalReLU, &m.relu[0], x)
+	h = convAct(m.EncConv2, &m.evalReLU, &m.relu[1], h)
 	h = linearReLU(m.EncFC, &m.relu[2], m.flat.viewOf(h, h.Shape[0], 2048))
 	return m.FCMean.Forward(h), m.FCLogvar.Forward(h)
 }
@@ -95,25 +88,8 @@ func (m *VAE) Decode(z *Tensor) *Tensor {
 	h := linearReLU(m.DecFC1, &m.relu[3], z)
 	h = linearReLU(m.DecFC2, &m.relu[4], h)
 	h = m.grid.viewOf(h, h.Shape[0], 32, 8, 8)
-	if k := evalKernels.Load(); k != nil {
-		if h1, ok := m.DecDeconv1.forwardEval(k, h, ActReLU); ok {
-			if y, ok := m.DecDeconv2.forwardEval(k, h1, ActSigmoid); ok {
-				return y
-			}
-		}
-	}
-	h = m.relu[5].Forward(m.DecDeconv1.Forward(h))
-	return m.sigmoid.Forward(m.DecDeconv2.Forward(h))
-}
-
-// evalConvReLU runs an encoder convolution and its ReLU through the installed eval kernels,
-// when there are some and the weights are frozen.
-func (m *VAE) evalConvReLU(c *Conv2d, x *Tensor) (*Tensor, bool) {
-	k := evalKernels.Load()
-	if k == nil {
-		return nil, false
-	}
-	return c.forwardEval(k, x, &m.evalReLU)
+	h = deconvAct(m.DecDeconv1, ActReLU, &m.relu[5], h)
+	return deconvAct(m.DecDeconv2, ActSigmoid, &m.sigmoid, h)
 }
 
 // Reconstruct decodes the posterior mean of x: the deterministic reconstruction.
