@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"net/url"
 	"strconv"
@@ -15,20 +14,10 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
-
-// padRes is the drawing pad's internal resolution: strokes are rasterised at padRes×padRes,
-// then prepared like any picture.
-const padRes = 112
-
-type point struct{ X, Y float64 } // in [0, 1] pad coordinates
-
-type stroke struct {
-	Points []point
-	Radius float64 // in pad pixels
-}
 
 // App is the state the DOM layer and the stage share. Every change happens with env locked
 // (vugu's event handlers already hold it; the stage and callbacks take it), and ends with
@@ -41,7 +30,7 @@ type App struct {
 	Notice string
 	View   share.View
 	Layout Layout
-	Brush  int // 1–5
+	Brush  int // 1 to pad.Brushes
 	Shared string
 	// ShareNote confirms a Share click beside the button, in every view.
 	ShareNote string
@@ -49,9 +38,12 @@ type App struct {
 	model *ml.FashionNet
 	api   *apiIO // the API exports' buffers, once announced
 
-	strokes    []stroke
-	current    *stroke
+	strokes    []pad.Stroke
+	current    *pad.Stroke
 	background *[prep.Side * prep.Side]byte // an uploaded or shared picture under the strokes
+	// raster is the pad as last rasterised (strokes over the background), for the model and
+	// the stage alike; nil when the pad shows only the background or nothing.
+	raster *prep.Gray
 
 	HasInput     bool
 	Result       prep.Result
@@ -70,7 +62,7 @@ type App struct {
 	LastMs float64
 }
 
-func newApp() *App { return &App{Status: "loading", Brush: 3} }
+func newApp() *App { return &App{Status: "loading", Brush: pad.DefaultBrush} }
 
 // loadModel downloads (or collects the loader's early download of) the weights, validates
 // them and makes the app ready, or shows why it cannot be.
@@ -125,6 +117,7 @@ func (a *App) redraw() {
 	start := time.Now()
 	defer func() { a.LastMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	a.Version++
+	a.raster = nil
 	if a.model == nil {
 		return
 	}
@@ -136,18 +129,8 @@ func (a *App) redraw() {
 		}
 		return
 	}
-	g := &prep.Gray{W: padRes, H: padRes, Pix: make([]float32, padRes*padRes)}
-	if a.background != nil {
-		for y := 0; y < padRes; y++ {
-			for x := 0; x < padRes; x++ {
-				g.Pix[y*padRes+x] = float32(a.background[(y*prep.Side/padRes)*prep.Side+x*prep.Side/padRes]) / 255
-			}
-		}
-	}
-	for _, s := range a.allStrokes() {
-		rasterStroke(g, s)
-	}
-	r, err := prep.Prepare(g)
+	a.raster = pad.Render(a.background, a.allStrokes())
+	r, err := prep.Prepare(a.raster)
 	if errors.Is(err, prep.ErrBlank) {
 		a.HasInput = false
 		return
@@ -155,45 +138,14 @@ func (a *App) redraw() {
 	a.classify(r)
 }
 
-func (a *App) allStrokes() []stroke {
+func (a *App) allStrokes() []pad.Stroke {
 	if a.current == nil {
 		return a.strokes
 	}
 	return append(a.strokes[:len(a.strokes):len(a.strokes)], *a.current)
 }
 
-// rasterStroke paints a stroke as round dabs along its segments, with soft edges.
-func rasterStroke(g *prep.Gray, s stroke) {
-	dab := func(cx, cy float64) {
-		r := s.Radius
-		for y := int(cy - r - 1); y <= int(cy+r+1); y++ {
-			for x := int(cx - r - 1); x <= int(cx+r+1); x++ {
-				if x < 0 || y < 0 || x >= g.W || y >= g.H {
-					continue
-				}
-				d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
-				v := float32(min(max(r+0.5-d, 0), 1))
-				g.Pix[y*g.W+x] = max(g.Pix[y*g.W+x], v)
-			}
-		}
-	}
-	pts := s.Points
-	for i, p := range pts {
-		px, py := p.X*float64(g.W), p.Y*float64(g.H)
-		if i == 0 {
-			dab(px, py)
-			continue
-		}
-		qx, qy := pts[i-1].X*float64(g.W), pts[i-1].Y*float64(g.H)
-		steps := int(math.Hypot(px-qx, py-qy)/(s.Radius*0.4)) + 1
-		for t := 1; t <= steps; t++ {
-			f := float64(t) / float64(steps)
-			dab(qx+(px-qx)*f, qy+(py-qy)*f)
-		}
-	}
-}
-
-func (a *App) brushRadius() float64 { return 1.5 + 1.5*float64(a.Brush) }
+func (a *App) brushRadius() float64 { return pad.BrushRadius(a.Brush) }
 
 // Undo removes the last stroke.
 func (a *App) Undo() {

@@ -13,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"lookbook/ml"
+	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
@@ -25,7 +26,7 @@ type stage struct {
 	scale        float64 // device pixels per CSS pixel
 	width        float64 // CSS pixels
 	height       float64
-	pad          *ebiten.Image
+	padImage     *ebiten.Image
 	view         *ebiten.Image
 	feats        [4]*ebiten.Image
 	drawnVersion int
@@ -36,7 +37,7 @@ type stage struct {
 }
 
 func newStage(a *App) *stage {
-	return &stage{app: a, pad: ebiten.NewImage(padRes, padRes), view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1}
+	return &stage{app: a, padImage: ebiten.NewImage(pad.Res, pad.Res), view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1}
 }
 
 func (s *stage) Layout(outsideW, outsideH int) (int, int) {
@@ -92,15 +93,15 @@ func (s *stage) Update() error {
 
 func (s *stage) handleDrawing(a *App) bool {
 	x, y, down := s.pointer()
-	pad := a.Layout.padFor(a.View)
-	p := point{(x - pad.X) / pad.W, (y - pad.Y) / pad.H}
+	area := a.Layout.padFor(a.View)
+	p := pad.Point{X: (x - area.X) / area.W, Y: (y - area.Y) / area.H}
 	switch {
 	case down && a.current == nil:
 		justPressed := inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) || len(inpututil.AppendJustPressedTouchIDs(nil)) > 0
-		if !justPressed || !pad.Contains(x, y) {
+		if !justPressed || !area.Contains(x, y) {
 			return false
 		}
-		a.current = &stroke{Points: []point{p}, Radius: a.brushRadius()}
+		a.current = &pad.Stroke{Points: []pad.Point{p}, Radius: a.brushRadius()}
 		a.Notice = ""
 		a.redraw()
 		return true
@@ -109,7 +110,7 @@ func (s *stage) handleDrawing(a *App) bool {
 		if last == p {
 			return false
 		}
-		a.current.Points = append(a.current.Points, point{min(max(p.X, -0.05), 1.05), min(max(p.Y, -0.05), 1.05)})
+		a.current.Points = append(a.current.Points, pad.Point{X: min(max(p.X, -0.05), 1.05), Y: min(max(p.Y, -0.05), 1.05)})
 		a.redraw()
 		return true
 	case a.current != nil:
@@ -190,31 +191,23 @@ func (s *stage) drawPad(screen *ebiten.Image, r Rect) {
 	sc := s.scale
 	vector.DrawFilledRect(screen, float32(r.X*sc)-2, float32(r.Y*sc)-2, float32(r.W*sc)+4, float32(r.H*sc)+4, padBorder, false)
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
-	op.GeoM.Scale(r.W*sc/padRes, r.H*sc/padRes)
+	op.GeoM.Scale(r.W*sc/pad.Res, r.H*sc/pad.Res)
 	op.GeoM.Translate(r.X*sc, r.Y*sc)
-	screen.DrawImage(s.pad, op)
+	screen.DrawImage(s.padImage, op)
 }
 
 // refresh re-uploads the pad, the model's view and the feature maps after the input changed.
 func (s *stage) refresh(a *App) {
-	pix := make([]byte, padRes*padRes*4)
-	g := make([]float32, padRes*padRes)
-	if a.background != nil {
-		for y := 0; y < padRes; y++ {
-			for x := 0; x < padRes; x++ {
-				g[y*padRes+x] = float32(a.background[(y*prep.Side/padRes)*prep.Side+x*prep.Side/padRes]) / 255
-			}
-		}
+	raster := a.raster
+	if raster == nil { // no strokes: the background alone, or the empty pad
+		raster = pad.Render(a.background, nil)
 	}
-	raster := &prep.Gray{W: padRes, H: padRes, Pix: g}
-	for _, st := range a.allStrokes() {
-		rasterStroke(raster, st)
-	}
-	for i, v := range g {
+	pix := make([]byte, pad.Res*pad.Res*4)
+	for i, v := range raster.Pix {
 		c := blend(padBackground, color.RGBA{0xf4, 0xf6, 0xfb, 0xff}, v)
 		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = c.R, c.G, c.B, 0xff
 	}
-	s.pad.WritePixels(pix)
+	s.padImage.WritePixels(pix)
 	vp := make([]byte, prep.Side*prep.Side*4)
 	for i, v := range a.Result.View {
 		vp[4*i], vp[4*i+1], vp[4*i+2], vp[4*i+3] = v, v, v, 0xff
