@@ -3,11 +3,9 @@ GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
 # go test runs js/wasm test binaries through this wrapper (Node.js; see scripts/wasmexec).
 WASM_EXEC := $(CURDIR)/scripts/wasmexec
-FASHION   ?= /usr/share/datasets/fashion-mnist
-FACES     ?= ../shared/data/lfw32_1000.npy
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web
+.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web bench-browser
 
 all: test
 
@@ -67,6 +65,13 @@ bench-web: web
 	cd build/bench-web && test -d node_modules/onnxruntime-web || npm install --no-audit --no-fund --silent onnxruntime-web@1.30.0
 	cp build/bench-web/node_modules/onnxruntime-web/dist/ort.wasm.min.js build/bench-web/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs build/bench-web/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm build/bench-web/
 	LOOKBOOK_BENCH_WEB=$(CURDIR)/build/bench-web $(GO) test -count=1 -run TestBenchWeb -v ./e2e | grep -v '^=== RUN'
+
+## bench-browser: the page's own figures in headless Chromium (first visit, first prediction,
+## drawing → prediction, map frames and placement, Faces frames), medians of fresh visits,
+## written to e2e/artifacts/*measurements.txt. Measurements, so not part of make test.
+bench-browser: web
+	@scripts/ensure-deps.sh chromium
+	LOOKBOOK_MEASURE=1 $(GO) test -count=1 -run 'Measure' -v ./e2e | grep -v '^=== RUN'
 
 ## kernels: regenerate and reassemble the browser's SIMD kernel (needs python3 and wabt).
 kernels:

@@ -48,22 +48,74 @@ type app struct {
 	close   func()
 }
 
-func chromePath(t *testing.T) string {
+func chromePath() (string, error) {
 	for _, p := range []string{os.Getenv("CHROME"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
 		if p != "" {
 			if _, err := os.Stat(p); err == nil {
-				return p
+				return p, nil
 			}
 		}
 	}
-	if _, err := exec.LookPath("chromium"); err == nil {
-		return "chromium"
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p, nil
 	}
-	t.Fatal("headless Chromium is needed: run `sudo apt-get install chromium` (make test installs it)")
-	return ""
+	return "", fmt.Errorf("headless Chromium is needed: run `sudo apt-get install chromium` (make test installs it)")
 }
 
-// start serves the embedded bundle on a free port and opens a tab of the given size.
+// browser is the one Chromium a test binary shares: started by the first test that needs it,
+// closed by TestMain. Each test gets a browser context of its own (like a fresh profile: its
+// own cache, storage and permissions), so tests cannot see each other's state.
+type browser struct {
+	once    sync.Once
+	ctx     context.Context // the browser's first tab, which keeps it alive
+	err     error
+	profile string
+	close   func()
+}
+
+var shared browser
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.close != nil {
+		shared.close()
+	}
+	os.Exit(code)
+}
+
+func (b *browser) start() (context.Context, error) {
+	b.once.Do(func() {
+		path, err := chromePath()
+		if err != nil {
+			b.err = err
+			return
+		}
+		// A fresh profile, removed after the browser has exited.
+		if b.profile, err = os.MkdirTemp("", "lookbook-chrome-"); err != nil {
+			b.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:0:0], chromeFlags...)
+		opts = append(opts, chromedp.ExecPath(path), chromedp.UserDataDir(b.profile))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		// chromedp's protocol tables predate this Chromium: it logs fields it does not know.
+		quiet := func(string, ...any) {}
+		ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
+		b.ctx = ctx
+		b.close = func() {
+			cancelCtx()
+			cancelAlloc()
+			os.RemoveAll(b.profile)
+		}
+		if err := chromedp.Run(ctx); err != nil {
+			b.err = fmt.Errorf("start Chromium: %w", err)
+		}
+	})
+	return b.ctx, b.err
+}
+
+// start serves the embedded bundle on a free port and opens a tab of the given size, in a
+// browser context of its own.
 func start(t *testing.T, width, height int) *app {
 	t.Helper()
 	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Assets: server.Bundle(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -76,26 +128,18 @@ func start(t *testing.T, width, height int) *app {
 	go srv.Serve()
 	t.Cleanup(func() { srv.Close(context.Background()) })
 
-	// A fresh profile, removed after the browser has exited (t.TempDir would race its exit).
-	profile, err := os.MkdirTemp("", "lookbook-chrome-")
+	browserCtx, err := shared.start()
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0], chromeFlags...)
-	opts = append(opts, chromedp.ExecPath(chromePath(t)), chromedp.UserDataDir(profile), chromedp.WindowSize(width, height))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	// chromedp's protocol tables predate this Chromium: it logs fields it does not know.
-	quiet := func(string, ...any) {}
-	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
+	ctx, cancelCtx := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	var once sync.Once
 	closeAll := func() {
 		once.Do(func() {
 			cancelTimeout()
 			cancelCtx()
-			cancelAlloc()
 			srv.Close(context.Background())
-			os.RemoveAll(profile)
 		})
 	}
 	t.Cleanup(closeAll)
@@ -118,6 +162,15 @@ func start(t *testing.T, width, height int) *app {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// measuring skips a measurement unless LOOKBOOK_MEASURE is set (make bench-browser): a
+// measurement asserts nothing, so it has no place in make test.
+func measuring(t *testing.T) {
+	t.Helper()
+	if os.Getenv("LOOKBOOK_MEASURE") == "" {
+		t.Skip("a measurement: make bench-browser runs it")
+	}
 }
 
 // run runs chromedp actions, failing the test with the page's console on error.
@@ -153,6 +206,17 @@ func (a *app) evalJSON(expr string, v any) {
 	a.run(chromedp.Evaluate(`JSON.stringify(`+expr+`)`, &raw))
 	if err := json.Unmarshal([]byte(raw), v); err != nil {
 		a.t.Fatalf("%s: %v", expr, err)
+	}
+}
+
+// until polls ok every 50 ms until it holds, and fails the test, naming what was awaited,
+// when it has not within limit.
+func (a *app) until(limit time.Duration, what string, ok func() bool) {
+	a.t.Helper()
+	for deadline := time.Now().Add(limit); !ok(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			a.t.Fatalf("%s: not within %v\nbrowser console:\n%s", what, limit, a.consoleText())
+		}
 	}
 }
 

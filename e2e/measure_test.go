@@ -18,6 +18,7 @@ import (
 // one classification including preprocessing. It asserts nothing about speed (that depends on
 // the machine); it logs the figures and writes them to artifacts/measurements.txt.
 func TestMeasureClassifyView(t *testing.T) {
+	measuring(t)
 	const runs = 5
 	var bytes, firstPrediction, drawMs, uploadMs, netMs []float64
 	dir := t.TempDir()
@@ -79,6 +80,7 @@ func median(v []float64) float64 {
 // speed (in TestLiveTSNEKeepsThePageResponsive). Median of three fresh visits; it asserts
 // nothing about speed and writes artifacts/map-measurements.txt.
 func TestMeasureMapView(t *testing.T) {
+	measuring(t)
 	const runs = 3
 	var frameMedian, frameP95, buildMs, mapBytes []float64
 	place := map[string][]float64{}
@@ -92,6 +94,7 @@ func TestMeasureMapView(t *testing.T) {
 		area := a.rectOf("region-map")
 		cx, cy := area.X+area.W/2, area.Y+area.H/2
 		// Record frames while dragging and wheeling continuously for about two seconds.
+		a.run(chromedp.Evaluate(`lookbook.map({resetFrames: true}), 0`, nil))
 		a.recordFrames()
 		var builds []float64
 		actions := []chromedp.Action{chromedp.MouseEvent(input.MousePressed, cx, cy, chromedp.ButtonLeft, chromedp.ClickCount(1))}
