@@ -21,13 +21,13 @@ import (
 )
 
 type facesState struct {
-	Status  string      `json:"status"`
-	A       int         `json:"a"`
-	B       int         `json:"b"`
-	Alpha   float64     `json:"alpha"`
-	Version int         `json:"version"`
-	Preview []float64   `json:"preview"`
-	Latents [][]float64 `json:"latents"`
+	Status  string    `json:"status"`
+	A       int       `json:"a"`
+	B       int       `json:"b"`
+	Alpha   float64   `json:"alpha"`
+	Version int       `json:"version"`
+	Preview []float64 `json:"preview"`
+	Gallery int       `json:"gallery"` // how many faces the gallery holds
 }
 
 func (a *app) faces() facesState {
@@ -58,8 +58,8 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	a := start(t, 1280, 800)
 	a.open("")
 	f := a.openFaces()
-	if len(f.Latents) != 100 || len(f.Preview) != 3*32*32 {
-		t.Fatalf("gallery of %d codes, preview of %d values", len(f.Latents), len(f.Preview))
+	if f.Gallery != 100 || len(f.Preview) != 3*32*32 {
+		t.Fatalf("gallery of %d faces, preview of %d values", f.Gallery, len(f.Preview))
 	}
 	a.screenshot("09-faces")
 
@@ -86,9 +86,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 		x, y := g.X+(float64(i%10)+0.5)*tile, g.Y+(float64(i/10)+0.5)*tile
 		v := a.faces().Version
 		a.run(chromedp.MouseClickXY(x, y))
-		for deadline := time.Now().Add(10 * time.Second); a.faces().Version == v && time.Now().Before(deadline); {
-			time.Sleep(50 * time.Millisecond)
-		}
+		a.until(10*time.Second, fmt.Sprintf("face %d chosen", i), func() bool { return a.faces().Version != v })
 	}
 	click(23)
 	click(57)
@@ -97,7 +95,8 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	}
 	a.screenshot("10-faces-pair")
 
-	// The browser decodes exactly like native Go.
+	// The browser decodes the shipped gallery codes exactly like native Go.
+	latents := galleryCodes(t)
 	data, err := os.ReadFile("../pretrained/vae.safetensors")
 	if err != nil {
 		t.Fatal(err)
@@ -109,10 +108,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	var worst float64
 	var batch, wantBatch []float32
 	for _, i := range []int{0, 23, 57, 99} {
-		z := make([]float32, ml.VAELatent)
-		for j, v := range f.Latents[i] {
-			z[j] = float32(v)
-		}
+		z := latents[i*ml.VAELatent : (i+1)*ml.VAELatent]
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
 		batch, wantBatch = append(batch, z...), append(wantBatch, want...)
 		worst = math.Max(worst, largestDifference(t, a.evalFloats(`lookbook.decode`, z), want))
@@ -125,6 +121,24 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	if worst := largestDifference(t, a.evalFloats(`lookbook.decodeBatch`, batch), wantBatch); worst > 1e-5 {
 		t.Errorf("batched browser decodings differ from native by %.3g, want ≤ 1e-5", worst)
 	}
+}
+
+// galleryCodes reads the shipped gallery's latent codes (100×120), as the page does.
+func galleryCodes(t *testing.T) []float32 {
+	t.Helper()
+	data, err := os.ReadFile("../pretrained/faces.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tensors, _, err := ml.DecodeSafetensors(data)
+	if err != nil || len(tensors) != 1 {
+		t.Fatalf("the gallery file: %v (%d tensors)", err, len(tensors))
+	}
+	codes, err := tensors[0].Float32s()
+	if err != nil || len(codes) != 100*ml.VAELatent {
+		t.Fatalf("the gallery's codes: %v (%d values)", err, len(codes))
+	}
+	return codes
 }
 
 // TestFacesSamplesAndOwnFace: new samples change with the button and the temperature; an
@@ -144,9 +158,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	waitFaces := func(act chromedp.Action) {
 		v := a.faces().Version
 		a.run(act)
-		for deadline := time.Now().Add(10 * time.Second); a.faces().Version == v && time.Now().Before(deadline); {
-			time.Sleep(50 * time.Millisecond)
-		}
+		a.until(10*time.Second, "the Faces view reacts", func() bool { return a.faces().Version != v })
 	}
 	waitFaces(chromedp.Click(`[data-testid="sample"]`, chromedp.ByQuery))
 	if s1 := sample(); len(s1) != 3072 || maxDiff(s0, s1) < 0.05 {
@@ -218,10 +230,7 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 	a.open(frag)
 	a.run(chromedp.Reload())
 	a.open(frag)
-	deadline := time.Now().Add(60 * time.Second)
-	for a.faces().Status != "ready" && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
+	a.until(60*time.Second, "the faces load from the link", func() bool { return a.faces().Status == "ready" })
 	time.Sleep(200 * time.Millisecond)
 	after := read()
 	if after.Alpha != before.Alpha || len(after.Strip) != len(before.Strip) || len(before.Strip) == 0 {
@@ -285,10 +294,8 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 		return grey
 	})
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
-	f := a.facesExtra()
-	for deadline := time.Now().Add(10 * time.Second); !f.HasOwn && time.Now().Before(deadline); f = a.facesExtra() {
-		time.Sleep(50 * time.Millisecond)
-	}
+	var f facesExtra
+	a.until(10*time.Second, "the photo is taken", func() bool { f = a.facesExtra(); return f.HasOwn })
 	if f.Crop != [4]int{75, 0, 225, 150} {
 		t.Fatalf("the crop starts at %v, want the centre square [75 0 225 150]", f.Crop)
 	}
@@ -343,12 +350,24 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 		t.Errorf("after taking a photo: %+v", f)
 	}
 	a.screenshot("12c-faces-camera")
+
+	// Leaving the view turns a running camera off: its tracks end, not only the preview.
+	a.click("camera")
+	a.run(chromedp.Poll(`document.querySelector('[data-testid="camera-video"]')?.srcObject?.getTracks().some(t => t.readyState === "live")`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+	a.run(chromedp.Evaluate(`window.lookbookCameraStream = document.querySelector('[data-testid="camera-video"]').srcObject`, nil))
+	a.click("nav-classify")
+	var live bool
+	a.run(chromedp.Evaluate(`window.lookbookCameraStream.getTracks().some(t => t.readyState === "live")`, &live))
+	if live || a.facesExtra().CameraOn {
+		t.Error("the camera is still on after leaving the Faces view")
+	}
 }
 
 // TestMeasureFacesView measures issue 7's figures: decoding and drawing one frame while the
 // slider is dragged, and encoding an upload (crop, encode, reconstruct). Medians; no asserts
 // on speed.
 func TestMeasureFacesView(t *testing.T) {
+	measuring(t)
 	a := start(t, 1280, 900)
 	a.open("")
 	a.openFaces()
@@ -356,12 +375,9 @@ func TestMeasureFacesView(t *testing.T) {
 	for k := 0; k < 40; k++ {
 		v := a.facesExtra().Version
 		a.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "%.2f"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, float64(k%21)/20), nil))
-		f := a.facesExtra()
-		for deadline := time.Now().Add(2 * time.Second); f.Version == v && time.Now().Before(deadline); f = a.facesExtra() {
-			time.Sleep(10 * time.Millisecond)
-		}
+		a.until(2*time.Second, "the slider moves the face", func() bool { return a.facesExtra().Version != v })
 		time.Sleep(150 * time.Millisecond) // a frame, for the stage's upload
-		f = a.facesExtra()
+		f := a.facesExtra()
 		decode, draw = append(decode, f.DecodeMs), append(draw, f.DrawMs)
 	}
 	photo := filepath.Join(t.TempDir(), "p.jpg")
@@ -373,12 +389,7 @@ func TestMeasureFacesView(t *testing.T) {
 	jpeg.Encode(&buf, img, nil)
 	os.WriteFile(photo, buf.Bytes(), 0o644)
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
-	for deadline := time.Now().Add(10 * time.Second); !a.facesExtra().HasOwn; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the photo was not taken: %+v\n%s", a.facesExtra(), a.consoleText())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	a.until(10*time.Second, "the photo is taken", func() bool { return a.facesExtra().HasOwn })
 	a.run(chromedp.WaitVisible(`[data-testid="crop-box"]`, chromedp.ByQuery))
 	box := a.rectOf("crop-box")
 	for k := 0; k < 10; k++ {

@@ -54,9 +54,6 @@ func (l *BatchNorm) Reset() {
 // Params lists the trainable tensors.
 func (l *BatchNorm) Params() []*Param { return []*Param{l.Weight, l.Bias} }
 
-// Buffers lists the running statistics.
-func (l *BatchNorm) Buffers() []*Buffer { return []*Buffer{l.RunningMean, l.RunningVar} }
-
 // Forward normalises x (B×C or B×C×H×W) and returns a tensor of the same shape.
 func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 	if len(x.Shape) != 2 && len(x.Shape) != 4 || x.Shape[1] != l.C {

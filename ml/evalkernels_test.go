@@ -45,6 +45,7 @@ func withGoMicroKernel(t *testing.T) {
 // unfused layers' numbers bit for bit, for one image and for a batch, including FashionNet's
 // block outputs and a NaN in the input.
 func TestEvalKernelsMatchLayers(t *testing.T) {
+	t.Cleanup(func() { SetEvalKernels(nil) }) // also when a check fails midway
 	withGoMicroKernel(t)
 	rng := rand.New(rand.NewPCG(21, 21))
 	net := NewFashionNet(rng)
@@ -87,6 +88,7 @@ func TestEvalKernelsMatchLayers(t *testing.T) {
 // TestEvalKernelsFallBack: layers the kernels cannot run (not frozen, or output pixels not in
 // whole panels) keep the layers' path and its numbers.
 func TestEvalKernelsFallBack(t *testing.T) {
+	t.Cleanup(func() { SetEvalKernels(nil) }) // also when a check fails midway
 	withGoMicroKernel(t)
 	rng := rand.New(rand.NewPCG(22, 22))
 	k := GoEvalKernels()

@@ -22,8 +22,7 @@ type VAE struct {
 	evalReLU   Epilogue // the encoder's convolutions' epilogue with the eval kernels
 	flat, grid Tensor   // views: the encoder's B×2048, the decoder's B×32×8×8
 
-	z, dz, dh, dMean, dLogvar, dRecon *Tensor
-	eps                               *Tensor
+	z, dh, dMean, dLogvar, dRecon *Tensor
 }
 
 // VAELatent is the size of the latent code z.

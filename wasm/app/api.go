@@ -3,7 +3,6 @@
 package main
 
 import (
-	"runtime"
 	"strconv"
 	"syscall/js"
 	"unsafe"
@@ -89,15 +88,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 				prev[i] = float64(v)
 			}
 			out["preview"] = prev
-			lat := make([]any, len(f.latents))
-			for i, z := range f.latents {
-				row := make([]any, len(z))
-				for j, v := range z {
-					row[j] = float64(v)
-				}
-				lat[i] = row
-			}
-			out["latents"] = lat
+			out["gallery"] = f.galleryN
 		}
 		return js.ValueOf(out)
 	}))
@@ -117,10 +108,20 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		}
 		return js.ValueOf(out)
 	}))
+	// map() describes the Map view; map({resetFrames: true}) also starts a new longest-frame
+	// record after reading it, so a measurement can time one stretch of interaction.
 	api.Set("map", js.FuncOf(func(this js.Value, args []js.Value) any {
+		reset := len(args) == 1 && args[0].Type() == js.TypeObject && args[0].Get("resetFrames").Truthy()
+		if !reset {
+			a.env.RLock()
+			defer a.env.RUnlock()
+			return js.ValueOf(a.mapState())
+		}
 		a.env.Lock()
 		defer a.env.UnlockOnly()
-		return js.ValueOf(a.mapState())
+		out := a.mapState()
+		a.Maps.MaxFrameMs = 0
+		return js.ValueOf(out)
 	}))
 	// mapPoint(i) → {x, y} in CSS pixels where point i is drawn now, or null if it is not.
 	api.Set("mapPoint", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -171,8 +172,7 @@ func floats(v []float32) []any {
 	return out
 }
 
-// mapState describes the Map view for tests and measurements. resetFrames in the argument
-// is not needed: lookbook.map() resets the longest-frame record each time it is read.
+// mapState describes the Map view for tests and measurements; it only reads.
 func (a *App) mapState() map[string]any {
 	m := &a.Maps
 	out := map[string]any{"status": m.Status, "error": m.Error, "notice": m.Notice, "progress": m.Progress}
@@ -195,7 +195,6 @@ func (a *App) mapState() map[string]any {
 	out["placeMs"] = m.PlaceMs
 	out["frameMs"] = m.FrameMs
 	out["maxFrameMs"] = m.MaxFrameMs
-	m.MaxFrameMs = 0
 	labels := make([]any, 0, len(m.OwnNeighbours))
 	for _, j := range m.OwnNeighbours {
 		labels = append(labels, int(m.data.Labels[j]))
@@ -215,7 +214,7 @@ func (a *App) mapState() map[string]any {
 		out["own"] = map[string]any{"x": x, "y": y}
 	}
 	l := &m.Live
-	out["live"] = map[string]any{"iter": l.Iter, "running": l.Running, "done": l.run != nil && l.run.Done(), "itPerSec": l.ItPerSec, "kl": l.KL, "busyMs": float64(l.busy.Microseconds()) / 1000, "maxStepMs": float64(l.MaxStep.Microseconds()) / 1000, "gcPauseMs": maxGCPause()}
+	out["live"] = map[string]any{"iter": l.Iter, "running": l.Running, "done": l.run != nil && l.run.Done(), "itPerSec": l.ItPerSec, "kl": l.KL, "busyMs": float64(l.busy.Microseconds()) / 1000, "maxStepMs": float64(l.MaxStep.Microseconds()) / 1000}
 	return out
 }
 
@@ -225,17 +224,6 @@ func ints(v []int) []any {
 		out[i] = x
 	}
 	return out
-}
-
-// maxGCPause is the longest of the recent garbage-collection pauses, in milliseconds.
-func maxGCPause() float64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	var worst uint64
-	for _, p := range ms.PauseNs {
-		worst = max(worst, p)
-	}
-	return float64(worst) / 1e6
 }
 
 // apiIO holds the exports' inputs and outputs, where the loader's wrappers read and write

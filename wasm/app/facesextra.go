@@ -221,8 +221,10 @@ func (c *Root) TakePhoto(e vugu.DOMEvent) {
 }
 
 // StopCamera turns the camera off.
-func (c *Root) StopCamera(e vugu.DOMEvent) {
-	f := &c.App.Faces
+func (c *Root) StopCamera(e vugu.DOMEvent) { c.App.Faces.stopCamera() }
+
+// stopCamera ends the camera's stream, if any: the browser's camera light goes off.
+func (f *Faces) stopCamera() {
 	if f.camera.Truthy() {
 		tracks := f.camera.Call("getTracks")
 		for i := 0; i < tracks.Length(); i++ {

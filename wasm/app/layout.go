@@ -19,8 +19,8 @@ func (r Rect) CSS() string {
 	return fmt.Sprintf("left:%.0fpx;top:%.0fpx;width:%.0fpx;height:%.0fpx", r.X, r.Y, r.W, r.H)
 }
 
-// Layout is where each part of the Classify view sits. It is computed in one place from the
-// window size, and both the DOM (placeholders, panel) and the stage (drawing) use it, so they
+// Layout is where each part of every view sits (the Classify pad and panel, the Map's area and
+// corner pad, the Faces gallery and strip). It is computed in one place from the window size, and both the DOM (placeholders, panel) and the stage (drawing) use it, so they
 // always agree. Wide windows put the pad left and the panel right; narrow ones (phones) stack
 // them.
 type Layout struct {

@@ -58,7 +58,7 @@ type Maps struct {
 	thumbs     map[int]string
 	exportPNG  bool
 	FrameMs    float64 // the stage's last map frame (building and drawing the points)
-	MaxFrameMs float64 // the longest since the last reset (lookbook.map's resetFrames)
+	MaxFrameMs float64 // the longest since lookbook.map({resetFrames: true})
 }
 
 // liveTSNE is a t-SNE of the first liveCount test images computed in the page, a few

@@ -30,6 +30,9 @@ func (c *Root) tabClass(v share.View) string {
 
 // Go switches view.
 func (c *Root) Go(e vugu.DOMEvent, v share.View) {
+	if v != share.Faces {
+		c.App.Faces.stopCamera() // leaving Faces must not leave the camera filming
+	}
 	c.App.View, c.App.ShareNote = v, ""
 	c.App.Version++
 	switch v {

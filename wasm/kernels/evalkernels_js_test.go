@@ -46,6 +46,7 @@ func bitsEqual(t *testing.T, what string, got, want []float32) {
 // TestEvalKernelsEqualGo: each SIMD eval kernel gives its Go reference's numbers bit for bit,
 // over every epilogue, depths across the 256 blocks, partial row panels and awkward values.
 func TestEvalKernelsEqualGo(t *testing.T) {
+	uninstallAfter(t)
 	simd, ref := simdEvalKernels(t), ml.GoEvalKernels()
 	rng := rand.New(rand.NewPCG(8, 8))
 
@@ -117,6 +118,7 @@ func TestEvalKernelsEqualGo(t *testing.T) {
 // TestModelsEqualWithEvalKernels: both models give the same numbers with the SIMD eval
 // kernels as with their Go reference, bit for bit.
 func TestModelsEqualWithEvalKernels(t *testing.T) {
+	uninstallAfter(t)
 	simd := simdEvalKernels(t)
 	rng := rand.New(rand.NewPCG(9, 9))
 	net := ml.NewFashionNet(rng)
@@ -134,7 +136,6 @@ func TestModelsEqualWithEvalKernels(t *testing.T) {
 	z := ml.FromData(randFloats(rng, 2*ml.VAELatent), 2, ml.VAELatent)
 	run := func(k *ml.EvalKernels) (logits, mean, face []float32) {
 		ml.SetEvalKernels(k)
-		defer ml.SetEvalKernels(nil)
 		logits = append(logits, net.Forward(x).Data...)
 		m, _ := vae.Encode(faces)
 		mean = append(mean, m.Data...)
@@ -152,15 +153,13 @@ func TestModelsEqualWithEvalKernels(t *testing.T) {
 // one code allocate nothing once the models are warm. The app's WebAssembly exports rely on
 // it: Go must not stop inside one to help the garbage collector.
 func TestOneInputAllocatesNothing(t *testing.T) {
+	uninstallAfter(t)
 	if !js.Global().Get("lookbook").Truthy() {
 		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
 	}
 	if err := Install(); err != nil {
 		t.Fatal(err)
 	}
-	defer ml.SetTileKernel(nil)
-	defer ml.SetDotKernel(nil)
-	defer ml.SetEvalKernels(nil)
 	rng := rand.New(rand.NewPCG(10, 10))
 	net := ml.NewFashionNet(rng)
 	net.SetTraining(false)

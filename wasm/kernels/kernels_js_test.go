@@ -12,9 +12,19 @@ import (
 	"lookbook/ml"
 )
 
-// The test runner (Node) does not hand the program's memory to the test, so these tests give
-// the kernel a memory of its own and copy operands in and out: the kernel's arithmetic is what
-// is under test here, and the browser tests cover the zero-copy path.
+// uninstallAfter removes every installed kernel when the test ends, even when it fails
+// between installing and removing one, so no later test runs on a kernel it did not choose.
+func uninstallAfter(t *testing.T) {
+	t.Cleanup(func() {
+		ml.SetTileKernel(nil)
+		ml.SetDotKernel(nil)
+		ml.SetEvalKernels(nil)
+	})
+}
+
+// copyingKernel and copyingKernels give the kernels a memory of their own and copy operands in
+// and out, so these tests check the kernels' arithmetic alone; TestInstall checks the
+// zero-copy path, on the program's own memory (scripts/wasmexec hands it over like the page).
 func copyingKernel(t *testing.T) (ml.TileKernel, *int) {
 	tiles, _, calls := copyingKernels(t)
 	return tiles, calls
@@ -67,6 +77,7 @@ func copyingKernels(t *testing.T) (ml.TileKernel, ml.DotKernel, *int) {
 // TestDotKernel: one-row products with a transposed B through the SIMD dot kernel agree with
 // the Go path within rounding.
 func TestDotKernel(t *testing.T) {
+	uninstallAfter(t)
 	_, dk, calls := copyingKernels(t)
 	rng := rand.New(rand.NewPCG(6, 6))
 	for _, s := range [][2]int{{1, 1}, {10, 7}, {256, 512}, {2048, 256}, {33, 129}} {
@@ -103,6 +114,7 @@ func TestDotKernel(t *testing.T) {
 // TestKernelEqualsGoKernel: with the SIMD kernel installed, matrix products equal those of
 // ml's Go kernel bit for bit, on shapes across tile and block edges, transposed or not.
 func TestKernelEqualsGoKernel(t *testing.T) {
+	uninstallAfter(t)
 	k, calls := copyingKernel(t)
 	rng := rand.New(rand.NewPCG(5, 5))
 	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {16, 1024, 9}, {1, 256, 512}, {3, 200, 129}}
@@ -142,6 +154,7 @@ func TestKernelEqualsGoKernel(t *testing.T) {
 // TestModelsEqualWithKernel: FashionNet and the VAE decoder give the same outputs with the
 // SIMD kernels as with Go's (the tiles bit for bit, the dot products within 1e-5).
 func TestModelsEqualWithKernel(t *testing.T) {
+	uninstallAfter(t)
 	k, dk, _ := copyingKernels(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	net := ml.NewFashionNet(rng)
@@ -183,6 +196,7 @@ func TestModelsEqualWithKernel(t *testing.T) {
 // test runner, scripts/wasmexec, hands it over like the page's loader), and checks the models
 // against Go's kernels.
 func TestInstall(t *testing.T) {
+	uninstallAfter(t)
 	if !js.Global().Get("lookbook").Truthy() {
 		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
 	}
@@ -205,9 +219,6 @@ func TestInstall(t *testing.T) {
 	if err := Install(); err != nil {
 		t.Fatal(err)
 	}
-	defer ml.SetTileKernel(nil)
-	defer ml.SetDotKernel(nil)
-	defer ml.SetEvalKernels(nil)
 	for name, c := range map[string][2][]float32{
 		"FashionNet, batch of 4": {want, net.Forward(x).Data},
 		"FashionNet, one image":  {wantOne, net.Forward(one).Data},
