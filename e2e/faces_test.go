@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
+	"lookbook/pretrained/format"
 )
 
 type facesState struct {
@@ -108,7 +109,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	var worst float64
 	var batch, wantBatch []float32
 	for _, i := range []int{0, 23, 57, 99} {
-		z := latents[i*ml.VAELatent : (i+1)*ml.VAELatent]
+		z := latents[i]
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
 		batch, wantBatch = append(batch, z...), append(wantBatch, want...)
 		worst = math.Max(worst, largestDifference(t, a.evalFloats(`lookbook.decode`, z), want))
@@ -123,22 +124,18 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	}
 }
 
-// galleryCodes reads the shipped gallery's latent codes (100×120), as the page does.
-func galleryCodes(t *testing.T) []float32 {
+// galleryCodes reads the shipped gallery's latent codes, as the page does.
+func galleryCodes(t *testing.T) [][]float32 {
 	t.Helper()
 	data, err := os.ReadFile("../pretrained/faces.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tensors, _, err := ml.DecodeSafetensors(data)
-	if err != nil || len(tensors) != 1 {
-		t.Fatalf("the gallery file: %v (%d tensors)", err, len(tensors))
+	g, err := format.DecodeGallery(data)
+	if err != nil {
+		t.Fatal(err)
 	}
-	codes, err := tensors[0].Float32s()
-	if err != nil || len(codes) != 100*ml.VAELatent {
-		t.Fatalf("the gallery's codes: %v (%d values)", err, len(codes))
-	}
-	return codes
+	return g.Latents
 }
 
 // TestFacesSamplesAndOwnFace: new samples change with the button and the temperature; an

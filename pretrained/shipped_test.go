@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"testing"
 
-	"lookbook/ml"
 	"lookbook/ml/dataset"
 	"lookbook/ml/tsne"
+	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
 
@@ -78,58 +78,58 @@ func TestShippedMaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tensors, meta, err := ml.DecodeSafetensors(data)
+	m, err := format.DecodeMaps(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]ml.RawTensor{}
-	for _, x := range tensors {
-		byName[x.Name] = x
-	}
 	const n = 10000
-	want := map[string][]int{
-		"labels": {n}, "predictions": {n}, "images": {n, 28, 28}, "features": {n, 128},
-		"pca.mean": {128}, "pca.components": {3, 128}, "pca2": {n, 2}, "pca3": {n, 3}, "tsne2": {n, 2}, "tsne3": {n, 3},
-	}
-	for name, shape := range want {
-		x, ok := byName[name]
-		if !ok || !ml.SameShape(x.Shape, shape) {
-			t.Fatalf("%s: shape %v, want %v", name, x.Shape, shape)
-		}
+	if m.N() != n {
+		t.Fatalf("%d points, want the %d test images", m.N(), n)
 	}
 	labels := make([]int, n)
-	for i, l := range byName["labels"].Data {
+	for i, l := range m.Labels {
 		labels[i] = int(l)
 	}
-	float := func(name string) []float64 {
-		v, err := byName[name].Float32s()
-		if err != nil {
-			t.Fatal(err)
+	// The maps belong to the shipped model: its predictions are the ones stored.
+	net, _, err := trainer.LoadFashionNet("fashionnet.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := dataset.LoadFashion(dataset.DefaultFashionDir, "t10k")
+	if err != nil {
+		t.Fatalf("%v (make test installs it)", err)
+	}
+	_, preds := trainer.Features(net, test)
+	differ := 0
+	for i := range preds {
+		if preds[i] != m.Predictions[i] || test.Labels[i] != m.Labels[i] {
+			differ++
 		}
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
+	}
+	if differ > 0 {
+		t.Errorf("%d of the maps' labels and predictions are not the test set's and the shipped model's: regenerate them (make maps)", differ)
 	}
 	// The stored PCA projection reproduces the stored PCA coordinates (to float16 precision).
-	feats, _ := byName["features"].Float32s()
-	mean, comps, pca3 := float("pca.mean"), float("pca.components"), float("pca3")
+	pca3 := m.Coords[1]
 	for _, i := range []int{0, 1234, 9999} {
 		for c := 0; c < 3; c++ {
 			var s float64
-			for j := 0; j < 128; j++ {
-				s += (float64(feats[i*128+j]) - mean[j]) * comps[c*128+j]
+			for j := 0; j < format.Latent; j++ {
+				s += float64(m.Features[i*format.Latent+j]-m.PCAMean[j]) * float64(m.PCAComponents[c*format.Latent+j])
 			}
-			if d := s - pca3[i*3+c]; d > 0.05*max(1, abs(s)) || -d > 0.05*max(1, abs(s)) {
+			if d := s - float64(pca3[i*3+c]); abs(d) > 0.05*max(1, abs(s)) {
 				t.Errorf("image %d, component %d: projection %.3f, stored %.3f", i, c, s, pca3[i*3+c])
 			}
 		}
 	}
-	for _, name := range []string{"tsne2", "tsne3"} {
-		dims := int(name[len(name)-1] - '0')
-		acc := tsne.KNNAccuracy(float(name), n, dims, labels, 10)
-		t.Logf("%s: 10-NN accuracy %.4f (%s)", name, acc, meta[name])
+	for k := 2; k < 4; k++ {
+		name, dims := format.MapNames[k], format.MapDims(k)
+		coords := make([]float64, len(m.Coords[k]))
+		for i, v := range m.Coords[k] {
+			coords[i] = float64(v)
+		}
+		acc := tsne.KNNAccuracy(coords, n, dims, labels, 10)
+		t.Logf("%s: 10-NN accuracy %.4f (%s)", name, acc, m.Meta[name])
 		if acc < 0.85 {
 			t.Errorf("%s: 10-NN accuracy %.3f, want the classes to stay together (≥ 0.85)", name, acc)
 		}

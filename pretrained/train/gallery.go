@@ -8,6 +8,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
 
@@ -34,11 +35,14 @@ func gallery(args []string) error {
 		val.Image(x.Data[i*3*1024:(i+1)*3*1024], i, false)
 	}
 	mean, _ := m.Encode(x)
-	var buf bytes.Buffer
-	meta := map[string]string{"kind": "lookbook-faces-v1", "weights": *weights,
+	g := &format.Gallery{Meta: map[string]string{"weights": *weights,
 		"what":    fmt.Sprintf("posterior means of faces %d–%d (the validation split); no image data", trainer.FaceTrain, all.Len()-1),
-		"command": "go run ./pretrained/train gallery"}
-	if err := ml.EncodeSafetensors(&buf, []ml.RawTensor{{Name: "latents", DType: ml.F32, Shape: []int{n, ml.VAELatent}, Data: ml.Float32Bytes(mean.Data)}}, meta); err != nil {
+		"command": "go run ./pretrained/train gallery"}}
+	for i := 0; i < n; i++ {
+		g.Latents = append(g.Latents, mean.Data[i*ml.VAELatent:(i+1)*ml.VAELatent])
+	}
+	var buf bytes.Buffer
+	if err := format.EncodeGallery(&buf, g); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {

@@ -11,6 +11,7 @@ import (
 	"lookbook/ml/dataset"
 	"lookbook/ml/pca"
 	"lookbook/ml/tsne"
+	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
 
@@ -119,22 +120,23 @@ func maps(args []string) error {
 	if err != nil {
 		return err
 	}
-	mf := &trainer.MapsFile{Data: test, Features: feats, Predictions: preds, PCA: p3, Coords: map[string][]float64{}, Perplexity: cfg.Perplexity}
-	for _, method := range []string{"pca", "tsne"} {
-		for _, dims := range []int{2, 3} {
-			c := cfg
-			c.Dims = dims
-			y, q, err := trainer.Embed(feats, n, d, labels, method, c, false, os.Stderr)
-			if err != nil {
-				return err
-			}
-			fmt.Println(q)
-			mf.Coords[fmt.Sprintf("%s%d", method, dims)] = y
-			mf.Quality = append(mf.Quality, q)
+	mf := &format.Maps{Labels: test.Labels, Predictions: preds, Images: test.Pixels, Features: feats,
+		PCAMean: float32s(p3.Mean), PCAComponents: float32s(p3.Components), Perplexity: cfg.Perplexity,
+		Meta: map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/train maps " + strings.Join(args, " "))}}
+	for k, name := range format.MapNames {
+		c := cfg
+		c.Dims = format.MapDims(k)
+		method := strings.TrimRight(name, "23")
+		y, q, err := trainer.Embed(feats, n, d, labels, method, c, false, os.Stderr)
+		if err != nil {
+			return err
 		}
+		fmt.Println(q)
+		mf.Coords[k] = float32s(y)
+		mf.Meta[name] = q.String()
 	}
 	var buf bytes.Buffer
-	if err := mf.Write(&buf, map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/train maps " + strings.Join(args, " "))}); err != nil {
+	if err := format.EncodeMaps(&buf, mf); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
@@ -142,6 +144,14 @@ func maps(args []string) error {
 	}
 	fmt.Printf("wrote %s (%d bytes)\n", *out, buf.Len())
 	return nil
+}
+
+func float32s(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
 }
 
 // testFeatures loads FashionNet and the Fashion-MNIST test set and computes the set's features

@@ -1,11 +1,8 @@
 package trainer
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"lookbook/ml"
@@ -99,73 +96,4 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 		q.KNNAccuracy = tsne.KNNAccuracy(y, n, cfg.Dims, labels, 10)
 	}
 	return y, q, nil
-}
-
-// MapsFile assembles the browser's map data: for every test image its label, the model's
-// prediction, its 28×28 pixels (hover thumbnails), its features (F16, for neighbours and for
-// placing new points) and its PCA and t-SNE coordinates in 2D and 3D (F16), plus the PCA
-// projection itself (mean and three components) so that a new drawing is placed exactly.
-type MapsFile struct {
-	Data        *dataset.Fashion
-	Features    []float32
-	Predictions []byte
-	PCA         *pca.PCA // 3 components
-	Coords      map[string][]float64
-	Quality     []MapQuality
-	Perplexity  float64
-}
-
-// Write encodes the maps as safetensors.
-func (mf *MapsFile) Write(w io.Writer, meta map[string]string) error {
-	n := mf.Data.Len()
-	half := func(v []float64) []byte {
-		b := make([]byte, 2*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint16(b[2*i:], ml.FloatToHalf(float32(x)))
-		}
-		return b
-	}
-	f64 := func(v []float32) []float64 {
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	f32 := func(v []float64) []byte {
-		out := make([]float32, len(v))
-		for i, x := range v {
-			out[i] = float32(x)
-		}
-		return ml.Float32Bytes(out)
-	}
-	tensors := []ml.RawTensor{
-		{Name: "labels", DType: ml.U8, Shape: []int{n}, Data: mf.Data.Labels},
-		{Name: "predictions", DType: ml.U8, Shape: []int{n}, Data: mf.Predictions},
-		{Name: "images", DType: ml.U8, Shape: []int{n, 28, 28}, Data: mf.Data.Pixels},
-		{Name: "features", DType: ml.F16, Shape: []int{n, ml.FashionNetLatent}, Data: half(f64(mf.Features))},
-		{Name: "pca.mean", DType: ml.F32, Shape: []int{mf.PCA.D}, Data: f32(mf.PCA.Mean)},
-		{Name: "pca.components", DType: ml.F32, Shape: []int{mf.PCA.K, mf.PCA.D}, Data: f32(mf.PCA.Components)},
-	}
-	for _, name := range []string{"pca2", "pca3", "tsne2", "tsne3"} {
-		c, ok := mf.Coords[name]
-		if !ok {
-			continue
-		}
-		dims := int(name[len(name)-1] - '0')
-		tensors = append(tensors, ml.RawTensor{Name: name, DType: ml.F16, Shape: []int{n, dims}, Data: half(c)})
-	}
-	out := map[string]string{"kind": "lookbook-maps-v1", "perplexity": strconv.FormatFloat(mf.Perplexity, 'g', -1, 64)}
-	for k, v := range meta {
-		out[k] = v
-	}
-	for _, q := range mf.Quality {
-		out[fmt.Sprintf("%s%d", q.Method, q.Dims)] = q.String()
-	}
-	var buf bytes.Buffer
-	if err := ml.EncodeSafetensors(&buf, tensors, out); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }

@@ -18,6 +18,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/format"
 	"lookbook/wasm/prep"
 )
 
@@ -138,18 +139,11 @@ func fetchFaces() (vae, apiVAE *ml.VAE, latents [][]float32, err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	tensors, _, err := ml.DecodeSafetensors(raw)
-	if err != nil || len(tensors) != 1 || tensors[0].Name != "latents" || len(tensors[0].Shape) != 2 || tensors[0].Shape[1] != ml.VAELatent {
-		return nil, nil, nil, fmt.Errorf("the gallery file is damaged")
-	}
-	flat, err := tensors[0].Float32s()
+	g, err := format.DecodeGallery(raw)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, fmt.Errorf("the gallery file is damaged (%w)", err)
 	}
-	latents = make([][]float32, tensors[0].Shape[0])
-	for i := range latents {
-		latents[i] = flat[i*ml.VAELatent : (i+1)*ml.VAELatent]
-	}
+	latents = g.Latents
 	return vae, apiVAE, latents, nil
 }
 

@@ -7,9 +7,8 @@ package mapview
 import (
 	"fmt"
 	"math"
-	"strconv"
 
-	"lookbook/ml"
+	"lookbook/pretrained/format"
 )
 
 // Projection names one map of the test set.
@@ -25,7 +24,8 @@ const (
 	projections
 )
 
-var projectionNames = [projections]string{"pca2", "pca3", "tsne2", "tsne3", "live"}
+// The shipped maps come first, in the maps file's order.
+var projectionNames = [projections]string{format.MapNames[0], format.MapNames[1], format.MapNames[2], format.MapNames[3], "live"}
 
 // Dims is 2 or 3.
 func (p Projection) Dims() int {
@@ -54,11 +54,11 @@ func ParseProjection(s string) (Projection, bool) {
 
 // Side is the images' side; Latent the features' length.
 const (
-	Side   = 28
-	Latent = ml.FashionNetLatent
+	Side   = format.Side
+	Latent = format.Latent
 )
 
-// Data is the shipped maps file, decoded and checked.
+// Data is the shipped maps file, decoded and checked, with every map framed for drawing.
 type Data struct {
 	N           int
 	Labels      []uint8   // true class
@@ -74,75 +74,20 @@ type Data struct {
 	Frames [Live]Frame
 }
 
-// maxPoints bounds what a maps file may claim, against hostile or corrupt files.
-const maxPoints = 100_000
-
-// Decode reads a maps file written by `pretrained/train maps`, refusing anything malformed.
+// Decode reads a maps file (pretrained/format), answering a damaged one with an error worded
+// for the page.
 func Decode(raw []byte) (*Data, error) {
-	tensors, meta, err := ml.DecodeSafetensors(raw)
+	m, err := format.DecodeMaps(raw)
 	if err != nil {
 		return nil, fmt.Errorf("the map data is damaged (%w)", err)
 	}
-	if meta["kind"] != "lookbook-maps-v1" {
-		return nil, fmt.Errorf("the map data is not a Lookbook maps file")
-	}
-	byName := map[string]ml.RawTensor{}
-	for _, t := range tensors {
-		byName[t.Name] = t
-	}
-	n := 0
-	if l, ok := byName["labels"]; ok && len(l.Shape) == 1 {
-		n = l.Shape[0]
-	}
-	if n < 2 || n > maxPoints {
-		return nil, fmt.Errorf("the map data is damaged (bad point count %d)", n)
-	}
-	want := map[string][]int{
-		"labels": {n}, "predictions": {n}, "images": {n, Side, Side}, "features": {n, Latent},
-		"pca.mean": {Latent}, "pca.components": {3, Latent},
-		"pca2": {n, 2}, "pca3": {n, 3}, "tsne2": {n, 2}, "tsne3": {n, 3},
-	}
-	d := &Data{N: n}
-	floats := map[string][]float32{}
-	for name, shape := range want {
-		t, ok := byName[name]
-		if !ok || !ml.SameShape(t.Shape, shape) {
-			return nil, fmt.Errorf("the map data is damaged (%s: shape %v, want %v)", name, t.Shape, shape)
-		}
-		if t.DType == ml.U8 {
-			continue
-		}
-		v, err := t.Float32s()
-		if err != nil {
-			return nil, fmt.Errorf("the map data is damaged (%s: %w)", name, err)
-		}
-		for _, x := range v {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("the map data is damaged (%s holds NaN or Inf)", name)
-			}
-		}
-		floats[name] = v
-	}
-	for _, name := range []string{"labels", "predictions", "images"} {
-		if byName[name].DType != ml.U8 {
-			return nil, fmt.Errorf("the map data is damaged (%s is %s, want U8)", name, byName[name].DType)
-		}
-	}
-	d.Labels, d.Predictions, d.Images = byName["labels"].Data, byName["predictions"].Data, byName["images"].Data
-	for i := 0; i < n; i++ {
-		if d.Labels[i] > 9 || d.Predictions[i] > 9 {
-			return nil, fmt.Errorf("the map data is damaged (class out of range at %d)", i)
-		}
-	}
-	d.Features, d.PCAMean, d.PCAComps = floats["features"], floats["pca.mean"], floats["pca.components"]
-	if d.Perplexity, err = strconv.ParseFloat(meta["perplexity"], 64); err != nil || d.Perplexity < 2 || d.Perplexity > 100 {
-		d.Perplexity = 30
-	}
+	d := &Data{N: m.N(), Labels: m.Labels, Predictions: m.Predictions, Images: m.Images, Features: m.Features,
+		PCAMean: m.PCAMean, PCAComps: m.PCAComponents, Perplexity: m.Perplexity}
 	for p := PCA2; p < Live; p++ {
-		raw, dims := floats[p.String()], p.Dims()
-		d.Frames[p] = FrameOf(raw, n, dims)
+		raw, dims := m.Coords[p], p.Dims()
+		d.Frames[p] = FrameOf(raw, d.N, dims)
 		d.Coords[p] = make([]float32, len(raw))
-		Into(d.Frames[p], d.Coords[p], raw, n, dims)
+		Into(d.Frames[p], d.Coords[p], raw, d.N, dims)
 	}
 	return d, nil
 }
