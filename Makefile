@@ -94,7 +94,7 @@ bench-tsne:
 
 ## maps: regenerate the shipped latent maps from the shipped FashionNet.
 maps:
-	$(GO) run ./pretrained/train maps
+	$(GO) run ./pretrained/cmd/train maps
 
 ## golden: regenerate the PyTorch golden fixtures (needs python3-torch).
 golden:

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
-go build -o build/train ./pretrained/train
+go build -o build/train ./pretrained/cmd/train
 build/train features -out build/features.npy -labels build/labels.npy
 for dims in 2 3; do
 	build/train tsne -in build/features.npy -labels build/labels.npy -dims "$dims" -out "build/tsne$dims.npy" 2>/dev/null

@@ -7,32 +7,29 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/drawings"
 )
 
 // FashionConfig is a FashionNet training recipe. It is stored in checkpoints and in the weight
 // file's metadata.
 type FashionConfig struct {
-	Data        string  `json:"data"`
-	Epochs      int     `json:"epochs"`
-	Batch       int     `json:"batch"`
-	LR          float64 `json:"lr"`
-	Schedule    string  `json:"schedule"`      // "constant" or "cosine"
-	Warmup      int     `json:"warmup_epochs"` // linear warm-up before the schedule
-	WeightDecay float64 `json:"weight_decay"`  // decoupled (AdamW); biases and BatchNorm exempt
-	Flip        bool    `json:"flip"`          // random horizontal flips
-	Shift       int     `json:"shift"`         // random shifts of up to ±Shift pixels
-	Val         int     `json:"val"`           // training images held out for validation (0: none)
-	Limit       int     `json:"limit,omitempty"`
-	Seed        uint64  `json:"seed"`
+	Data string `json:"data"`
+	Schedule
+	Shift int `json:"shift"` // random shifts of up to ±Shift pixels
+	Val   int `json:"val"`   // training images held out for validation (0: none)
+	// Drawings is the share of each batch drawn as outlines or silhouettes of its images
+	// (pretrained/drawings) instead of shown as photographs.
+	Drawings float64 `json:"drawings,omitempty"`
+	// Init is a weight file to start from (fine-tuning) instead of a random initialisation.
+	Init  string `json:"init,omitempty"`
+	Limit int    `json:"limit,omitempty"`
 }
 
 // Run holds what a training run needs beyond its recipe.
@@ -59,18 +56,11 @@ func FashionSplit(n, val int) (train, valIdx []int) {
 	return perm[val:], perm[:val]
 }
 
-// learningRate is the rate at global step t of total, after warm steps of linear warm-up.
-func learningRate(base float64, schedule string, t, warm, total int) float64 {
-	if t < warm {
-		return base * float64(t+1) / float64(warm)
-	}
-	if schedule == "cosine" && total > warm {
-		return base * 0.5 * (1 + math.Cos(math.Pi*float64(t-warm)/float64(total-warm)))
-	}
-	return base
-}
+// valDrawings is how many validation images are drawn as outlines (at three brushes) for the
+// per-epoch validation; three times as many are drawn as silhouettes.
+const valDrawings = 700
 
-// TrainFashion trains FashionNet and writes its weights to run.Out.
+// TrainFashion trains FashionNet and returns it in evaluation mode.
 func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionNet, error) {
 	if run.Resume {
 		var err error
@@ -78,8 +68,11 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 			return nil, err
 		}
 	}
-	if cfg.Batch < 2 || cfg.Epochs < 1 {
-		return nil, fmt.Errorf("fashionnet: need batch ≥ 2 and epochs ≥ 1, got %d and %d", cfg.Batch, cfg.Epochs)
+	if err := cfg.Schedule.check(); err != nil {
+		return nil, fmt.Errorf("fashionnet: %w", err)
+	}
+	if cfg.Drawings < 0 || cfg.Drawings > 1 {
+		return nil, fmt.Errorf("fashionnet: -drawings is a share of each batch, between 0 and 1, got %g", cfg.Drawings)
 	}
 	all, err := dataset.LoadFashion(cfg.Data, "train")
 	if err != nil {
@@ -90,99 +83,83 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	}
 	trainIdx, valIdx := FashionSplit(all.Len(), cfg.Val)
 	train, val := all.Subset(trainIdx), all.Subset(valIdx)
-	steps := train.Len() / cfg.Batch
-	if steps == 0 {
-		return nil, fmt.Errorf("fashionnet: %d training images do not fill one batch of %d", train.Len(), cfg.Batch)
-	}
 
 	model := ml.NewFashionNet(rand.New(rand.NewPCG(cfg.Seed, 0xf00d)))
-	params := model.Params()
-	opt := ml.NewAdam(params)
-	opt.WeightDecay, opt.Decoupled = cfg.WeightDecay, true
-	cfgJSON, _ := json.Marshal(cfg)
-	startEpoch, startStep := 0, 0
-	if run.Resume {
-		ck, err := loadCheckpoint(run.Checkpoint, model.State(), opt, params)
-		if err != nil {
-			return nil, err
+	if cfg.Init != "" && !run.Resume {
+		if model, _, err = LoadFashionNet(cfg.Init); err != nil {
+			return nil, fmt.Errorf("fashionnet: -init: %w", err)
 		}
-		startEpoch, startStep = ck.Epoch, ck.Step
+		model.SetTraining(true)
 	}
-	log, err := newLogger(run.Stdout, run.Log, run.Resume)
-	if err != nil {
-		return nil, err
+	// Drawings of validation images, made once: the recipe is chosen on them as well.
+	var valOutlines, valSilhouettes *dataset.Fashion
+	if cfg.Drawings > 0 && val.Len() > 0 {
+		valOutlines, valSilhouettes = drawings.Outlines(val, valDrawings), drawings.Silhouettes(val, 3*valDrawings)
 	}
-	defer log.close()
-	if run.Resume {
-		log.printf("resuming at epoch %d, step %d of %d\n", startEpoch+1, startStep, steps)
-	} else {
-		log.printf("fashionnet: %d training and %d validation images, %d steps an epoch, recipe %s\n", train.Len(), val.Len(), steps, cfgJSON)
-	}
-
+	const side = dataset.FashionSide * dataset.FashionSide
 	x := ml.NewTensor(cfg.Batch, 1, 32, 32)
 	labels := make([]int, cfg.Batch)
-	const side = dataset.FashionSide * dataset.FashionSide
-	for epoch := startEpoch; epoch < cfg.Epochs; epoch++ {
-		start := time.Now()
-		perm := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch))).Perm(train.Len())
-		bar := NewProgress(run.Stderr, fmt.Sprintf("epoch %d/%d", epoch+1, cfg.Epochs), steps)
-		var lossSum float64
-		var correct, seen int
-		var lr float64
-		for step := startStep; step < steps; step++ {
-			if ctx.Err() != nil {
-				bar.Done()
-				ck := checkpoint{Epoch: epoch, Step: step, AdamStep: opt.Step, Config: cfgJSON}
-				if err := saveCheckpoint(run.Checkpoint, ck, model.State(), opt, params); err != nil {
-					return nil, fmt.Errorf("save checkpoint on interrupt: %w", err)
-				}
-				return nil, ErrInterrupted
-			}
-			aug := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch)<<32|uint64(step)))
-			for i := 0; i < cfg.Batch; i++ {
-				idx := perm[step*cfg.Batch+i]
-				flip := cfg.Flip && aug.IntN(2) == 1
+	_, err = runLoop(ctx, trainee{
+		schedule: cfg.Schedule, recipe: cfg, samples: train.Len(), state: model.State(), params: model.Params(),
+		describe: fmt.Sprintf("fashionnet: %d training and %d validation images", train.Len(), val.Len()),
+		step: func(_ int, batch []int, rng *rand.Rand) stepResult {
+			for i, idx := range batch {
+				flip := cfg.Flip && rng.IntN(2) == 1
 				dx, dy := 0, 0
 				if cfg.Shift > 0 {
-					dx, dy = aug.IntN(2*cfg.Shift+1)-cfg.Shift, aug.IntN(2*cfg.Shift+1)-cfg.Shift
+					dx, dy = rng.IntN(2*cfg.Shift+1)-cfg.Shift, rng.IntN(2*cfg.Shift+1)-cfg.Shift
 				}
-				train.Image(x.Data[i*side:(i+1)*side], idx, flip, dx, dy)
+				src, at := train, idx
+				if cfg.Drawings > 0 && rng.Float64() < cfg.Drawings {
+					if r, ok := drawings.Augment(train.Pixels[idx*784:(idx+1)*784], rng); ok {
+						src, at = &dataset.Fashion{Pixels: r.View[:], Labels: train.Labels[idx : idx+1]}, 0
+					}
+				}
+				src.Image(x.Data[i*side:(i+1)*side], at, flip, dx, dy)
 				labels[i] = int(train.Labels[idx])
 			}
-			lr = learningRate(cfg.LR, cfg.Schedule, epoch*steps+step, cfg.Warmup*steps, cfg.Epochs*steps)
-			opt.LR = lr
-			ml.ZeroGrads(params)
-			loss, c := model.Loss(x, labels)
-			opt.Update()
-			lossSum += loss * float64(cfg.Batch)
-			correct += c
-			seen += cfg.Batch
-			bar.Update(step+1, lossSum/float64(seen))
-		}
-		bar.Done()
-		startStep = 0
-		e := EpochLog{Epoch: epoch + 1, LR: lr, TrainLoss: lossSum / float64(max(seen, 1)), TrainAcc: float64(correct) / float64(max(seen, 1)), Seconds: time.Since(start).Seconds()}
-		text := fmt.Sprintf("epoch %3d  lr %.2e  train loss %.4f acc %.4f", e.Epoch, e.LR, e.TrainLoss, e.TrainAcc)
-		if val.Len() > 0 {
-			ev := EvaluateFashion(model, val)
-			e.ValLoss, e.ValAcc = ev.Loss, ev.Accuracy
-			text += fmt.Sprintf("  val loss %.4f acc %.4f", e.ValLoss, e.ValAcc)
-		}
-		text += fmt.Sprintf("  %.1fs", e.Seconds)
-		if err := log.epoch(e, text); err != nil {
-			return nil, err
-		}
-		ck := checkpoint{Epoch: epoch + 1, AdamStep: opt.Step, Config: cfgJSON}
-		if err := saveCheckpoint(run.Checkpoint, ck, model.State(), opt, params); err != nil {
-			return nil, fmt.Errorf("save checkpoint: %w", err)
-		}
+			loss, correct := model.Loss(x, labels)
+			return stepResult{Loss: loss, Correct: correct}
+		},
+		endEpoch: func(e *EpochLog, _ *float64) (string, error) {
+			text := fmt.Sprintf("train loss %.4f acc %.4f", e.TrainLoss, e.TrainAcc)
+			if val.Len() > 0 {
+				ev := EvaluateFashion(model, val)
+				e.ValLoss, e.ValAcc = ev.Loss, ev.Accuracy
+				text += fmt.Sprintf("  val loss %.4f acc %.4f", e.ValLoss, e.ValAcc)
+			}
+			if valOutlines != nil {
+				e.ValOutlineAcc = EvaluateFashion(model, valOutlines).Accuracy
+				e.ValSilhouetteAcc = EvaluateFashion(model, valSilhouettes).Accuracy
+				text += fmt.Sprintf("  outlines %.4f silhouettes %.4f", e.ValOutlineAcc, e.ValSilhouetteAcc)
+			}
+			return text, nil
+		},
+	}, run)
+	if err != nil {
+		return nil, fmt.Errorf("fashionnet: %w", err)
 	}
 	model.SetTraining(false)
 	return model, nil
 }
 
-// FashionMetadata describes a trained FashionNet for its weight file.
-func FashionMetadata(cfg FashionConfig, command string, test FashionEval, val *FashionEval) (map[string]string, error) {
+// DrawingMetaKey is the weight-file metadata key of a drawing benchmark set's accuracy.
+func DrawingMetaKey(set string) string {
+	key := "drawings_"
+	for _, c := range set {
+		switch {
+		case c >= 'a' && c <= 'z':
+			key += string(c)
+		case c == ' ':
+			key += "_"
+		}
+	}
+	return key + "_accuracy"
+}
+
+// FashionMetadata describes a trained FashionNet for its weight file: the recipe, the test
+// accuracy, and the accuracy on each set of the drawing benchmark.
+func FashionMetadata(cfg FashionConfig, command string, test FashionEval, val *FashionEval, drawingSets map[string]FashionEval) (map[string]string, error) {
 	sum, err := fileChecksum(filepath.Join(cfg.Data, "train-images-idx3-ubyte.gz"), filepath.Join(cfg.Data, "train-labels-idx1-ubyte.gz"))
 	if err != nil {
 		return nil, err
@@ -201,6 +178,9 @@ func FashionMetadata(cfg FashionConfig, command string, test FashionEval, val *F
 	}
 	if val != nil {
 		meta["val_accuracy"] = strconv.FormatFloat(val.Accuracy, 'f', 4, 64)
+	}
+	for set, ev := range drawingSets {
+		meta[DrawingMetaKey(set)] = strconv.FormatFloat(ev.Accuracy, 'f', 4, 64)
 	}
 	return meta, nil
 }

@@ -15,9 +15,12 @@ type EpochLog struct {
 	TrainAcc  float64 `json:"train_acc,omitempty"`
 	ValLoss   float64 `json:"val_loss"`
 	ValAcc    float64 `json:"val_acc,omitempty"`
-	ValMSE    float64 `json:"val_mse,omitempty"`
-	KL        float64 `json:"kl,omitempty"`
-	Seconds   float64 `json:"seconds"`
+	// Accuracy on drawings of the validation images (FashionNet with -drawings).
+	ValOutlineAcc    float64 `json:"val_outline_acc,omitempty"`
+	ValSilhouetteAcc float64 `json:"val_silhouette_acc,omitempty"`
+	ValMSE           float64 `json:"val_mse,omitempty"`
+	KL               float64 `json:"kl,omitempty"`
+	Seconds          float64 `json:"seconds"`
 }
 
 // logger writes text lines to out and JSON lines to a file (appending, so a resumed run keeps

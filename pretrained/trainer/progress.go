@@ -1,5 +1,5 @@
 // Package trainer trains Lookbook's two models and evaluates weight files. The train command
-// (pretrained/train) is a thin flag-parsing wrapper around it.
+// (pretrained/cmd/train) is a thin flag-parsing wrapper around it.
 package trainer
 
 import (

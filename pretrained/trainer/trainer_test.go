@@ -5,12 +5,15 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"lookbook/ml"
@@ -58,8 +61,8 @@ func quietRun(dir string) Run {
 }
 
 func smallFashionConfig(dir string) FashionConfig {
-	return FashionConfig{Data: dir, Epochs: 3, Batch: 16, LR: 3e-3, Schedule: "cosine", Warmup: 1,
-		WeightDecay: 0.01, Flip: true, Shift: 1, Val: 40, Seed: 7}
+	return FashionConfig{Data: dir, Shift: 1, Val: 40,
+		Schedule: Schedule{Epochs: 3, Batch: 16, LR: 3e-3, Decay: "cosine", Warmup: 1, WeightDecay: 0.01, Flip: true, Seed: 7}}
 }
 
 func stateBytes(t *testing.T, state []ml.StateEntry) []byte {
@@ -165,6 +168,67 @@ func TestFashionMissingData(t *testing.T) {
 	}
 }
 
+// TestBadRecipesAreRefused checks that each bad recipe gets a clear error before any data is
+// read, for both models (there is no data at all here).
+func TestBadRecipesAreRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(*FashionConfig)
+		want   string
+	}{
+		{"batch 0", func(c *FashionConfig) { c.Batch = 0 }, "-batch must be at least 2"},
+		{"batch 1", func(c *FashionConfig) { c.Batch = 1 }, "-batch must be at least 2"},
+		{"no epochs", func(c *FashionConfig) { c.Epochs = 0 }, "-epochs must be at least 1"},
+		{"negative rate", func(c *FashionConfig) { c.LR = -1 }, "-lr must be a positive number"},
+		{"NaN rate", func(c *FashionConfig) { c.LR = math.NaN() }, "-lr must be a positive number"},
+		{"unknown schedule", func(c *FashionConfig) { c.Decay = "cosin" }, `-schedule must be cosine or constant, got "cosin"`},
+		{"warm-up too long", func(c *FashionConfig) { c.Warmup = 9 }, "-warmup must be between 0 and the 3 epochs"},
+		{"drawings above 1", func(c *FashionConfig) { c.Drawings = 1.5 }, "-drawings is a share"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallFashionConfig(t.TempDir())
+			tc.change(&cfg)
+			_, err := TrainFashion(context.Background(), cfg, quietRun(t.TempDir()))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("FashionNet: err = %v, want one containing %q", err, tc.want)
+			}
+			// The VAE shares the schedule checks.
+			if strings.Contains(tc.want, "drawings") {
+				return
+			}
+			vcfg := VAEConfig{Faces: "missing.npy", Schedule: cfg.Schedule, Train: 10}
+			_, err = TrainVAE(context.Background(), vcfg, quietRun(t.TempDir()), nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("VAE: err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestFashionDrawingAugmentation trains with half of each batch drawn and checks that the log
+// records the validation drawings' accuracy.
+func TestFashionDrawingAugmentation(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeFashion(t, dir, "train", 120, 1)
+	cfg := smallFashionConfig(dir)
+	cfg.Epochs, cfg.Drawings = 1, 0.5
+	run := quietRun(dir)
+	if _, err := TrainFashion(context.Background(), cfg, run); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(run.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e EpochLog
+	if err := json.Unmarshal(bytes.SplitN(raw, []byte("\n"), 2)[0], &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.ValOutlineAcc <= 0 || e.ValSilhouetteAcc <= 0 {
+		t.Errorf("the log has no drawing accuracies: %s", raw)
+	}
+}
+
 // writeFakeFaces writes n random-blob "faces" as a uint8 N×3×32×32 .npy file.
 func writeFakeFaces(t *testing.T, path string, n int) {
 	t.Helper()
@@ -199,8 +263,8 @@ func TestVAETrainingLearnsAndResumes(t *testing.T) {
 	dir := t.TempDir()
 	faces := filepath.Join(dir, "faces.npy")
 	writeFakeFaces(t, faces, 80)
-	cfg := VAEConfig{Faces: faces, Epochs: 4, Batch: 16, LR: 2e-3, Schedule: "cosine", Warmup: 1, WeightDecay: 0.01,
-		Flip: true, KLWeight: 1e-5, Train: 64, Seed: 5}
+	cfg := VAEConfig{Faces: faces, KLWeight: 1e-5, KLWarmup: 2, Train: 64,
+		Schedule: Schedule{Epochs: 4, Batch: 16, LR: 2e-3, Decay: "cosine", Warmup: 1, WeightDecay: 0.01, Flip: true, Seed: 5}}
 	run := quietRun(dir)
 	res, err := TrainVAE(context.Background(), cfg, run, nil)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
-	"time"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -21,18 +20,11 @@ const (
 
 // VAEConfig is a VAE training recipe. The loss is the course's: MSE (mean) + KLWeight·KL (sum).
 type VAEConfig struct {
-	Faces       string  `json:"faces"`
-	Epochs      int     `json:"epochs"`
-	Batch       int     `json:"batch"`
-	LR          float64 `json:"lr"`
-	Schedule    string  `json:"schedule"`
-	Warmup      int     `json:"warmup_epochs"`
-	WeightDecay float64 `json:"weight_decay"`
-	Flip        bool    `json:"flip"`
-	KLWeight    float64 `json:"kl_weight"`
-	KLWarmup    int     `json:"kl_warmup_epochs"` // the KL weight ramps up linearly over these epochs
-	Train       int     `json:"train"`            // faces [0, Train) train, the rest validate
-	Seed        uint64  `json:"seed"`
+	Faces string `json:"faces"`
+	Schedule
+	KLWeight float64 `json:"kl_weight"`
+	KLWarmup int     `json:"kl_warmup_epochs"` // the KL weight ramps up linearly over these epochs
+	Train    int     `json:"train"`            // faces [0, Train) train, the rest validate
 }
 
 // VAEResult is what training found: the best validation MSE and the epoch it was reached.
@@ -66,6 +58,9 @@ func TrainVAE(ctx context.Context, cfg VAEConfig, run Run, meta map[string]strin
 			return VAEResult{}, err
 		}
 	}
+	if err := cfg.Schedule.check(); err != nil {
+		return VAEResult{}, fmt.Errorf("vae: %w", err)
+	}
 	faces, err := dataset.LoadFaces(cfg.Faces)
 	if err != nil {
 		return VAEResult{}, err
@@ -74,92 +69,45 @@ func TrainVAE(ctx context.Context, cfg VAEConfig, run Run, meta map[string]strin
 		return VAEResult{}, fmt.Errorf("vae: %d faces cannot be split at %d", faces.Len(), cfg.Train)
 	}
 	train, val := faces.Slice(0, cfg.Train), faces.Slice(cfg.Train, faces.Len())
-	steps := train.Len() / cfg.Batch
-	if steps == 0 || cfg.Batch < 1 {
-		return VAEResult{}, fmt.Errorf("vae: %d faces do not fill one batch of %d", train.Len(), cfg.Batch)
-	}
 	model := ml.NewVAE(rand.New(rand.NewPCG(cfg.Seed, 0xface)))
-	params := model.Params()
-	opt := ml.NewAdam(params)
-	opt.WeightDecay, opt.Decoupled = cfg.WeightDecay, true
-	cfgJSON, _ := json.Marshal(cfg)
-	res := VAEResult{BestMSE: -1}
-	startEpoch, startStep := 0, 0
-	if run.Resume {
-		ck, err := loadCheckpoint(run.Checkpoint, model.State(), opt, params)
-		if err != nil {
-			return res, err
-		}
-		startEpoch, startStep, res.BestMSE = ck.Epoch, ck.Step, ck.Best
-	}
-	log, err := newLogger(run.Stdout, run.Log, run.Resume)
-	if err != nil {
-		return res, err
-	}
-	defer log.close()
-	if run.Resume {
-		log.printf("resuming at epoch %d, step %d of %d\n", startEpoch+1, startStep, steps)
-	} else {
-		log.printf("vae: %d training and %d validation faces, %d steps an epoch, recipe %s\n", train.Len(), val.Len(), steps, cfgJSON)
-	}
-
 	const n = 3 * dataset.FaceSide * dataset.FaceSide
 	x := ml.NewTensor(cfg.Batch, 3, 32, 32)
 	eps := ml.NewTensor(cfg.Batch, ml.VAELatent)
-	for epoch := startEpoch; epoch < cfg.Epochs; epoch++ {
-		start := time.Now()
-		perm := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch))).Perm(train.Len())
-		klWeight := cfg.KLWeight
+	res := VAEResult{}
+	klWeight := func(epoch int) float64 {
 		if cfg.KLWarmup > 0 && epoch < cfg.KLWarmup {
-			klWeight *= float64(epoch+1) / float64(cfg.KLWarmup)
+			return cfg.KLWeight * float64(epoch+1) / float64(cfg.KLWarmup)
 		}
-		var lossSum, klSum float64
-		var lr float64
-		bar := NewProgress(run.Stderr, fmt.Sprintf("epoch %d/%d", epoch+1, cfg.Epochs), steps)
-		for step := startStep; step < steps; step++ {
-			if ctx.Err() != nil {
-				bar.Done()
-				ck := checkpoint{Epoch: epoch, Step: step, AdamStep: opt.Step, Config: cfgJSON, Best: res.BestMSE}
-				if err := saveCheckpoint(run.Checkpoint, ck, model.State(), opt, params); err != nil {
-					return res, fmt.Errorf("save checkpoint on interrupt: %w", err)
-				}
-				return res, ErrInterrupted
-			}
-			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch)<<32|uint64(step)))
-			for i := 0; i < cfg.Batch; i++ {
-				train.Image(x.Data[i*n:(i+1)*n], perm[step*cfg.Batch+i], cfg.Flip && rng.IntN(2) == 1)
+		return cfg.KLWeight
+	}
+	res.BestMSE, err = runLoop(ctx, trainee{
+		schedule: cfg.Schedule, recipe: cfg, samples: train.Len(), state: model.State(), params: model.Params(),
+		describe: fmt.Sprintf("vae: %d training and %d validation faces", train.Len(), val.Len()),
+		step: func(epoch int, batch []int, rng *rand.Rand) stepResult {
+			for i, idx := range batch {
+				train.Image(x.Data[i*n:(i+1)*n], idx, cfg.Flip && rng.IntN(2) == 1)
 			}
 			ml.FillNormal(eps, rng)
-			lr = learningRate(cfg.LR, cfg.Schedule, epoch*steps+step, cfg.Warmup*steps, cfg.Epochs*steps)
-			opt.LR = lr
-			ml.ZeroGrads(params)
-			loss, _, kl := model.Loss(x, eps, klWeight)
-			opt.Update()
-			lossSum += loss
-			klSum += kl
-			bar.Update(step+1, lossSum/float64(step+1))
-		}
-		bar.Done()
-		done := steps - startStep
-		startStep = 0
-		valMSE := EvaluateVAE(model, val)
-		e := EpochLog{Epoch: epoch + 1, LR: lr, TrainLoss: lossSum / float64(max(done, 1)), KL: klSum / float64(max(done, 1)) / float64(cfg.Batch), ValMSE: valMSE, ValLoss: valMSE, Seconds: time.Since(start).Seconds()}
-		mark := ""
-		if res.BestMSE < 0 || valMSE < res.BestMSE {
-			res.BestMSE, res.BestEpoch = valMSE, epoch+1
-			mark = "  *best"
-			if err := saveVAE(run.Out, model, meta, cfg, res); err != nil {
-				return res, err
+			loss, _, kl := model.Loss(x, eps, klWeight(epoch))
+			return stepResult{Loss: loss, KL: kl}
+		},
+		endEpoch: func(e *EpochLog, best *float64) (string, error) {
+			e.ValMSE = EvaluateVAE(model, val)
+			e.ValLoss, e.TrainAcc = e.ValMSE, 0
+			mark := ""
+			if *best < 0 || e.ValMSE < *best {
+				*best, res.BestEpoch = e.ValMSE, e.Epoch
+				res.BestMSE = *best
+				mark = "  *best"
+				if err := saveVAE(run.Out, model, meta, cfg, res); err != nil {
+					return "", err
+				}
 			}
-		}
-		text := fmt.Sprintf("epoch %3d  lr %.2e  train loss %.5f  kl/face %.1f  val mse %.5f  %.1fs%s", e.Epoch, e.LR, e.TrainLoss, e.KL, valMSE, e.Seconds, mark)
-		if err := log.epoch(e, text); err != nil {
-			return res, err
-		}
-		ck := checkpoint{Epoch: epoch + 1, AdamStep: opt.Step, Config: cfgJSON, Best: res.BestMSE}
-		if err := saveCheckpoint(run.Checkpoint, ck, model.State(), opt, params); err != nil {
-			return res, fmt.Errorf("save checkpoint: %w", err)
-		}
+			return fmt.Sprintf("train loss %.5f  kl/face %.1f  val mse %.5f%s", e.TrainLoss, e.KL, e.ValMSE, mark), nil
+		},
+	}, run)
+	if err != nil {
+		return res, fmt.Errorf("vae: %w", err)
 	}
 	return res, nil
 }

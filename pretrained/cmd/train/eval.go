@@ -7,6 +7,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/drawings"
 	"lookbook/pretrained/trainer"
 )
 
@@ -15,6 +16,7 @@ func evaluate(args []string) error {
 	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "weight file (FashionNet or VAE, told apart by its metadata)")
 	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder (FashionNet)")
 	faces := fs.String("faces", "../shared/data/lfw32_1000.npy", "faces (VAE): validation is faces 900 on")
+	draw := fs.Int("drawings", drawings.BenchImages, "FashionNet: also evaluate the drawing benchmark on this many test images (0: skip)")
 	fs.Parse(args)
 
 	raw, err := os.ReadFile(*weights)
@@ -22,7 +24,7 @@ func evaluate(args []string) error {
 		return err
 	}
 	kind := "fashionnet"
-	if _, meta, err := decodeMeta(raw); err == nil && meta["model"] == "vae" {
+	if _, meta, err := ml.DecodeSafetensors(raw); err == nil && meta["model"] == "vae" {
 		kind = "vae"
 	}
 	switch kind {
@@ -48,11 +50,16 @@ func evaluate(args []string) error {
 		}
 		fmt.Printf("%s on the Fashion-MNIST test set (metadata says %s):\n", *weights, meta["test_accuracy"])
 		trainer.EvaluateFashion(m, test).Report(os.Stdout)
+		if *draw > 0 {
+			sets, err := drawings.Benchmark(test, *draw)
+			if err != nil {
+				return err
+			}
+			for _, s := range sets {
+				fmt.Printf("\n%s: drawings (pretrained/drawings; %d images):\n", s.Name, s.Data.Len())
+				trainer.EvaluateFashion(m, s.Data).Report(os.Stdout)
+			}
+		}
 	}
 	return nil
-}
-
-func decodeMeta(raw []byte) (any, map[string]string, error) {
-	t, meta, err := ml.DecodeSafetensors(raw)
-	return t, meta, err
 }

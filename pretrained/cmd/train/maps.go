@@ -122,7 +122,7 @@ func maps(args []string) error {
 	}
 	mf := &format.Maps{Labels: test.Labels, Predictions: preds, Images: test.Pixels, Features: feats,
 		PCAMean: float32s(p3.Mean), PCAComponents: float32s(p3.Components), Perplexity: cfg.Perplexity,
-		Meta: map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/train maps " + strings.Join(args, " "))}}
+		Meta: map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/cmd/train maps " + strings.Join(args, " "))}}
 	for k, name := range format.MapNames {
 		c := cfg
 		c.Dims = format.MapDims(k)

@@ -9,6 +9,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/drawings"
 	"lookbook/pretrained/trainer"
 )
 
@@ -16,31 +17,21 @@ func trainFashion(ctx context.Context, args []string, command string) error {
 	fs := flag.NewFlagSet("fashionnet", flag.ExitOnError)
 	var cfg trainer.FashionConfig
 	fs.StringVar(&cfg.Data, "data", dataset.DefaultFashionDir, "folder with Fashion-MNIST's IDX files (Debian package dataset-fashion-mnist)")
-	fs.IntVar(&cfg.Epochs, "epochs", 24, "epochs")
-	fs.IntVar(&cfg.Batch, "batch", 64, "batch size")
-	fs.Float64Var(&cfg.LR, "lr", 2e-3, "peak learning rate (Adam)")
-	fs.StringVar(&cfg.Schedule, "schedule", "cosine", "learning-rate schedule after warm-up: cosine or constant")
-	fs.IntVar(&cfg.Warmup, "warmup", 1, "epochs of linear learning-rate warm-up")
-	fs.Float64Var(&cfg.WeightDecay, "wd", 0.01, "decoupled weight decay (AdamW); 0 for plain Adam")
-	fs.BoolVar(&cfg.Flip, "flip", true, "random horizontal flips")
+	scheduleFlags(fs, &cfg.Schedule, trainer.Schedule{Epochs: 24, Batch: 64, LR: 2e-3, Decay: "cosine", Warmup: 1, WeightDecay: 0.01, Flip: true, Seed: 1})
 	fs.IntVar(&cfg.Shift, "shift", 2, "random shifts of up to this many pixels")
 	fs.IntVar(&cfg.Val, "val", 5000, "training images held out for validation")
+	fs.Float64Var(&cfg.Drawings, "drawings", 0, "share of each batch drawn as outlines or silhouettes (0 to 1)")
+	fs.StringVar(&cfg.Init, "init", "", "start from this FashionNet weight file (fine-tuning) instead of random weights")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use only the first N training images (quick trials)")
-	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed: the same seed gives the same weights on the same machine")
-	out := fs.String("out", "pretrained/fashionnet.safetensors", "weight file to write")
-	ckpt := fs.String("checkpoint", "checkpoints/fashionnet.ckpt.safetensors", "checkpoint file")
-	logPath := fs.String("log", "pretrained/fashionnet.log.jsonl", "JSON-lines training log")
-	resume := fs.Bool("resume", false, "continue from -checkpoint (its recipe wins over these flags)")
+	run := runFlags(fs, "fashionnet", command)
 	fs.Parse(args)
-
-	run := trainer.Run{Out: *out, Checkpoint: *ckpt, Log: *logPath, Resume: *resume, Command: command, Stdout: os.Stdout, Stderr: os.Stderr}
-	model, err := trainer.TrainFashion(ctx, cfg, run)
+	model, err := trainer.TrainFashion(ctx, cfg, *run)
 	if err != nil {
 		return err
 	}
-	if *resume {
+	if run.Resume {
 		// The recipe is the checkpoint's; reread it for the metadata.
-		if cfg, err = trainer.CheckpointConfig[trainer.FashionConfig](*ckpt); err != nil {
+		if cfg, err = trainer.CheckpointConfig[trainer.FashionConfig](run.Checkpoint); err != nil {
 			return err
 		}
 	}
@@ -61,7 +52,17 @@ func trainFashion(ctx context.Context, args []string, command string) error {
 	ev := trainer.EvaluateFashion(model, test)
 	fmt.Println("final evaluation on the 10,000 test images:")
 	ev.Report(os.Stdout)
-	meta, err := trainer.FashionMetadata(cfg, command, ev, valEval)
+	sets, err := drawings.Benchmark(test, drawings.BenchImages)
+	if err != nil {
+		return err
+	}
+	drawn := map[string]trainer.FashionEval{}
+	for _, s := range sets {
+		drawn[s.Name] = trainer.EvaluateFashion(model, s.Data)
+		fmt.Printf("\ndrawing benchmark, %s (%d drawings):\n", s.Name, s.Data.Len())
+		drawn[s.Name].Report(os.Stdout)
+	}
+	meta, err := trainer.FashionMetadata(cfg, command, ev, valEval, drawn)
 	if err != nil {
 		return err
 	}
@@ -69,9 +70,9 @@ func trainFashion(ctx context.Context, args []string, command string) error {
 	if err := ml.SaveState(&buf, model.State(), meta, ml.SaveOptions{}); err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(run.Out, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s (%d bytes)\n", *out, buf.Len())
+	fmt.Printf("wrote %s (%d bytes)\n", run.Out, buf.Len())
 	return nil
 }

@@ -37,7 +37,7 @@ func gallery(args []string) error {
 	mean, _ := m.Encode(x)
 	g := &format.Gallery{Meta: map[string]string{"weights": *weights,
 		"what":    fmt.Sprintf("posterior means of faces %d–%d (the validation split); no image data", trainer.FaceTrain, all.Len()-1),
-		"command": "go run ./pretrained/train gallery"}}
+		"command": "go run ./pretrained/cmd/train gallery"}}
 	for i := 0; i < n; i++ {
 		g.Latents = append(g.Latents, mean.Data[i*ml.VAELatent:(i+1)*ml.VAELatent])
 	}
