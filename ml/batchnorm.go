@@ -114,9 +114,8 @@ func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float3
 		mean = float64(l.RunningMean.Value.Data[ch])
 		variance = float64(l.RunningVar.Value.Data[ch])
 	}
-	inv := 1 / math.Sqrt(variance+l.Eps)
+	m32, inv32, inv := normConstants(mean, variance, l.Eps)
 	l.invStd[ch] = inv
-	m32, inv32 := float32(mean), float32(inv)
 	for bi := 0; bi < b; bi++ {
 		off := (bi*c + ch) * s
 		xs, xh, out := x[off:off+s], l.xhat[off:off+s], l.out.Data[off:off+s]
@@ -126,6 +125,21 @@ func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float3
 			out[i] = gamma*h + beta
 		}
 	}
+}
+
+// normConstants are what BatchNorm applies to a channel of mean and variance: the mean and
+// 1/√(variance + eps) as float32 (each element becomes γ·((x − mean)·inv) + β), and inv in
+// float64 for the backward pass. Every evaluation path takes its constants from here, so they
+// all match the layer bit for bit.
+func normConstants(mean, variance, eps float64) (mean32, inv32 float32, inv float64) {
+	inv = 1 / math.Sqrt(variance+eps)
+	return float32(mean), float32(inv), inv
+}
+
+// evalConstants are channel ch's constants with the running statistics (evaluation).
+func (l *BatchNorm) evalConstants(ch int) (mean, inv float32) {
+	mean, inv, _ = normConstants(float64(l.RunningMean.Value.Data[ch]), float64(l.RunningVar.Value.Data[ch]), l.Eps)
+	return mean, inv
 }
 
 // Backward takes dy, adds the gradients of γ and β, and returns dx. In training mode the batch

@@ -132,3 +132,72 @@ func sumChannels(dst, x []float32, b, c, s int) {
 // and reuses them; the weights must not change until SetFrozen is called again (any call
 // drops the packed copy).
 func (l *Conv2d) SetFrozen(frozen bool) { l.frozen, l.packedW, l.eval = frozen, nil, nil }
+
+// Evaluation through the whole-layer kernels (see Kernels).
+
+// evalConv is a frozen convolution's plan for one input size: its weights packed once, the
+// gather table and scratch panels.
+type evalConv struct {
+	g       convGeom
+	pooled  bool
+	table   []int32
+	panels  int
+	weights []float32
+	b       []float32 // gathered B panels
+}
+
+// planFor returns the plan for geometry g, reusing p when it fits.
+func (p *evalConv) planFor(g convGeom, pooled bool, w matrix, m int) *evalConv {
+	if p != nil && p.g == g && p.pooled == pooled {
+		return p
+	}
+	panels := (g.pixels() + microCols - 1) / microCols
+	return &evalConv{g: g, pooled: pooled, table: convTable(g, panels*microCols, pooled), panels: panels,
+		weights: packPanels(w, m, g.rowLen()), b: make([]float32, panels*g.rowLen()*microCols)}
+}
+
+// evalOK says whether the eval kernels can run geometry g: whole panels of output pixels and,
+// when pooling, whole groups of 4 windows (each panel is 4 windows).
+func evalOK(g convGeom, pooled bool) bool {
+	if g.pixels()%microCols != 0 {
+		return false
+	}
+	return !pooled || g.Ho%2 == 0 && g.Wo%2 == 0
+}
+
+// forwardEval runs the frozen convolution through the eval kernels, one image at a time,
+// finishing with ep (whose Bias it sets to its own). With EpBiasReLUNormPool the output is the
+// pooled B×Cout×Ho/2×Wo/2. It reports false, doing nothing, where the kernels do not apply.
+func (l *Conv2d) forwardEval(k *Kernels, x *Tensor, ep *Epilogue) (*Tensor, bool) {
+	mustRank("conv2d", x, 4)
+	pooled := ep.Mode == EpBiasReLUNormPool
+	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
+	if !l.frozen || x.Shape[1] != l.Cin || !evalOK(g, pooled) {
+		return nil, false
+	}
+	l.eval = l.eval.planFor(g, pooled, matrix{data: l.Weight.Value.Data, ld: g.rowLen()}, l.Cout)
+	ep.Bias = l.Bias.Value.Data
+	ho, wo, ldo := g.Ho, g.Wo, g.pixels()
+	if pooled {
+		ho, wo, ldo = ho/2, wo/2, ldo/4
+	}
+	b := x.Shape[0]
+	l.evalOut = reuse(l.evalOut, b, l.Cout, ho, wo)
+	in, out, pl := l.Cin*g.H*g.W, l.Cout*ldo, l.eval
+	for n := 0; n < b; n++ {
+		k.Gather(pl.b, x.Data[n*in:(n+1)*in], pl.table, l.Cin, g.H*g.W, l.Kernel*l.Kernel, pl.panels)
+		k.Tiles(ep, g.rowLen(), pl.weights, (l.Cout+microRows-1)/microRows, pl.b, pl.panels, l.evalOut.Data[n*out:(n+1)*out], ldo, l.Cout)
+	}
+	return l.evalOut, true
+}
+
+// convAct is act.Forward(c.Forward(x)) for a convolution followed by an activation (ReLU, or
+// FashionNet's block tail), through the eval kernels with epilogue ep where they apply.
+func convAct(c *Conv2d, ep *Epilogue, act forwarder, x *Tensor) *Tensor {
+	if k := kernels(); k.eval() {
+		if y, ok := c.forwardEval(k, x, ep); ok {
+			return y
+		}
+	}
+	return act.Forward(c.Forward(x))
+}

@@ -109,3 +109,59 @@ func (l *ConvTranspose2d) Backward(dy *Tensor) *Tensor {
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
 // Conv2d.SetFrozen does.
 func (l *ConvTranspose2d) SetFrozen(frozen bool) { l.frozen, l.packedW, l.eval = frozen, nil, nil }
+
+// Evaluation through the whole-layer kernels (see Kernels).
+
+// evalDeconv is a frozen transposed convolution's plan for one input size.
+type evalDeconv struct {
+	h, w    int
+	panels  int
+	pack    []int32 // gather table that packs the input as it is (one tap, pixel j at j)
+	scatter []int32 // col2im table of the adjoint geometry
+	weights []float32
+	b, col  []float32
+	sum     Epilogue
+}
+
+// forwardEval runs the frozen transposed convolution through the eval kernels, one image at a
+// time, then adds the bias and applies act. It reports false where the kernels do not apply.
+func (l *ConvTranspose2d) forwardEval(k *Kernels, x *Tensor, act Activation) (*Tensor, bool) {
+	mustRank("convtranspose2d", x, 4)
+	b, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
+	g, exact := l.adjoint(h, w)
+	ho, wo := g.H, g.W
+	p, rows := h*w, g.rowLen()
+	if !l.frozen || x.Shape[1] != l.Cin || !exact || p%microCols != 0 || (ho*wo)%4 != 0 {
+		return nil, false
+	}
+	if pl := l.eval; pl == nil || pl.h != h || pl.w != w {
+		panels := p / microCols
+		l.eval = &evalDeconv{h: h, w: w, panels: panels,
+			pack:    convTable(newConvGeom(l.Cin, h, w, 1, 1, 0), p, false),
+			scatter: convTable(g, p, false),
+			weights: packPanels(matrix{data: l.Weight.Value.Data, ld: rows, trans: true}, rows, l.Cin),
+			b:       make([]float32, p*l.Cin), col: make([]float32, p*rows)}
+	}
+	pl := l.eval
+	l.evalOut = reuse(l.evalOut, b, l.Cout, ho, wo)
+	in, out := l.Cin*p, l.Cout*ho*wo
+	for n := 0; n < b; n++ {
+		y := l.evalOut.Data[n*out : (n+1)*out]
+		k.Gather(pl.b, x.Data[n*in:(n+1)*in], pl.pack, l.Cin, p, 1, pl.panels)
+		k.Tiles(&pl.sum, l.Cin, pl.weights, (rows+microRows-1)/microRows, pl.b, pl.panels, pl.col, p, rows)
+		k.Scatter(y, pl.col, pl.scatter, l.Cout, ho*wo, l.Kernel*l.Kernel, p)
+		k.BiasAct(y, l.Bias.Value.Data, ho*wo, act)
+	}
+	return l.evalOut, true
+}
+
+// deconvAct is layer.Forward(l.Forward(x)) for a transposed convolution followed by its
+// activation, through the eval kernels (applying act) where they apply.
+func deconvAct(l *ConvTranspose2d, act Activation, layer forwarder, x *Tensor) *Tensor {
+	if k := kernels(); k.eval() {
+		if y, ok := l.forwardEval(k, x, act); ok {
+			return y
+		}
+	}
+	return layer.Forward(l.Forward(x))
+}

@@ -45,7 +45,7 @@ func withGoMicroKernel(t *testing.T) {
 // unfused layers' numbers bit for bit, for one image and for a batch, including FashionNet's
 // block outputs and a NaN in the input.
 func TestEvalKernelsMatchLayers(t *testing.T) {
-	t.Cleanup(func() { SetEvalKernels(nil) }) // also when a check fails midway
+	t.Cleanup(func() { SetKernels(nil) }) // also when a check fails midway
 	withGoMicroKernel(t)
 	rng := rand.New(rand.NewPCG(21, 21))
 	net := NewFashionNet(rng)
@@ -68,7 +68,7 @@ func TestEvalKernelsMatchLayers(t *testing.T) {
 		wantMean, wantLogvar := append([]float32(nil), mean.Data...), append([]float32(nil), logvar.Data...)
 		wantFace := append([]float32(nil), vae.Decode(z).Data...)
 
-		SetEvalKernels(GoEvalKernels())
+		SetKernels(goWholeLayerKernels())
 		got := net.Forward(x).Data
 		sameFloats(t, "FashionNet logits", got, want)
 		for i := range wantBlocks {
@@ -78,7 +78,7 @@ func TestEvalKernelsMatchLayers(t *testing.T) {
 		sameFloats(t, "VAE mean", mean.Data, wantMean)
 		sameFloats(t, "VAE log-variance", logvar.Data, wantLogvar)
 		sameFloats(t, "VAE decoding", vae.Decode(z).Data, wantFace)
-		SetEvalKernels(nil)
+		SetKernels(nil)
 	}
 	if net.Conv[0].eval == nil || vae.DecDeconv2.eval == nil {
 		t.Error("the eval kernels were not used")
@@ -88,10 +88,10 @@ func TestEvalKernelsMatchLayers(t *testing.T) {
 // TestEvalKernelsFallBack: layers the kernels cannot run (not frozen, or output pixels not in
 // whole panels) keep the layers' path and its numbers.
 func TestEvalKernelsFallBack(t *testing.T) {
-	t.Cleanup(func() { SetEvalKernels(nil) }) // also when a check fails midway
+	t.Cleanup(func() { SetKernels(nil) }) // also when a check fails midway
 	withGoMicroKernel(t)
 	rng := rand.New(rand.NewPCG(22, 22))
-	k := GoEvalKernels()
+	k := goWholeLayerKernels()
 	conv := NewConv2d("c", 2, 5, 3, 1, 1)
 	conv.Init(rng)
 	x := randTensor(rng, 1, 2, 5, 5) // 25 output pixels: not whole panels
@@ -109,4 +109,12 @@ func TestEvalKernelsFallBack(t *testing.T) {
 	want := append([]float32(nil), conv.Forward(x).Data...)
 	got, _ := conv.forwardEval(k, x, &Epilogue{Mode: EpBias})
 	sameFloats(t, "convolution", got.Data, want)
+}
+
+// goWholeLayerKernels is the Go reference of the whole-layer kernels alone: products keep the
+// packed path (the reference dot kernel sums in another order, not bit for bit).
+func goWholeLayerKernels() *Kernels {
+	k := GoKernels()
+	k.Tile, k.Dot = nil, nil
+	return k
 }

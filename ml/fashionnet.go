@@ -122,8 +122,8 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 // evalBlock runs block i in one go through the installed eval kernels, when there are some and
 // the model is in evaluation mode.
 func (m *FashionNet) evalBlock(i int, x *Tensor) (*Tensor, bool) {
-	k, bn := evalKernels.Load(), m.Norm[i]
-	if k == nil || bn.Train || m.Pool[i].Kernel != 2 {
+	k, bn := kernels(), m.Norm[i]
+	if !k.eval() || bn.Train || m.Pool[i].Kernel != 2 {
 		return nil, false
 	}
 	ep := &m.evalTail[i]

@@ -3,7 +3,6 @@ package ml
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
 // A packed matrix product in the style of BLIS/GotoBLAS: op(A) and op(B) are copied block by
@@ -61,8 +60,8 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	if m == 1 && b.trans && !a.trans {
 		// One row times a transposed matrix (a linear layer on one input): with a dot kernel,
 		// the weights' rows are read where they lie instead of being packed on every call.
-		if dk := dotKernel.Load(); dk != nil {
-			(*dk)(n, k, a.data[:k], b.data, b.ld, c[:n], accumulate)
+		if dot := kernels().Dot; dot != nil {
+			dot(n, k, a.data[:k], b.data, b.ld, c[:n], accumulate)
 			return
 		}
 	}
@@ -120,13 +119,13 @@ func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []f
 			packA(aPacked[r*kc*microRows:(r+1)*kc*microRows], a, ic+r*microRows, min(microRows, mc-r*microRows), pc, kc)
 		}
 	}
-	if k := tileKernel.Load(); k != nil && p1 > p0 {
+	if tile := kernels().Tile; tile != nil && p1 > p0 {
 		// One call for the whole block: the kernel computes every tile, then they are placed.
 		tBuf := tileBlocks.Get().(*[]float32)
 		defer tileBlocks.Put(tBuf)
 		*tBuf = grow(*tBuf, (p1-p0)*rowPanels*microRows*microCols)
 		tiles := *tBuf
-		(*k)(kc, aPacked, rowPanels, bPacked[p0*kc*microCols:p1*kc*microCols], p1-p0, tiles)
+		tile(kc, aPacked, rowPanels, bPacked[p0*kc*microCols:p1*kc*microCols], p1-p0, tiles)
 		for p := p0; p < p1; p++ {
 			for r := 0; r < rowPanels; r++ {
 				t := ((p-p0)*rowPanels + r) * microRows * microCols
@@ -160,44 +159,6 @@ func placeTile(c []float32, ldc int, tile []float32, i0, iEnd, j0, jEnd int, add
 			copy(dst, src)
 		}
 	}
-}
-
-// DotKernel sets y[j] to Σ_p x[p]·b[j·ldb+p] for j < n (or adds it, with accumulate): a row
-// times a transposed matrix. Its sums may run in any order (results within rounding of
-// gemm's).
-type DotKernel func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool)
-
-// dotKernel, when set, takes one-row products with a transposed B (see SetDotKernel).
-var dotKernel atomic.Pointer[DotKernel]
-
-// SetDotKernel makes one-row products with a transposed right operand use k (nil restores
-// the packed path). Like SetTileKernel, it is for the browser's SIMD kernels.
-func SetDotKernel(k DotKernel) {
-	if k == nil {
-		dotKernel.Store(nil)
-		return
-	}
-	dotKernel.Store(&k)
-}
-
-// TileKernel computes a whole block of micro-tiles: for every packed A panel r (kc×6 floats,
-// rowPanels of them in a) and packed B panel p (kc×16 floats, panels of them in b), the 6×16
-// product tile, row-major, at out[(p·rowPanels+r)·96:]. Each tile must equal microKernelGo's.
-type TileKernel func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32)
-
-// tileKernel, when set, replaces the micro-kernel for whole blocks (see SetTileKernel).
-var tileKernel atomic.Pointer[TileKernel]
-
-// SetTileKernel makes every matrix product compute its tiles with k (nil restores the built-in
-// kernel). It exists for the browser, where Go emits no SIMD: the app installs a hand-written
-// wasm SIMD kernel at start, calling it once per block (ml itself stays pure Go). Like a CPU
-// feature switch, it is process-wide and meant to be set once, before any product runs.
-func SetTileKernel(k TileKernel) {
-	if k == nil {
-		tileKernel.Store(nil)
-		return
-	}
-	tileKernel.Store(&k)
 }
 
 // packedA is a whole left operand packed once, in the order gemm visits it: for each block of

@@ -37,15 +37,11 @@ func TestGemm(t *testing.T) { checkMatMul(t) }
 // of the Go micro-kernel), so the block path that the browser's SIMD kernel takes is covered.
 func TestGemmThroughTileKernel(t *testing.T) {
 	calls := 0
-	SetTileKernel(func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
+	SetKernels(&Kernels{Tile: func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
 		calls++
-		for p := 0; p < panels; p++ {
-			for r := 0; r < rowPanels; r++ {
-				microKernelGo(kc, a[r*kc*microRows:], b[p*kc*microCols:], out[(p*rowPanels+r)*microRows*microCols:])
-			}
-		}
-	})
-	t.Cleanup(func() { SetTileKernel(nil) })
+		tileGo(kc, a, rowPanels, b, panels, out)
+	}})
+	t.Cleanup(func() { SetKernels(nil) })
 	checkMatMul(t)
 	if calls == 0 {
 		t.Fatal("the tile kernel was never called")
@@ -56,20 +52,11 @@ func TestGemmThroughTileKernel(t *testing.T) {
 // (here a plain Go one), the path the browser takes for one input's linear layers.
 func TestGemmThroughDotKernel(t *testing.T) {
 	calls := 0
-	SetDotKernel(func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+	SetKernels(&Kernels{Dot: func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
 		calls++
-		for j := 0; j < n; j++ {
-			var s float32
-			for p := 0; p < k; p++ {
-				s += x[p] * b[j*ldb+p]
-			}
-			if accumulate {
-				s += y[j]
-			}
-			y[j] = s
-		}
-	})
-	t.Cleanup(func() { SetDotKernel(nil) })
+		dotGo(n, k, x, b, ldb, y, accumulate)
+	}})
+	t.Cleanup(func() { SetKernels(nil) })
 	checkMatMul(t)
 	if calls == 0 {
 		t.Fatal("the dot kernel was never called")

@@ -68,3 +68,43 @@ func (l *Linear) Backward(dy *Tensor) *Tensor {
 	gemm(b, l.In, l.Out, matrix{data: dy.Data, ld: l.Out}, matrix{data: l.Weight.Value.Data, ld: l.In}, l.dx.Data, l.In, false)
 	return l.dx
 }
+
+// Evaluation through the whole-layer kernels (see Kernels).
+
+// forwardEval runs the frozen layer on a batch through the eval kernels: the images are the
+// rows of A, the weights (packed once) its B panels, and the bias (and ReLU) the epilogue. A
+// single input stays with the layers' path, where the dot kernel reads the weights as they lie.
+// It reports false where the kernels do not apply.
+func (l *Linear) forwardEval(k *Kernels, x *Tensor, relu bool) (*Tensor, bool) {
+	mustRank("linear", x, 2)
+	b := x.Shape[0]
+	if !l.frozen || b < 2 || x.Shape[1] != l.In || l.Out%microCols != 0 {
+		return nil, false
+	}
+	panels := l.Out / microCols
+	if l.evalW == nil {
+		l.evalW = make([]float32, panels*l.In*microCols)
+		wt := matrix{data: l.Weight.Value.Data, ld: l.In, trans: true}
+		for p := 0; p < panels; p++ {
+			packB(l.evalW[p*l.In*microCols:(p+1)*l.In*microCols], wt, 0, l.In, p*microCols, microCols)
+		}
+	}
+	l.evalX = packPanelsInto(l.evalX, matrix{data: x.Data, ld: l.In}, b, l.In)
+	ep := Epilogue{Mode: EpColBias, Bias: l.Bias.Value.Data}
+	if relu {
+		ep.Mode = EpColBiasReLU
+	}
+	l.evalOut = reuse(l.evalOut, b, l.Out)
+	k.Tiles(&ep, l.In, l.evalX, (b+microRows-1)/microRows, l.evalW, panels, l.evalOut.Data, l.Out, b)
+	return l.evalOut, true
+}
+
+// linearReLU is relu.Forward(l.Forward(x)), through the eval kernels where they apply.
+func linearReLU(l *Linear, relu *ReLU, x *Tensor) *Tensor {
+	if k := kernels(); k.eval() {
+		if y, ok := l.forwardEval(k, x, true); ok {
+			return y
+		}
+	}
+	return relu.Forward(l.Forward(x))
+}

@@ -13,8 +13,9 @@ import (
 )
 
 // simdEvalKernels instantiates the module on the program's own memory, as Install does, and
-// returns its eval kernels (called through the program's imports) without installing them.
-func simdEvalKernels(t *testing.T) *ml.EvalKernels {
+// returns its whole-layer kernels alone (called through the program's imports) without
+// installing them.
+func simdEvalKernels(t *testing.T) *ml.Kernels {
 	t.Helper()
 	if !js.Global().Get("lookbook").Truthy() {
 		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
@@ -22,7 +23,13 @@ func simdEvalKernels(t *testing.T) *ml.EvalKernels {
 	if err := instantiateForImports(); err != nil {
 		t.Fatal(err)
 	}
-	return evalKernels()
+	return wholeLayer(moduleKernels())
+}
+
+// wholeLayer keeps k's whole-layer kernels alone: products keep ml's packed path, so that two
+// sets can be compared bit for bit (dot kernels may sum in different orders).
+func wholeLayer(k *ml.Kernels) *ml.Kernels {
+	return &ml.Kernels{Gather: k.Gather, Tiles: k.Tiles, Scatter: k.Scatter, BiasAct: k.BiasAct}
 }
 
 func randFloats(rng *rand.Rand, n int) []float32 {
@@ -47,7 +54,7 @@ func bitsEqual(t *testing.T, what string, got, want []float32) {
 // over every epilogue, depths across the 256 blocks, partial row panels and awkward values.
 func TestEvalKernelsEqualGo(t *testing.T) {
 	uninstallAfter(t)
-	simd, ref := simdEvalKernels(t), ml.GoEvalKernels()
+	simd, ref := simdEvalKernels(t), wholeLayer(ml.GoKernels())
 	rng := rand.New(rand.NewPCG(8, 8))
 
 	t.Run("gather", func(t *testing.T) {
@@ -134,15 +141,15 @@ func TestModelsEqualWithEvalKernels(t *testing.T) {
 		faces.Data[i] = rng.Float32()
 	}
 	z := ml.FromData(randFloats(rng, 2*ml.VAELatent), 2, ml.VAELatent)
-	run := func(k *ml.EvalKernels) (logits, mean, face []float32) {
-		ml.SetEvalKernels(k)
+	run := func(k *ml.Kernels) (logits, mean, face []float32) {
+		ml.SetKernels(k)
 		logits = append(logits, net.Forward(x).Data...)
 		m, _ := vae.Encode(faces)
 		mean = append(mean, m.Data...)
 		face = append(face, vae.Decode(z).Data...)
 		return logits, mean, face
 	}
-	wl, wm, wf := run(ml.GoEvalKernels())
+	wl, wm, wf := run(wholeLayer(ml.GoKernels()))
 	gl, gm, gf := run(simd)
 	bitsEqual(t, "FashionNet logits", gl, wl)
 	bitsEqual(t, "VAE mean", gm, wm)

@@ -51,9 +51,12 @@ func dotKernel(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) 
 	wasmDots(uint32(n), uint32(k), address(x), address(b), uint32(ldb), address(y), acc)
 }
 
-// evalKernels are the module's whole-layer kernels as ml.EvalKernels.
-func evalKernels() *ml.EvalKernels {
-	return &ml.EvalKernels{
+// moduleKernels are the module's kernels, every one of ml.Kernels, called through the
+// program's imports.
+func moduleKernels() *ml.Kernels {
+	return &ml.Kernels{
+		Tile: tileKernel,
+		Dot:  dotKernel,
 		Gather: func(dst, x []float32, table []int32, channels, plane, taps, panels int) {
 			wasmGather(address(dst), address(x), address(table), uint32(channels), uint32(plane), uint32(taps), uint32(panels))
 		},

@@ -18,9 +18,7 @@ func Install() error {
 	if err := instantiateForImports(); err != nil {
 		return err
 	}
-	ml.SetTileKernel(tileKernel)
-	ml.SetDotKernel(dotKernel)
-	ml.SetEvalKernels(evalKernels())
+	ml.SetKernels(moduleKernels())
 	return nil
 }
 

@@ -15,11 +15,7 @@ import (
 // uninstallAfter removes every installed kernel when the test ends, even when it fails
 // between installing and removing one, so no later test runs on a kernel it did not choose.
 func uninstallAfter(t *testing.T) {
-	t.Cleanup(func() {
-		ml.SetTileKernel(nil)
-		ml.SetDotKernel(nil)
-		ml.SetEvalKernels(nil)
-	})
+	t.Cleanup(func() { ml.SetKernels(nil) })
 }
 
 // copyingKernel and copyingKernels give the kernels a memory of their own and copy operands in
@@ -96,9 +92,9 @@ func TestDotKernel(t *testing.T) {
 			}
 			got := append([]float32(nil), want...)
 			ml.MatMul(1, n, k, ml.Mat{Data: x, Stride: k}, ml.Mat{Data: b, Stride: k, Trans: true}, want, n, acc)
-			ml.SetDotKernel(dk)
+			ml.SetKernels(&ml.Kernels{Dot: dk})
 			ml.MatMul(1, n, k, ml.Mat{Data: x, Stride: k}, ml.Mat{Data: b, Stride: k, Trans: true}, got, n, acc)
-			ml.SetDotKernel(nil)
+			ml.SetKernels(nil)
 			for i := range want {
 				if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*math.Sqrt(float64(k)) {
 					t.Fatalf("n %d k %d acc %v: y[%d] = %v, want %v", n, k, acc, i, got[i], want[i])
@@ -135,10 +131,10 @@ func TestKernelEqualsGoKernel(t *testing.T) {
 			}
 			want := make([]float32, m*n)
 			ml.MatMul(m, n, kk, ml.Mat{Data: a, Stride: kk}, bm, want, n, false)
-			ml.SetTileKernel(k)
+			ml.SetKernels(&ml.Kernels{Tile: k})
 			got := make([]float32, m*n)
 			ml.MatMul(m, n, kk, ml.Mat{Data: a, Stride: kk}, bm, got, n, false)
-			ml.SetTileKernel(nil)
+			ml.SetKernels(nil)
 			for i := range want {
 				if got[i] != want[i] || math.IsNaN(float64(got[i])) {
 					t.Fatalf("%v trans=%v: c[%d] = %v with the SIMD kernel, %v with Go's", s, tb, i, got[i], want[i])
@@ -170,13 +166,12 @@ func TestModelsEqualWithKernel(t *testing.T) {
 	}
 	want := append([]float32(nil), net.Forward(x).Data...)
 	wantFace := append([]float32(nil), vae.Decode(z).Data...)
-	ml.SetTileKernel(k)
+	ml.SetKernels(&ml.Kernels{Tile: k})
 	tilesOnly := append([]float32(nil), net.Forward(x).Data...)
-	ml.SetDotKernel(dk)
+	ml.SetKernels(&ml.Kernels{Tile: k, Dot: dk})
 	got := append([]float32(nil), net.Forward(x).Data...)
 	gotFace := append([]float32(nil), vae.Decode(z).Data...)
-	ml.SetTileKernel(nil)
-	ml.SetDotKernel(nil)
+	ml.SetKernels(nil)
 	for i := range want {
 		if tilesOnly[i] != want[i] {
 			t.Errorf("FashionNet logit %d: %v with the SIMD tile kernel, %v with Go's", i, tilesOnly[i], want[i])

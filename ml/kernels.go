@@ -1,0 +1,101 @@
+package ml
+
+import "sync/atomic"
+
+// Kernels are the few functions that a platform can replace with faster ones of its own. The
+// browser does: Go emits no SIMD for WebAssembly, so the app installs hand-written wasm SIMD
+// kernels at start (wasm/kernels), and ml itself stays pure Go. Natively nothing is installed.
+//
+// A nil field keeps ml's own code for that job. GoKernels is the reference an installed set
+// must equal: bit for bit for every kernel but Dot, whose sums may run in any order.
+type Kernels struct {
+	// Tile computes whole blocks of micro-tiles for every matrix product; nil: ml's
+	// micro-kernel, one tile at a time.
+	Tile TileKernel
+	// Dot takes one-row products with a transposed right operand (a linear layer on one
+	// input), reading the weights where they lie; nil: the packed product.
+	Dot DotKernel
+
+	// The whole-layer kernels (evalkernels.go): with all four set, frozen layers run one
+	// image at a time through them; otherwise they keep their batched path. Panels are 16
+	// columns wide (microCols) and packed weights are panels of 6 rows (microRows), each
+	// panel holding the whole depth k.
+
+	// Gather packs one image's im2col matrix into B panels: panel p holds k = channels·taps
+	// rows of 16 floats, row c·taps + t, column j being x[c·plane + table[(t·panels + p)·16 +
+	// j]], or 0 where that table entry is negative.
+	Gather func(dst, x []float32, table []int32, channels, plane, taps, panels int)
+	// Tiles multiplies packed weights (rowPanels panels of k×6) by B panels (panels of
+	// k×16), summing the depth in blocks of blockK as gemm does, and writes rows i < m
+	// through the epilogue: out[i·ldo + 16p + j], or for EpBiasReLUNormPool the max over each
+	// group of 4 columns, out[i·ldo + 4p + w].
+	Tiles func(ep *Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int)
+	// Scatter is col2im for one image: it zeroes out (channels planes of plane floats), then
+	// adds every col[(c·taps + t)·pixels + j] at out[c·plane + table[t·pixels + j]] where that
+	// entry is not negative, in that order.
+	Scatter func(out, col []float32, table []int32, channels, plane, taps, pixels int)
+	// BiasAct sets x[c·plane + i] to act(x[c·plane + i] + bias[c]) for every channel c;
+	// plane is a multiple of 4.
+	BiasAct func(x, bias []float32, plane int, act Activation)
+}
+
+// DotKernel sets y[j] to Σ_p x[p]·b[j·ldb+p] for j < n (or adds it, with accumulate): a row
+// times a transposed matrix. Its sums may run in any order (results within rounding of
+// gemm's).
+type DotKernel func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool)
+
+// TileKernel computes a whole block of micro-tiles: for every packed A panel r (kc×6 floats,
+// rowPanels of them in a) and packed B panel p (kc×16 floats, panels of them in b), the 6×16
+// product tile, row-major, at out[(p·rowPanels+r)·96:]. Each tile must equal microKernelGo's.
+type TileKernel func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32)
+
+var installed atomic.Pointer[Kernels]
+
+// SetKernels installs k for every later product and frozen layer (nil restores ml's own
+// code). Like a CPU feature switch it is process-wide, meant to be set once, before any
+// product runs; tests that set it restore it with t.Cleanup.
+func SetKernels(k *Kernels) { installed.Store(k) }
+
+// kernels returns the installed set; an empty one when none is.
+func kernels() *Kernels {
+	if k := installed.Load(); k != nil {
+		return k
+	}
+	return &noKernels
+}
+
+var noKernels Kernels
+
+// eval reports whether the whole-layer kernels are installed.
+func (k *Kernels) eval() bool {
+	return k.Gather != nil && k.Tiles != nil && k.Scatter != nil && k.BiasAct != nil
+}
+
+// GoKernels returns the reference of every kernel, in Go.
+func GoKernels() *Kernels {
+	return &Kernels{Tile: tileGo, Dot: dotGo, Gather: gatherGo, Tiles: tilesGo, Scatter: scatterGo, BiasAct: biasActGo}
+}
+
+// tileGo is TileKernel's reference: microKernelGo on every pair of panels.
+func tileGo(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
+	for p := 0; p < panels; p++ {
+		for r := 0; r < rowPanels; r++ {
+			microKernelGo(kc, a[r*kc*microRows:], b[p*kc*microCols:], out[(p*rowPanels+r)*microRows*microCols:])
+		}
+	}
+}
+
+// dotGo is DotKernel's reference, summing in order.
+func dotGo(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+	for j := 0; j < n; j++ {
+		var s float32
+		for p, xv := range x[:k] {
+			s += xv * b[j*ldb+p]
+		}
+		if accumulate {
+			y[j] += s
+		} else {
+			y[j] = s
+		}
+	}
+}
