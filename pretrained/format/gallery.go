@@ -1,7 +1,6 @@
 package format
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -35,27 +34,15 @@ func EncodeGallery(w io.Writer, g *Gallery) error {
 		}
 		flat = append(flat, z...)
 	}
-	meta := map[string]string{}
-	for k, v := range g.Meta {
-		meta[k] = v
-	}
-	meta["kind"] = GalleryKind
-	var buf bytes.Buffer
-	if err := ml.EncodeSafetensors(&buf, []ml.RawTensor{{Name: "latents", DType: ml.F32, Shape: []int{n, ml.VAELatent}, Data: ml.Float32Bytes(flat)}}, meta); err != nil {
-		return fmt.Errorf("gallery: %w", err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	latents := ml.RawTensor{Name: "latents", DType: ml.F32, Shape: []int{n, ml.VAELatent}, Data: ml.Float32Bytes(flat)}
+	return write(w, "gallery", []ml.RawTensor{latents}, g.Meta, map[string]string{"kind": GalleryKind})
 }
 
 // DecodeGallery reads a gallery file, refusing anything malformed.
 func DecodeGallery(raw []byte) (*Gallery, error) {
-	tensors, meta, err := ml.DecodeSafetensors(raw)
+	tensors, meta, err := read(raw, "gallery", GalleryKind)
 	if err != nil {
-		return nil, fmt.Errorf("gallery: %w", err)
-	}
-	if meta["kind"] != GalleryKind {
-		return nil, fmt.Errorf("gallery: not a Lookbook gallery file (kind %q)", meta["kind"])
+		return nil, err
 	}
 	if len(tensors) != 1 || tensors[0].Name != "latents" {
 		return nil, fmt.Errorf("gallery: want one tensor named latents")

@@ -75,27 +75,14 @@ func EncodeMaps(w io.Writer, m *Maps) error {
 		}
 		tensors = append(tensors, ml.RawTensor{Name: name, DType: ml.F16, Shape: []int{n, MapDims(i)}, Data: halves(m.Coords[i])})
 	}
-	meta := map[string]string{}
-	for k, v := range m.Meta {
-		meta[k] = v
-	}
-	meta["kind"], meta["perplexity"] = MapsKind, strconv.FormatFloat(m.Perplexity, 'g', -1, 64)
-	var buf bytes.Buffer
-	if err := ml.EncodeSafetensors(&buf, tensors, meta); err != nil {
-		return fmt.Errorf("maps: %w", err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return write(w, "maps", tensors, m.Meta, map[string]string{"kind": MapsKind, "perplexity": strconv.FormatFloat(m.Perplexity, 'g', -1, 64)})
 }
 
 // DecodeMaps reads a maps file, refusing anything malformed.
 func DecodeMaps(raw []byte) (*Maps, error) {
-	tensors, meta, err := ml.DecodeSafetensors(raw)
+	tensors, meta, err := read(raw, "maps", MapsKind)
 	if err != nil {
-		return nil, fmt.Errorf("maps: %w", err)
-	}
-	if meta["kind"] != MapsKind {
-		return nil, fmt.Errorf("maps: not a Lookbook maps file (kind %q)", meta["kind"])
+		return nil, err
 	}
 	byName := map[string]ml.RawTensor{}
 	for _, t := range tensors {
@@ -156,6 +143,36 @@ func DecodeMaps(raw []byte) (*Maps, error) {
 		return nil, fmt.Errorf("maps: bad perplexity %q", meta["perplexity"])
 	}
 	return m, nil
+}
+
+// write encodes a file of the given kind: the tensors, with meta and then fixed (which wins)
+// as metadata. Errors are prefixed with what.
+func write(w io.Writer, what string, tensors []ml.RawTensor, meta, fixed map[string]string) error {
+	all := map[string]string{}
+	for k, v := range meta {
+		all[k] = v
+	}
+	for k, v := range fixed {
+		all[k] = v
+	}
+	var buf bytes.Buffer
+	if err := ml.EncodeSafetensors(&buf, tensors, all); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// read decodes a file that must be of the given kind.
+func read(raw []byte, what, kind string) ([]ml.RawTensor, map[string]string, error) {
+	tensors, meta, err := ml.DecodeSafetensors(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if meta["kind"] != kind {
+		return nil, nil, fmt.Errorf("%s: not a Lookbook %s file (kind %q)", what, what, meta["kind"])
+	}
+	return tensors, meta, nil
 }
 
 // halves stores v as little-endian float16.

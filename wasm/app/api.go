@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"lookbook/ml"
+	"lookbook/wasm/share"
 )
 
 // announceReady installs the automation and embedding API on window.lookbook (created by the
@@ -56,7 +57,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		in, out := args[0], args[1]
 		a.env.Lock()
 		defer a.env.UnlockOnly()
-		if a.Faces.Status != "ready" {
+		if a.Faces.Status != Ready {
 			return js.Global().Get("Error").New("the face model is not loaded: open the Faces view first")
 		}
 		zs := ml.NewTensor(in.Length()/(4*ml.VAELatent), ml.VAELatent)
@@ -68,21 +69,21 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		a.env.RLock()
 		defer a.env.RUnlock()
 		f := &a.Faces
-		out := map[string]any{"status": f.Status, "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version,
+		out := map[string]any{"status": string(f.Status), "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version,
 			"notice": f.Notice, "ownMse": f.OwnMSE, "hasOwn": f.Own != nil, "temperature": f.Temperature,
 			"crop": []any{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, "walking": f.Walking, "cameraOn": f.CameraOn,
 			"encodeMs": f.EncodeMs, "decodeMs": f.DecodeMs, "drawMs": f.DrawMs}
 		if f.Samples[0] != nil {
 			out["sample0"] = floats(f.Samples[0])
 		}
-		if f.Status == "ready" {
+		if f.Status == Ready {
 			strip := make([]any, 0, len(f.Strip)*3072)
 			for _, face := range f.Strip {
 				strip = append(strip, floats(face)...)
 			}
 			out["strip"] = strip
 		}
-		if f.Status == "ready" {
+		if f.Status == Ready {
 			prev := make([]any, len(f.Preview))
 			for i, v := range f.Preview {
 				prev[i] = float64(v)
@@ -128,7 +129,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		a.env.RLock()
 		defer a.env.RUnlock()
 		m := &a.Maps
-		if len(args) != 1 || m.Status != "ready" {
+		if len(args) != 1 || m.Status != Ready {
 			return nil
 		}
 		i := args[0].Int()
@@ -142,7 +143,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	api.Set("shareLink", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.Lock()
 		defer a.env.UnlockRender()
-		if a.View == 2 {
+		if a.View == share.Faces {
 			a.Faces.roundForSharing()
 		}
 		loc := js.Global().Get("location")
@@ -175,8 +176,8 @@ func floats(v []float32) []any {
 // mapState describes the Map view for tests and measurements; it only reads.
 func (a *App) mapState() map[string]any {
 	m := &a.Maps
-	out := map[string]any{"status": m.Status, "error": m.Error, "notice": m.Notice, "progress": m.Progress}
-	if m.Status != "ready" {
+	out := map[string]any{"status": string(m.Status), "error": m.Error, "notice": m.Notice, "progress": m.Progress}
+	if m.Status != Ready {
 		return out
 	}
 	c := m.Camera
@@ -273,7 +274,7 @@ func exportClassify() int32 {
 //go:wasmexport lookbook_decode
 func exportDecode() int32 {
 	a := exported
-	if a == nil || a.api == nil || a.Faces.Status != "ready" {
+	if a == nil || a.api == nil || a.Faces.Status != Ready {
 		return -1
 	}
 	copy(a.api.out[:], a.Faces.apiVAE.Decode(a.api.code).Data)

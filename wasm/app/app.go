@@ -25,7 +25,7 @@ import (
 type App struct {
 	env vugu.EventEnv
 
-	Status string // "loading", "ready" or "error"
+	Status Status // Loading, then Ready or Failed
 	Error  string
 	Notice string
 	View   share.View
@@ -62,7 +62,18 @@ type App struct {
 	LastMs float64
 }
 
-func newApp() *App { return &App{Status: "loading", Brush: pad.DefaultBrush} }
+// Status is where the app, or a view's lazily loaded data, stands. Its values are the words
+// the JS API reports.
+type Status string
+
+const (
+	Idle    Status = ""        // not asked for yet
+	Loading Status = "loading" // downloading or decoding
+	Ready   Status = "ready"
+	Failed  Status = "error" // with a message beside it
+)
+
+func newApp() *App { return &App{Status: Loading, Brush: pad.DefaultBrush} }
 
 // loadModel downloads (or collects the loader's early download of) the weights, validates
 // them and makes the app ready, or shows why it cannot be.
@@ -87,11 +98,11 @@ func (a *App) loadModel() {
 	a.env.Lock()
 	defer a.env.UnlockRender()
 	if err != nil {
-		a.Status, a.Error = "error", err.Error()
+		a.Status, a.Error = Failed, err.Error()
 		fail(err) // the loader's screen: the message and a retry, over everything
 		return
 	}
-	a.model, a.Status = model, "ready"
+	a.model, a.Status = model, Ready
 	a.restoreFromLink(js.Global().Get("location").Get("hash").String())
 	announceReady(a, apiModel)
 }
@@ -191,7 +202,7 @@ func (a *App) shareFragment() string {
 	switch {
 	case a.View == share.Faces:
 		a.Faces.shareOptions(s.Options)
-	case a.View == share.Map && a.Maps.Status == "ready":
+	case a.View == share.Map && a.Maps.Status == Ready:
 		a.Maps.View.Encode(s.Options)
 	case a.View == share.Map:
 		for k, v := range a.Maps.pending { // not loaded yet: pass the shared view on unchanged

@@ -4,14 +4,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strconv"
 	"syscall/js"
 	"time"
@@ -20,6 +20,7 @@ import (
 	"lookbook/ml/dataset"
 	"lookbook/pretrained/format"
 	"lookbook/wasm/prep"
+	"lookbook/wasm/share"
 )
 
 // faceCount is how many gallery faces the trainer ships (the validation split).
@@ -31,7 +32,7 @@ var stripAlphas = [6]float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // Faces is the Faces view's state: the VAE, the gallery's latent codes and their decodings,
 // the two chosen faces and where between them the slider is.
 type Faces struct {
-	Status  string // "", "loading", "ready" or "error"
+	Status  Status // Idle until the view opens, then Loading, Ready or Failed
 	Error   string
 	vae     *ml.VAE
 	apiVAE  *ml.VAE // a second copy, for lookbook.decode alone (see exportDecode)
@@ -84,16 +85,16 @@ const sampleCount = 6
 // loadFaces downloads the VAE and the gallery codes the first time the view opens.
 func (a *App) loadFaces() {
 	f := &a.Faces
-	if f.Status != "" {
+	if f.Status != Idle {
 		return
 	}
-	f.Status = "loading"
+	f.Status = Loading
 	go func() {
 		vae, apiVAE, latents, err := fetchFaces()
 		a.env.Lock()
 		defer a.env.UnlockRender()
 		if err != nil {
-			f.Status, f.Error = "error", err.Error()
+			f.Status, f.Error = Failed, err.Error()
 			return
 		}
 		f.vae, f.apiVAE, f.latents = vae, apiVAE, latents
@@ -103,7 +104,7 @@ func (a *App) loadFaces() {
 		}
 		f.A, f.B, f.Alpha, f.Slerp, f.Temperature = 0, 1, 0.5, true, 1
 		f.galleryN = len(latents)
-		f.Status = "ready"
+		f.Status = Ready
 		f.interpolate()
 		f.sample()
 		if f.pending != nil {
@@ -170,7 +171,7 @@ func (f *Faces) between(alpha float64) []float32 {
 
 // interpolate refreshes the strip and the preview.
 func (f *Faces) interpolate() {
-	if f.Status != "ready" {
+	if f.Status != Ready {
 		return
 	}
 	for i, alpha := range stripAlphas {
@@ -286,49 +287,40 @@ func (f *Faces) encodeCrop() {
 // sender and the recipient decode exactly the same codes and see the same strip, pixel for
 // pixel. The change is far below what a face can show. Called by the share actions.
 func (f *Faces) roundForSharing() {
-	if f.Status != "ready" {
+	if f.Status != Ready {
 		return
 	}
 	b := f.B
 	if b < 0 {
 		b = f.A
 	}
-	za, zb := halfRound(f.latents[f.A]), halfRound(f.latents[b])
-	if f.A == f.galleryN && f.B == f.galleryN+1 && equal(za, f.latents[f.A]) && equal(zb, f.latents[b]) {
+	za, zb := share.RoundCode(f.latents[f.A]), share.RoundCode(f.latents[b])
+	if f.A == f.galleryN && f.B == f.galleryN+1 && slices.Equal(za, f.latents[f.A]) && slices.Equal(zb, f.latents[b]) {
 		return // already the shared pair
 	}
 	f.setPair(za, zb)
 }
 
-func equal(a, b []float32) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return len(a) == len(b)
-}
-
 // shareOptions adds the morph to a share link: the two latent codes as float16 (base64url),
 // α and the interpolation.
 func (f *Faces) shareOptions(o url.Values) {
-	if f.Status != "ready" {
+	if f.Status != Ready {
 		return
 	}
 	b := f.B
 	if b < 0 {
 		b = f.A
 	}
-	o.Set("za", encodeHalf(f.latents[f.A]))
-	o.Set("zb", encodeHalf(f.latents[b]))
+	o.Set("za", share.EncodeCode(f.latents[f.A]))
+	o.Set("zb", share.EncodeCode(f.latents[b]))
 	o.Set("alpha", strconv.FormatFloat(f.Alpha, 'f', 2, 64))
 	o.Set("slerp", strconv.FormatBool(f.Slerp))
 }
 
 // applyShared restores a shared morph once the face model has loaded.
 func (f *Faces) applyShared(o url.Values) error {
-	za, errA := decodeHalf(o.Get("za"))
-	zb, errB := decodeHalf(o.Get("zb"))
+	za, errA := share.DecodeCode(o.Get("za"))
+	zb, errB := share.DecodeCode(o.Get("zb"))
 	alpha, errAlpha := strconv.ParseFloat(o.Get("alpha"), 64)
 	if errA != nil || errB != nil || errAlpha != nil || alpha < 0 || alpha > 1 {
 		return errors.New("the faces in this link are damaged")
@@ -346,33 +338,39 @@ func (f *Faces) setPair(za, zb []float32) {
 	f.interpolate()
 }
 
-func halfRound(z []float32) []float32 {
-	out := make([]float32, len(z))
-	for i, v := range z {
-		out[i] = ml.HalfToFloat(ml.FloatToHalf(v))
+// walkPeriod is one sweep of the animated walk, A → B → A.
+const walkPeriod = 4 * time.Second
+
+// stepWalk advances the animated walk; it reports whether anything changed.
+func (f *Faces) stepWalk(now time.Time) bool {
+	if !f.Walking || f.Status != Ready {
+		return false
 	}
-	return out
+	phase := float64(now.Sub(f.walkStart)) / float64(walkPeriod)
+	// Start where the slider is: walkFrom is α's phase at the start.
+	alpha := 0.5 - 0.5*math.Cos(2*math.Pi*phase+f.walkFrom)
+	f.Alpha = math.Round(alpha*100) / 100
+	f.Preview = f.between(alpha)
+	f.Version++
+	return true
 }
 
-func encodeHalf(z []float32) string {
-	b := make([]byte, 2*len(z))
-	for i, v := range z {
-		binary.LittleEndian.PutUint16(b[2*i:], ml.FloatToHalf(v))
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
+// cropDrag follows a drag on the crop box: moving it, or resizing it by its corner handle.
+type cropDrag struct {
+	active bool
+	resize bool
+	x, y   float64 // last pointer position, CSS pixels
+	carryX float64 // sub-pixel movement not yet applied, photo pixels
+	carryY float64
 }
 
-func decodeHalf(s string) ([]float32, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != 2*ml.VAELatent {
-		return nil, errors.New("bad latent code")
-	}
-	z := make([]float32, ml.VAELatent)
-	for i := range z {
-		z[i] = ml.HalfToFloat(binary.LittleEndian.Uint16(b[2*i:]))
-		if z[i] != z[i] || z[i] > 1e4 || z[i] < -1e4 {
-			return nil, errors.New("bad latent code")
+// stopCamera ends the camera's stream, if any: the browser's camera light goes off.
+func (f *Faces) stopCamera() {
+	if f.camera.Truthy() {
+		tracks := f.camera.Call("getTracks")
+		for i := 0; i < tracks.Length(); i++ {
+			tracks.Index(i).Call("stop")
 		}
 	}
-	return z, nil
+	f.camera, f.CameraOn = js.Null(), false
 }

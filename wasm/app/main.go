@@ -76,7 +76,7 @@ func fail(err error) {
 // acceptFile takes a dropped or pasted picture: your face in the Faces view, else something
 // to classify.
 func (a *App) acceptFile(data []byte, name string) {
-	if a.View == share.Faces && a.Faces.Status == "ready" {
+	if a.View == share.Faces && a.Faces.Status == Ready {
 		a.Faces.loadOwnFace(data, name)
 		return
 	}

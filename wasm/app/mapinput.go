@@ -44,7 +44,7 @@ func installMapInput(a *App) {
 	active := func(x, y float64) bool {
 		m := &a.Maps
 		l := a.Layout
-		return a.View == share.Map && m.Status == "ready" && l.MapArea.Contains(x, y) && !l.MapPad.Contains(x, y)
+		return a.View == share.Map && m.Status == Ready && l.MapArea.Contains(x, y) && !l.MapPad.Contains(x, y)
 	}
 	on("pointerdown", func(e js.Value) bool {
 		x, y := e.Get("clientX").Float(), e.Get("clientY").Float()
@@ -145,7 +145,7 @@ const hoverPixels = 7
 // hoverAt updates the point under the pointer; it reports whether the DOM must follow.
 func (a *App) hoverAt(x, y float64) bool {
 	m := &a.Maps
-	if a.View != share.Map || m.Status != "ready" || !a.Layout.MapArea.Contains(x, y) || a.Layout.MapPad.Contains(x, y) {
+	if a.View != share.Map || m.Status != Ready || !a.Layout.MapArea.Contains(x, y) || a.Layout.MapPad.Contains(x, y) {
 		return a.clearHover()
 	}
 	i, t := m.picks.Pick(x, y, hoverPixels)

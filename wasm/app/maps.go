@@ -27,7 +27,7 @@ const neighbourCount = 10
 // pinned point, the visitor's drawing placed on the map, and the live t-SNE.
 type Maps struct {
 	env      vugu.EventEnv
-	Status   string // "", "loading", "ready" or "error"
+	Status   Status // Idle until the view opens, then Loading, Ready or Failed
 	Error    string
 	Notice   string
 	Progress float64 // of the download, 0–1
@@ -83,11 +83,11 @@ type liveTSNE struct {
 // loadMaps downloads the maps the first time the view opens, with progress.
 func (a *App) loadMaps() {
 	m := &a.Maps
-	if m.Status != "" && m.Status != "error" {
+	if m.Status != Idle && m.Status != Failed {
 		return
 	}
 	m.env = a.env
-	m.Status, m.Progress, m.Error = "loading", 0, ""
+	m.Status, m.Progress, m.Error = Loading, 0, ""
 	m.Hover, m.Pinned = -1, -1
 	if m.Live.Perplexity == 0 {
 		m.Live.Perplexity, m.Live.Iterations = 30, 750
@@ -106,10 +106,10 @@ func (a *App) loadMaps() {
 		a.env.Lock()
 		defer a.env.UnlockRender()
 		if err != nil {
-			m.Status, m.Error = "error", "The map data could not be loaded: "+err.Error()+"."
+			m.Status, m.Error = Failed, "The map data could not be loaded: "+err.Error()+"."
 			return
 		}
-		m.data, m.Status, m.Conf = d, "ready", d.Confusion()
+		m.data, m.Status, m.Conf = d, Ready, d.Confusion()
 		m.thumbs = map[int]string{}
 		view := mapview.DefaultView()
 		if m.pending != nil {
@@ -136,7 +136,7 @@ func (m *Maps) changed() { m.geometry++ }
 
 // SetProjection switches maps, with the camera reset for the new one.
 func (m *Maps) SetProjection(p mapview.Projection) {
-	if m.Status != "ready" || p == m.Projection {
+	if m.Status != Ready || p == m.Projection {
 		return
 	}
 	m.Projection, m.Camera = p, mapview.DefaultCamera(p.Dims())
@@ -175,7 +175,7 @@ func (m *Maps) coords() ([]float32, int) {
 // already there. PCA projects it exactly; the t-SNE maps place it as openTSNE does.
 func (a *App) placeOwn() {
 	m := &a.Maps
-	if m.Status != "ready" {
+	if m.Status != Ready {
 		return
 	}
 	if !a.HasInput {

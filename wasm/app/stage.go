@@ -68,12 +68,12 @@ func (s *stage) Update() error {
 	if l := computeLayout(s.width, s.height); l != a.Layout && s.width > 0 {
 		a.Layout, changed = l, true
 	}
-	mapReady := a.View == share.Map && a.Maps.Status == "ready"
+	mapReady := a.View == share.Map && a.Maps.Status == Ready
 	if a.model != nil && (a.View == share.Classify || mapReady) {
 		changed = s.handleDrawing(a) || changed
 		changed = s.handleDrops(a) || changed
 	}
-	if a.View == share.Faces && a.Faces.Status == "ready" {
+	if a.View == share.Faces && a.Faces.Status == Ready {
 		changed = a.Faces.stepWalk(time.Now()) || changed
 		changed = s.handleDrops(a) || changed
 	}

@@ -85,7 +85,7 @@ var colourB = color.RGBA{0xb7, 0x94, 0xff, 0xff}
 
 func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	f := &a.Faces
-	if f.Status != "ready" {
+	if f.Status != Ready {
 		return
 	}
 	if s.faces.gallery == nil || s.faces.version != f.Version {

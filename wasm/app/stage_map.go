@@ -146,7 +146,7 @@ var (
 // drawMap draws the plot: frame, points, and the markers for hover, pin and drawing.
 func (s *stage) drawMap(screen *ebiten.Image, a *App) {
 	m := &a.Maps
-	if m.Status != "ready" {
+	if m.Status != Ready {
 		return
 	}
 	sc := s.scale

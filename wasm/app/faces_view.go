@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"strconv"
 	"syscall/js"
 	"time"
 
@@ -17,25 +18,96 @@ import (
 	"lookbook/wasm/prep"
 )
 
-// walkPeriod is one sweep of the animated walk, A → B → A.
-const walkPeriod = 4 * time.Second
+// FacesView is the Faces view's DOM layer (faces-view.vugu): the interpolation controls,
+// sampling, and the visitor's photo with its crop box; the faces are drawn by the stage.
+type FacesView struct {
+	App  *App
+	crop cropDrag
+}
 
-// stepWalk advances the animated walk; it reports whether anything changed.
-func (f *Faces) stepWalk(now time.Time) bool {
-	if !f.Walking || f.Status != "ready" {
-		return false
+// SetAlpha follows the interpolation slider, decoding live while it is dragged.
+func (c *FacesView) SetAlpha(e vugu.DOMEvent) {
+	if v, err := strconv.ParseFloat(js.Value(e.JSEventTarget()).Get("value").String(), 64); err == nil && v >= 0 && v <= 1 {
+		start := time.Now()
+		c.App.Faces.Alpha, c.App.Faces.Walking = v, false
+		c.App.Faces.Preview = c.App.Faces.between(v)
+		c.App.Faces.DecodeMs = float64(time.Since(start).Microseconds()) / 1000
+		c.App.Faces.Version++
 	}
-	phase := float64(now.Sub(f.walkStart)) / float64(walkPeriod)
-	// Start where the slider is: walkFrom is α's phase at the start.
-	alpha := 0.5 - 0.5*math.Cos(2*math.Pi*phase+f.walkFrom)
-	f.Alpha = math.Round(alpha*100) / 100
-	f.Preview = f.between(alpha)
-	f.Version++
-	return true
+}
+
+// PickFace chooses the gallery face under a click. It is a DOM handler rather than stage input
+// because the stage polls input once a frame and can miss a quick click entirely.
+func (c *FacesView) PickFace(e vugu.DOMEvent) {
+	f := &c.App.Faces
+	g := c.App.Layout.Gallery
+	if f.Status != Ready || g.W <= 0 {
+		return
+	}
+	x, y := e.PropFloat64("clientX")-g.X, e.PropFloat64("clientY")-g.Y
+	col, row := int(x/(g.W/galleryCols)), int(y/(g.H/galleryCols))
+	if i := row*galleryCols + col; col >= 0 && col < galleryCols && row >= 0 && i < len(f.Gallery) {
+		f.choose(i)
+	}
+}
+
+// SetTemperature rescales the samples (the same draws, scaled).
+func (c *FacesView) SetTemperature(e vugu.DOMEvent) {
+	if v, err := strconv.ParseFloat(js.Value(e.JSEventTarget()).Get("value").String(), 64); err == nil && v > 0 && v <= 2 {
+		c.App.Faces.Temperature = v
+		c.App.Faces.sample()
+	}
+}
+
+// Resample draws new faces from the prior.
+func (c *FacesView) Resample(e vugu.DOMEvent) {
+	c.App.Faces.sampleDraws++
+	c.App.Faces.sample()
+}
+
+// UploadFace reads a chosen photo and reconstructs the face in it.
+func (c *FacesView) UploadFace(e vugu.DOMEvent) {
+	readChosenFile(e, func(data []byte, name string, err error) {
+		f := &c.App.Faces
+		if err != nil {
+			f.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
+			f.Version++
+			return
+		}
+		f.loadOwnFace(data, name)
+	})
+}
+
+func (c *FacesView) temperatureText() string {
+	return fmt.Sprintf("Temperature %.1f", c.App.Faces.Temperature)
+}
+
+func (c *FacesView) ownText() string {
+	return fmt.Sprintf("Your face (left) and the VAE's reconstruction (right): MSE %.4f. It is now face A. Drag the box to choose the face, its corner to resize it.", c.App.Faces.OwnMSE)
+}
+
+// SetSlerp switches between spherical and linear interpolation.
+func (c *FacesView) SetSlerp(e vugu.DOMEvent, on bool) {
+	c.App.Faces.Slerp = on
+	c.App.Faces.interpolate()
+}
+
+func (c *FacesView) alphaText() string { return fmt.Sprintf("α = %.2f", c.App.Faces.Alpha) }
+
+func (c *FacesView) pairText() string {
+	f := &c.App.Faces
+	if f.B < 0 {
+		return fmt.Sprintf("Face %d chosen: now click a second face.", f.A+1)
+	}
+	return fmt.Sprintf("From face %d to face %d. Click a face to start a new pair.", f.A+1, f.B+1)
+}
+
+func (c *FacesView) captionAbove(r Rect) string {
+	return fmt.Sprintf("left:%.0fpx;top:%.0fpx", r.X, r.Y-22)
 }
 
 // ToggleWalk starts or stops the animated walk between A and B.
-func (c *Root) ToggleWalk(e vugu.DOMEvent) {
+func (c *FacesView) ToggleWalk(e vugu.DOMEvent) {
 	f := &c.App.Faces
 	f.Walking = !f.Walking
 	if f.Walking {
@@ -44,7 +116,7 @@ func (c *Root) ToggleWalk(e vugu.DOMEvent) {
 	}
 }
 
-func (c *Root) walkText() string {
+func (c *FacesView) walkText() string {
 	if c.App.Faces.Walking {
 		return "Stop walk"
 	}
@@ -53,9 +125,9 @@ func (c *Root) walkText() string {
 
 // ExportFaces downloads the strip and the samples as one PNG, each face 4× (nearest
 // neighbour, so the pixels stay honest).
-func (c *Root) ExportFaces(e vugu.DOMEvent) {
+func (c *FacesView) ExportFaces(e vugu.DOMEvent) {
 	f := &c.App.Faces
-	if f.Status != "ready" {
+	if f.Status != Ready {
 		return
 	}
 	const scale, gap = 4, 8
@@ -90,17 +162,8 @@ func (c *Root) ExportFaces(e vugu.DOMEvent) {
 	download("lookbook-faces.png", "image/png", buf.Bytes())
 }
 
-// cropDrag follows a drag on the crop box: moving it, or resizing it by its corner handle.
-type cropDrag struct {
-	active bool
-	resize bool
-	x, y   float64 // last pointer position, CSS pixels
-	carryX float64 // sub-pixel movement not yet applied, photo pixels
-	carryY float64
-}
-
 // cropScale is CSS pixels per photo pixel in the crop preview.
-func (c *Root) cropScale() float64 {
+func (c *FacesView) cropScale() float64 {
 	f := &c.App.Faces
 	if f.photo == nil {
 		return 1
@@ -108,12 +171,12 @@ func (c *Root) cropScale() float64 {
 	return c.cropWidth() / float64(f.photo.Bounds().Dx())
 }
 
-func (c *Root) cropWidth() float64 {
+func (c *FacesView) cropWidth() float64 {
 	w := c.App.Layout.FacesPanel.W - 24
 	return max(120, min(w, 272))
 }
 
-func (c *Root) cropFrameStyle() string {
+func (c *FacesView) cropFrameStyle() string {
 	f := &c.App.Faces
 	if f.photo == nil {
 		return ""
@@ -123,14 +186,14 @@ func (c *Root) cropFrameStyle() string {
 	return fmt.Sprintf("width:%.0fpx;height:%.0fpx", w, w*float64(b.Dy())/float64(b.Dx()))
 }
 
-func (c *Root) cropBoxStyle() string {
+func (c *FacesView) cropBoxStyle() string {
 	k := c.cropScale()
 	r := c.App.Faces.Crop
 	return fmt.Sprintf("left:%.1fpx;top:%.1fpx;width:%.1fpx;height:%.1fpx", float64(r.Min.X)*k, float64(r.Min.Y)*k, float64(r.Dx())*k, float64(r.Dy())*k)
 }
 
 // CropDown starts moving (or, from the corner handle, resizing) the crop box.
-func (c *Root) CropDown(e vugu.DOMEvent, resize bool) {
+func (c *FacesView) CropDown(e vugu.DOMEvent, resize bool) {
 	ev := js.Value(e.JSEvent())
 	if resize {
 		e.StopPropagation()
@@ -141,7 +204,7 @@ func (c *Root) CropDown(e vugu.DOMEvent, resize bool) {
 }
 
 // CropMove follows the pointer while the crop box is held.
-func (c *Root) CropMove(e vugu.DOMEvent) {
+func (c *FacesView) CropMove(e vugu.DOMEvent) {
 	if !c.crop.active {
 		return
 	}
@@ -163,10 +226,10 @@ func (c *Root) CropMove(e vugu.DOMEvent) {
 }
 
 // CropUp ends the drag.
-func (c *Root) CropUp(e vugu.DOMEvent) { c.crop.active = false }
+func (c *FacesView) CropUp(e vugu.DOMEvent) { c.crop.active = false }
 
 // StartCamera asks for the camera and shows its picture with a button to take a photo.
-func (c *Root) StartCamera(e vugu.DOMEvent) {
+func (c *FacesView) StartCamera(e vugu.DOMEvent) {
 	f := &c.App.Faces
 	media := js.Global().Get("navigator").Get("mediaDevices")
 	if !media.Truthy() || !media.Get("getUserMedia").Truthy() {
@@ -199,7 +262,7 @@ func (c *Root) StartCamera(e vugu.DOMEvent) {
 }
 
 // TakePhoto uses the camera's current frame as the photo, then turns the camera off.
-func (c *Root) TakePhoto(e vugu.DOMEvent) {
+func (c *FacesView) TakePhoto(e vugu.DOMEvent) {
 	f := &c.App.Faces
 	v := js.Global().Get("document").Call("querySelector", `[data-testid="camera-video"]`)
 	if !v.Truthy() || v.Get("videoWidth").Int() == 0 {
@@ -221,15 +284,4 @@ func (c *Root) TakePhoto(e vugu.DOMEvent) {
 }
 
 // StopCamera turns the camera off.
-func (c *Root) StopCamera(e vugu.DOMEvent) { c.App.Faces.stopCamera() }
-
-// stopCamera ends the camera's stream, if any: the browser's camera light goes off.
-func (f *Faces) stopCamera() {
-	if f.camera.Truthy() {
-		tracks := f.camera.Call("getTracks")
-		for i := 0; i < tracks.Length(); i++ {
-			tracks.Index(i).Call("stop")
-		}
-	}
-	f.camera, f.CameraOn = js.Null(), false
-}
+func (c *FacesView) StopCamera(e vugu.DOMEvent) { c.App.Faces.stopCamera() }
