@@ -34,6 +34,10 @@ type stage struct {
 	maps         mapImages
 	touchID      ebiten.TouchID
 	touching     bool
+	// Draw only reads the shared state (under the read lock); what it needs to keep or
+	// report lives here, and Update moves it to and from App under the write lock.
+	exportMap   bool    // a PNG export of the map, taken over from Maps by Update
+	faceFrameMs float64 // how long the last Faces refresh took, for Faces.DrawMs
 }
 
 func newStage(a *App) *stage {
@@ -82,6 +86,12 @@ func (s *stage) Update() error {
 		a.placeOwn()
 		changed = changed || before != a.Maps.ownFor
 		s.buildMap(a)
+		if a.Maps.exportPNG { // the next Draw captures the map
+			s.exportMap, a.Maps.exportPNG = true, false
+		}
+	}
+	if a.Faces.DrawMs != s.faceFrameMs {
+		a.Faces.DrawMs = s.faceFrameMs
 	}
 	if changed {
 		a.env.UnlockRender()

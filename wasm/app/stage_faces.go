@@ -37,7 +37,7 @@ func faceRGBA(pix []byte, stride, x0, y0 int, face []float32) {
 
 func (s *stage) refreshFaces(f *Faces) {
 	start := time.Now()
-	defer func() { f.DrawMs = float64(time.Since(start).Microseconds()) / 1000 }()
+	defer func() { s.faceFrameMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	im := &s.faces
 	if im.gallery == nil {
 		im.gallery = ebiten.NewImage(32*galleryCols, 32*galleryCols)

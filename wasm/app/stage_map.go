@@ -212,9 +212,9 @@ func (s *stage) drawMap(screen *ebiten.Image, a *App) {
 	if pad := a.Layout.MapPad; pad.W > 0 {
 		s.drawPad(screen, pad)
 	}
-	if m.exportPNG {
-		m.exportPNG = false
-		s.exportMap(screen, area)
+	if s.exportMap {
+		s.exportMap = false
+		s.exportMapPNG(screen, area)
 	}
 }
 
@@ -275,8 +275,8 @@ func (s *stage) drawCube(screen *ebiten.Image, tr mapview.Transform) {
 	}
 }
 
-// exportMap reads the plot's pixels back and downloads them as a PNG.
-func (s *stage) exportMap(screen *ebiten.Image, area Rect) {
+// exportMapPNG reads the plot's pixels back and downloads them as a PNG.
+func (s *stage) exportMapPNG(screen *ebiten.Image, area Rect) {
 	sc := s.scale
 	r := image.Rect(int(area.X*sc), int(area.Y*sc), int((area.X+area.W)*sc), int((area.Y+area.H)*sc)).Intersect(screen.Bounds())
 	sub := screen.SubImage(r).(*ebiten.Image)
