@@ -58,8 +58,23 @@ func evaluate(args []string) error {
 			for _, s := range sets {
 				fmt.Printf("\n%s: drawings (pretrained/drawings; %d images):\n", s.Name, s.Data.Len())
 				trainer.EvaluateFashion(m, s.Data).Report(os.Stdout)
+				if s.Name == "outlines" {
+					byBrush(m, s.Data)
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// byBrush prints the outlines' accuracy at each brush size (the set holds each image's
+// drawings at drawings.BenchBrushes in turn).
+func byBrush(m *ml.FashionNet, outlines *dataset.Fashion) {
+	for k, brush := range drawings.BenchBrushes {
+		var idx []int
+		for i := k; i < outlines.Len(); i += len(drawings.BenchBrushes) {
+			idx = append(idx, i)
+		}
+		fmt.Printf("  brush %d: %.2f%%\n", brush, 100*trainer.EvaluateFashion(m, outlines.Subset(idx)).Accuracy)
+	}
 }
