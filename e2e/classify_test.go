@@ -20,33 +20,19 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/wasm/jsapi"
 	"lookbook/wasm/prep"
 )
 
-// state is lookbook.state() as the page reports it.
-type state struct {
-	View          int       `json:"view"`
-	HasInput      bool      `json:"hasInput"`
-	Notice        string    `json:"notice"`
-	Link          string    `json:"link"`
-	Version       int       `json:"version"`
-	LastMs        float64   `json:"lastMs"`
-	Label         string    `json:"label"`
-	Index         int       `json:"index"`
-	Probabilities []float64 `json:"probabilities"`
-	Logits        []float64 `json:"logits"`
-	View28        []int     `json:"view28"`
-}
-
-func (a *app) state() state {
+func (a *app) state() jsapi.State {
 	a.t.Helper()
-	var s state
+	var s jsapi.State
 	a.evalJSON(`lookbook.state()`, &s)
 	return s
 }
 
 // waitChange polls until the state's version moves past v.
-func (a *app) waitChange(v int) state {
+func (a *app) waitChange(v int) jsapi.State {
 	a.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -57,7 +43,7 @@ func (a *app) waitChange(v int) state {
 		time.Sleep(50 * time.Millisecond)
 	}
 	a.t.Fatalf("the page did not react\nbrowser console:\n%s", a.consoleText())
-	return state{}
+	return jsapi.State{}
 }
 
 type rect struct{ X, Y, W, H float64 }
@@ -231,7 +217,7 @@ func writePNG(t *testing.T, dir string, test *dataset.Fashion, i int) (string, [
 	return path, buf.Bytes()
 }
 
-func (a *app) upload(path string) state {
+func (a *app) upload(path string) jsapi.State {
 	a.t.Helper()
 	v := a.state().Version
 	a.run(chromedp.SetUploadFiles(`[data-testid="upload"]`, []string{path}, chromedp.ByQuery))

@@ -19,26 +19,17 @@ import (
 
 	"lookbook/ml"
 	"lookbook/pretrained/format"
+	"lookbook/wasm/jsapi"
 )
 
-type facesState struct {
-	Status  string    `json:"status"`
-	A       int       `json:"a"`
-	B       int       `json:"b"`
-	Alpha   float64   `json:"alpha"`
-	Version int       `json:"version"`
-	Preview []float64 `json:"preview"`
-	Gallery int       `json:"gallery"` // how many faces the gallery holds
-}
-
-func (a *app) faces() facesState {
+func (a *app) faces() jsapi.Faces {
 	a.t.Helper()
-	var f facesState
+	var f jsapi.Faces
 	a.evalJSON(`lookbook.faces()`, &f)
 	return f
 }
 
-func (a *app) openFaces() facesState {
+func (a *app) openFaces() jsapi.Faces {
 	a.t.Helper()
 	a.run(chromedp.Click(`[data-testid="nav-faces"]`, chromedp.ByQuery))
 	deadline := time.Now().Add(60 * time.Second)
@@ -52,7 +43,7 @@ func (a *app) openFaces() facesState {
 		time.Sleep(100 * time.Millisecond)
 	}
 	a.t.Fatalf("faces never loaded\n%s", a.consoleText())
-	return facesState{}
+	return jsapi.Faces{}
 }
 
 func TestFacesGallerySliderAndParity(t *testing.T) {
@@ -144,13 +135,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	a := start(t, 1280, 900)
 	a.open("")
 	a.openFaces()
-	sample := func() []float64 {
-		var f struct {
-			Sample0 []float64 `json:"sample0"`
-		}
-		a.evalJSON(`lookbook.faces()`, &f)
-		return f.Sample0
-	}
+	sample := func() []float64 { return a.faces().Sample0 }
 	s0 := sample()
 	waitFaces := func(act chromedp.Action) {
 		v := a.faces().Version
@@ -212,15 +197,7 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "0.3"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, nil))
 	var link string
 	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
-	type stripState struct {
-		Alpha float64   `json:"alpha"`
-		Strip []float64 `json:"strip"`
-	}
-	read := func() stripState {
-		var s stripState
-		a.evalJSON(`lookbook.faces()`, &s)
-		return s
-	}
+	read := a.faces
 	before := read()
 	t.Logf("faces share link: %d characters", len(link))
 	frag := link[strings.Index(link, "#"):]
@@ -240,28 +217,6 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 		}
 	}
 	a.screenshot("12-faces-shared")
-}
-
-type facesExtra struct {
-	Version  int     `json:"version"`
-	HasOwn   bool    `json:"hasOwn"`
-	OwnMSE   float64 `json:"ownMse"`
-	A        int     `json:"a"`
-	Alpha    float64 `json:"alpha"`
-	Crop     [4]int  `json:"crop"`
-	Walking  bool    `json:"walking"`
-	CameraOn bool    `json:"cameraOn"`
-	EncodeMs float64 `json:"encodeMs"`
-	DecodeMs float64 `json:"decodeMs"`
-	DrawMs   float64 `json:"drawMs"`
-	Notice   string  `json:"notice"`
-}
-
-func (a *app) facesExtra() facesExtra {
-	a.t.Helper()
-	var f facesExtra
-	a.evalJSON(`lookbook.faces()`, &f)
-	return f
 }
 
 // drag presses at (x, y), moves by (dx, dy) in steps and releases.
@@ -291,8 +246,8 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 		return grey
 	})
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
-	var f facesExtra
-	a.until(10*time.Second, "the photo is taken", func() bool { f = a.facesExtra(); return f.HasOwn })
+	var f jsapi.Faces
+	a.until(10*time.Second, "the photo is taken", func() bool { f = a.faces(); return f.HasOwn })
 	if f.Crop != [4]int{75, 0, 225, 150} {
 		t.Fatalf("the crop starts at %v, want the centre square [75 0 225 150]", f.Crop)
 	}
@@ -301,14 +256,14 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	// Drag the box to the left edge: the face's square.
 	box := a.rectOf("crop-box")
 	a.drag(box.X+box.W/2, box.Y+box.H/2, -box.W, 0)
-	f = a.facesExtra()
+	f = a.faces()
 	if f.Crop != [4]int{0, 0, 150, 150} || f.OwnMSE == centreMSE || f.A != 100 {
 		t.Errorf("after dragging the box left: crop %v, MSE %.4f (was %.4f), A %d", f.Crop, f.OwnMSE, centreMSE, f.A)
 	}
 	// Shrink it by its corner handle.
 	handle := a.rectOf("crop-handle")
 	a.drag(handle.X+handle.W/2, handle.Y+handle.H/2, -box.W/3, -box.H/3)
-	f = a.facesExtra()
+	f = a.faces()
 	if side := f.Crop[2] - f.Crop[0]; side >= 150 || side < 32 || f.Crop[3]-f.Crop[1] != side {
 		t.Errorf("after resizing: crop %v, want a smaller square", f.Crop)
 	}
@@ -318,11 +273,11 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	a.click("walk")
 	alphas := map[float64]bool{}
 	for k := 0; k < 8; k++ {
-		alphas[a.facesExtra().Alpha] = true
+		alphas[a.faces().Alpha] = true
 		time.Sleep(150 * time.Millisecond)
 	}
 	a.click("walk")
-	if f = a.facesExtra(); len(alphas) < 3 || f.Walking {
+	if f = a.faces(); len(alphas) < 3 || f.Walking {
 		t.Errorf("walk: α took %d values; still walking %v", len(alphas), f.Walking)
 	}
 
@@ -338,12 +293,12 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	}
 
 	// The camera (Chromium's synthetic one): take a photo, and it becomes face A.
-	v := a.facesExtra().Version
+	v := a.faces().Version
 	a.click("camera")
 	a.run(chromedp.WaitVisible(`[data-testid="camera-video"]`, chromedp.ByQuery))
 	a.run(chromedp.Poll(`document.querySelector('[data-testid="camera-video"]').videoWidth > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)))
 	a.click("take-photo")
-	if f = a.facesExtra(); f.CameraOn || !f.HasOwn || f.Version == v || f.Crop[2]-f.Crop[0] < 32 {
+	if f = a.faces(); f.CameraOn || !f.HasOwn || f.Version == v || f.Crop[2]-f.Crop[0] < 32 {
 		t.Errorf("after taking a photo: %+v", f)
 	}
 	a.screenshot("12c-faces-camera")
@@ -355,7 +310,7 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	a.click("nav-classify")
 	var live bool
 	a.run(chromedp.Evaluate(`window.lookbookCameraStream.getTracks().some(t => t.readyState === "live")`, &live))
-	if live || a.facesExtra().CameraOn {
+	if live || a.faces().CameraOn {
 		t.Error("the camera is still on after leaving the Faces view")
 	}
 }
@@ -370,11 +325,11 @@ func TestMeasureFacesView(t *testing.T) {
 	a.openFaces()
 	var decode, draw, encode []float64
 	for k := 0; k < 40; k++ {
-		v := a.facesExtra().Version
+		v := a.faces().Version
 		a.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "%.2f"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, float64(k%21)/20), nil))
-		a.until(2*time.Second, "the slider moves the face", func() bool { return a.facesExtra().Version != v })
+		a.until(2*time.Second, "the slider moves the face", func() bool { return a.faces().Version != v })
 		time.Sleep(150 * time.Millisecond) // a frame, for the stage's upload
-		f := a.facesExtra()
+		f := a.faces()
 		decode, draw = append(decode, f.DecodeMs), append(draw, f.DrawMs)
 	}
 	photo := filepath.Join(t.TempDir(), "p.jpg")
@@ -386,12 +341,12 @@ func TestMeasureFacesView(t *testing.T) {
 	jpeg.Encode(&buf, img, nil)
 	os.WriteFile(photo, buf.Bytes(), 0o644)
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
-	a.until(10*time.Second, "the photo is taken", func() bool { return a.facesExtra().HasOwn })
+	a.until(10*time.Second, "the photo is taken", func() bool { return a.faces().HasOwn })
 	a.run(chromedp.WaitVisible(`[data-testid="crop-box"]`, chromedp.ByQuery))
 	box := a.rectOf("crop-box")
 	for k := 0; k < 10; k++ {
 		a.drag(box.X+box.W/2, box.Y+box.H/2, float64(4*(k%2*2-1)), 0)
-		encode = append(encode, a.facesExtra().EncodeMs)
+		encode = append(encode, a.faces().EncodeMs)
 	}
 	report := fmt.Sprintf(`Faces view, headless Chromium, medians
 slider frame: decode %.2f ms + draw (pixels to the stage) %.2f ms = %.2f ms (of 40 positions)

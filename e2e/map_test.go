@@ -11,57 +11,25 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"lookbook/wasm/jsapi"
 	"lookbook/wasm/share"
 )
 
-type mapState struct {
-	Status     string `json:"status"`
-	Error      string `json:"error"`
-	Notice     string `json:"notice"`
-	Projection string `json:"projection"`
-	Camera     struct {
-		X, Y, Zoom, Yaw, Pitch float64
-	} `json:"camera"`
-	Hidden             int                     `json:"hidden"`
-	Misclassified      bool                    `json:"misclassified"`
-	Cell               int                     `json:"cell"`
-	Shown              int                     `json:"shown"`
-	Drawn              int                     `json:"drawn"`
-	Hover              int                     `json:"hover"`
-	Pinned             int                     `json:"pinned"`
-	Neighbours         []int                   `json:"neighbours"`
-	OwnOK              bool                    `json:"ownOk"`
-	OwnNeighbours      []int                   `json:"ownNeighbours"`
-	OwnNeighbourLabels []int                   `json:"ownNeighbourLabels"`
-	DrawnByLabel       map[string]int          `json:"drawnByLabel"`
-	PlaceMs            float64                 `json:"placeMs"`
-	FrameMs            float64                 `json:"frameMs"`
-	MaxFrameMs         float64                 `json:"maxFrameMs"`
-	Own                *struct{ X, Y float64 } `json:"own"`
-	Live               struct {
-		Iter     int     `json:"iter"`
-		Running  bool    `json:"running"`
-		Done     bool    `json:"done"`
-		ItPerSec float64 `json:"itPerSec"`
-		KL       float64 `json:"kl"`
-	} `json:"live"`
-}
-
-func (a *app) mapState() mapState {
+func (a *app) mapState() jsapi.Map {
 	a.t.Helper()
-	var m mapState
+	var m jsapi.Map
 	a.evalJSON(`lookbook.map()`, &m)
 	return m
 }
 
 // openMap switches to the Map view and waits for its data.
-func (a *app) openMap() mapState {
+func (a *app) openMap() jsapi.Map {
 	a.t.Helper()
 	a.run(chromedp.Click(`[data-testid="nav-map"]`, chromedp.ByQuery))
 	return a.waitMap()
 }
 
-func (a *app) waitMap() mapState {
+func (a *app) waitMap() jsapi.Map {
 	a.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
@@ -75,7 +43,7 @@ func (a *app) waitMap() mapState {
 		time.Sleep(100 * time.Millisecond)
 	}
 	a.t.Fatalf("the map never loaded\n%s", a.consoleText())
-	return mapState{}
+	return jsapi.Map{}
 }
 
 // mapPoint is where point i is drawn, in CSS pixels.
@@ -95,12 +63,12 @@ func (a *app) click(testid string) {
 }
 
 // untilMap polls the map state until ok accepts it.
-func (a *app) untilMap(what string, ok func(mapState) bool) mapState {
+func (a *app) untilMap(what string, ok func(jsapi.Map) bool) jsapi.Map {
 	a.t.Helper()
 	return a.untilMapFor(20*time.Second, what, ok)
 }
 
-func (a *app) untilMapFor(limit time.Duration, what string, ok func(mapState) bool) mapState {
+func (a *app) untilMapFor(limit time.Duration, what string, ok func(jsapi.Map) bool) jsapi.Map {
 	a.t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
@@ -130,7 +98,7 @@ func TestMapRendersHoversAndFilters(t *testing.T) {
 		t.Fatal("point 1234 is not drawn")
 	}
 	a.run(chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.Sleep(200*time.Millisecond))
-	m = a.untilMap("hover", func(m mapState) bool { return m.Hover >= 0 })
+	m = a.untilMap("hover", func(m jsapi.Map) bool { return m.Hover >= 0 })
 	var tip string
 	a.run(chromedp.Text(`[data-testid="map-tip-text"]`, &tip, chromedp.ByQuery))
 	if want := fmt.Sprintf("Test image %d:", m.Hover); len(tip) < len(want) || tip[:len(want)] != want {
@@ -194,7 +162,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	// A drawing on the map's pad appears on the map, among its own kind.
 	a.drawTrousersIn("region-mappad")
 	s := a.state()
-	m := a.untilMap("drawing placed", func(m mapState) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
+	m := a.untilMap("drawing placed", func(m jsapi.Map) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
 	same := 0
 	for _, l := range m.OwnNeighbourLabels {
 		if l == s.Index {
@@ -211,7 +179,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	a.screenshot("18-map-drawing")
 	for _, p := range []string{"pca2", "tsne3"} {
 		a.click("proj-" + p)
-		m = a.untilMap("drawing placed on "+p, func(m mapState) bool { return m.OwnOK && m.Projection == p })
+		m = a.untilMap("drawing placed on "+p, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
 		t.Logf("%s: placed in %.1f ms", p, m.PlaceMs)
 	}
 	a.click("proj-tsne2")
@@ -370,12 +338,10 @@ func TestLiveTSNEKeepsThePageResponsive(t *testing.T) {
 	}
 	a.click("live-toggle")
 	rest, _, _ := a.longestFrame(time.Second)
-	m = a.untilMapFor(90*time.Second, "live t-SNE done", func(m mapState) bool { return m.Live.Done })
-	var live map[string]any
-	a.evalJSON(`lookbook.map().live`, &live)
+	m = a.untilMapFor(90*time.Second, "live t-SNE done", func(m jsapi.Map) bool { return m.Live.Done })
 	longest = max(longest, rest)
-	t.Logf("live t-SNE on 2,000 images: %d iterations at %.1f it/s, KL %.3f; longest slice %v ms; frames while running: median %.0f ms, longest %.0f ms (%d frames); without it: median %.0f, longest %.0f ms",
-		m.Live.Iter, m.Live.ItPerSec, m.Live.KL, live["maxStepMs"], typical, longest, frames, idleMedian, idleLongest)
+	t.Logf("live t-SNE on 2,000 images: %d iterations at %.1f it/s, KL %.3f; longest slice %.1f ms; frames while running: median %.0f ms, longest %.0f ms (%d frames); without it: median %.0f, longest %.0f ms",
+		m.Live.Iter, m.Live.ItPerSec, m.Live.KL, m.Live.MaxStepMs, typical, longest, frames, idleMedian, idleLongest)
 	if longest > 300 {
 		t.Errorf("a frame took %.0f ms while t-SNE ran: the page froze", longest)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"lookbook/wasm/jsapi"
 )
 
 // TestMeasureClassifyView measures what issue 5 asks to report: the compressed bytes of a first
@@ -126,7 +128,7 @@ func TestMeasureMapView(t *testing.T) {
 			a.click("proj-" + p)
 			a.click("map-clear")
 			a.strokeIn("region-mappad", [2]float64{0.3, 0.2}, [2]float64{0.7, 0.8})
-			m := a.untilMap("placed on "+p, func(m mapState) bool { return m.OwnOK && m.Projection == p })
+			m := a.untilMap("placed on "+p, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
 			place[p] = append(place[p], m.PlaceMs)
 		}
 		a.close()

@@ -3,11 +3,13 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
 	"syscall/js"
 	"unsafe"
 
 	"lookbook/ml"
+	"lookbook/wasm/jsapi"
 	"lookbook/wasm/share"
 )
 
@@ -68,46 +70,12 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	api.Set("faces", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
 		defer a.env.RUnlock()
-		f := &a.Faces
-		out := map[string]any{"status": string(f.Status), "a": f.A, "b": f.B, "alpha": f.Alpha, "slerp": f.Slerp, "version": f.Version,
-			"notice": f.Notice, "ownMse": f.OwnMSE, "hasOwn": f.Own != nil, "temperature": f.Temperature,
-			"crop": []any{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, "walking": f.Walking, "cameraOn": f.CameraOn,
-			"encodeMs": f.EncodeMs, "decodeMs": f.DecodeMs, "drawMs": f.DrawMs}
-		if f.Samples[0] != nil {
-			out["sample0"] = floats(f.Samples[0])
-		}
-		if f.Status == Ready {
-			strip := make([]any, 0, len(f.Strip)*3072)
-			for _, face := range f.Strip {
-				strip = append(strip, floats(face)...)
-			}
-			out["strip"] = strip
-		}
-		if f.Status == Ready {
-			prev := make([]any, len(f.Preview))
-			for i, v := range f.Preview {
-				prev[i] = float64(v)
-			}
-			out["preview"] = prev
-			out["gallery"] = f.galleryN
-		}
-		return js.ValueOf(out)
+		return toJS(a.Faces.api())
 	}))
 	api.Set("state", js.FuncOf(func(this js.Value, args []js.Value) any {
 		a.env.RLock()
 		defer a.env.RUnlock()
-		out := map[string]any{"view": int(a.View), "hasInput": a.HasInput, "notice": a.Notice, "link": a.shareFragment(), "version": a.Version, "lastMs": a.LastMs}
-		if a.HasInput {
-			for k, v := range result(a.Logits[:]) {
-				out[k] = v
-			}
-			view := make([]any, len(a.Result.View))
-			for i, b := range a.Result.View {
-				view[i] = int(b)
-			}
-			out["view28"] = view
-		}
-		return js.ValueOf(out)
+		return toJS(a.state())
 	}))
 	// map() describes the Map view; map({resetFrames: true}) also starts a new longest-frame
 	// record after reading it, so a measurement can time one stretch of interaction.
@@ -116,13 +84,13 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		if !reset {
 			a.env.RLock()
 			defer a.env.RUnlock()
-			return js.ValueOf(a.mapState())
+			return toJS(a.mapState())
 		}
 		a.env.Lock()
 		defer a.env.UnlockOnly()
 		out := a.mapState()
 		a.Maps.MaxFrameMs = 0
-		return js.ValueOf(out)
+		return toJS(out)
 	}))
 	// mapPoint(i) → {x, y} in CSS pixels where point i is drawn now, or null if it is not.
 	api.Set("mapPoint", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -154,75 +122,85 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	}
 }
 
-func result(logits []float32) map[string]any {
-	probs := make([]float32, len(logits))
-	ml.Softmax(probs, logits, len(logits))
-	best := ml.ArgMax(probs)
-	pl, ll := make([]any, len(probs)), make([]any, len(logits))
-	for i := range probs {
-		pl[i], ll[i] = float64(probs[i]), float64(logits[i])
+// toJS hands v to JavaScript as the object its JSON describes (jsapi's types).
+func toJS(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return js.Global().Get("Error").New("lookbook: " + err.Error())
 	}
-	return map[string]any{"label": ml.FashionNetClasses[best], "index": best, "probabilities": pl, "logits": ll}
+	return js.Global().Get("JSON").Call("parse", string(b))
 }
 
-func floats(v []float32) []any {
-	out := make([]any, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
+// state describes the current view, input and answer.
+func (a *App) state() jsapi.State {
+	s := jsapi.State{View: int(a.View), HasInput: a.HasInput, Notice: a.Notice, Link: a.shareFragment(), Version: a.Version, LastMs: a.LastMs}
+	if a.HasInput {
+		s.Index, s.Label = a.Pred, ml.FashionNetClasses[a.Pred]
+		s.Probabilities, s.Logits = float64s(a.Probs[:]), float64s(a.Logits[:])
+		s.View28 = make([]int, len(a.Result.View))
+		for i, b := range a.Result.View {
+			s.View28[i] = int(b)
+		}
+	}
+	return s
+}
+
+// api describes the Faces view.
+func (f *Faces) api() jsapi.Faces {
+	out := jsapi.Faces{Status: string(f.Status), A: f.A, B: f.B, Alpha: f.Alpha, Slerp: f.Slerp, Version: f.Version,
+		Notice: f.Notice, OwnMSE: f.OwnMSE, HasOwn: f.Own != nil, Temperature: f.Temperature,
+		Crop: [4]int{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, Walking: f.Walking, CameraOn: f.CameraOn,
+		EncodeMs: f.EncodeMs, DecodeMs: f.DecodeMs, DrawMs: f.DrawMs}
+	if f.Samples[0] != nil {
+		out.Sample0 = float64s(f.Samples[0])
+	}
+	if f.Status == Ready {
+		for _, face := range f.Strip {
+			out.Strip = append(out.Strip, float64s(face)...)
+		}
+		out.Preview, out.Gallery = float64s(f.Preview), f.galleryN
 	}
 	return out
 }
 
 // mapState describes the Map view for tests and measurements; it only reads.
-func (a *App) mapState() map[string]any {
+func (a *App) mapState() jsapi.Map {
 	m := &a.Maps
-	out := map[string]any{"status": string(m.Status), "error": m.Error, "notice": m.Notice, "progress": m.Progress}
+	out := jsapi.Map{Status: string(m.Status), Error: m.Error, Notice: m.Notice, Progress: m.Progress}
 	if m.Status != Ready {
 		return out
 	}
 	c := m.Camera
-	out["projection"] = m.Projection.String()
-	out["camera"] = map[string]any{"x": c.X, "y": c.Y, "zoom": c.Zoom, "yaw": c.Yaw, "pitch": c.Pitch}
-	out["hidden"] = int(m.Filter.Hidden)
-	out["misclassified"] = m.Filter.Misclassified
-	out["cell"] = m.Filter.Cell
-	out["shown"] = m.Shown
-	out["drawn"] = len(m.picks.Index)
-	out["hover"] = m.Hover
-	out["pinned"] = m.Pinned
-	out["neighbours"] = ints(m.Neighbours)
-	out["ownOk"] = m.OwnOK
-	out["ownNeighbours"] = ints(m.OwnNeighbours)
-	out["placeMs"] = m.PlaceMs
-	out["frameMs"] = m.FrameMs
-	out["maxFrameMs"] = m.MaxFrameMs
-	labels := make([]any, 0, len(m.OwnNeighbours))
+	out.Projection = m.Projection.String()
+	out.Camera = jsapi.Camera{X: c.X, Y: c.Y, Zoom: c.Zoom, Yaw: c.Yaw, Pitch: c.Pitch}
+	out.Hidden, out.Misclassified, out.Cell = int(m.Filter.Hidden), m.Filter.Misclassified, m.Filter.Cell
+	out.Shown, out.Drawn, out.Hover, out.Pinned = m.Shown, len(m.picks.Index), m.Hover, m.Pinned
+	out.Neighbours, out.OwnOK, out.OwnNeighbours = m.Neighbours, m.OwnOK, m.OwnNeighbours
+	out.PlaceMs, out.FrameMs, out.MaxFrameMs = m.PlaceMs, m.FrameMs, m.MaxFrameMs
+	out.OwnNeighbourLabels = make([]int, 0, len(m.OwnNeighbours))
 	for _, j := range m.OwnNeighbours {
-		labels = append(labels, int(m.data.Labels[j]))
+		out.OwnNeighbourLabels = append(out.OwnNeighbourLabels, int(m.data.Labels[j]))
 	}
-	out["ownNeighbourLabels"] = labels
-	drawnLabels := map[string]any{}
+	out.DrawnByLabel = map[string]int{}
 	for _, j := range m.picks.Index {
-		k := strconv.Itoa(int(m.data.Labels[j]))
-		n, _ := drawnLabels[k].(int)
-		drawnLabels[k] = n + 1
+		out.DrawnByLabel[strconv.Itoa(int(m.data.Labels[j]))]++
 	}
-	out["drawnByLabel"] = drawnLabels
 	if m.OwnOK {
 		_, dims := m.coords()
 		tr := m.Camera.Transform(m.viewport(a.Layout), dims)
 		x, y, _ := tr.Apply(m.Own[0], m.Own[1], m.Own[2])
-		out["own"] = map[string]any{"x": x, "y": y}
+		out.Own = &jsapi.Point{X: x, Y: y}
 	}
 	l := &m.Live
-	out["live"] = map[string]any{"iter": l.Iter, "running": l.Running, "done": l.run != nil && l.run.Done(), "itPerSec": l.ItPerSec, "kl": l.KL, "busyMs": float64(l.busy.Microseconds()) / 1000, "maxStepMs": float64(l.MaxStep.Microseconds()) / 1000}
+	out.Live = jsapi.Live{Iter: l.Iter, Running: l.Running, Done: l.run != nil && l.run.Done(), ItPerSec: l.ItPerSec, KL: l.KL,
+		BusyMs: float64(l.busy.Microseconds()) / 1000, MaxStepMs: float64(l.MaxStep.Microseconds()) / 1000}
 	return out
 }
 
-func ints(v []int) []any {
-	out := make([]any, len(v))
+func float64s(v []float32) []float64 {
+	out := make([]float64, len(v))
 	for i, x := range v {
-		out[i] = x
+		out[i] = float64(x)
 	}
 	return out
 }
