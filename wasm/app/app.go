@@ -14,6 +14,7 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/wasm/layout"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
@@ -29,7 +30,7 @@ type App struct {
 	Error  string
 	Notice string
 	View   share.View
-	Layout Layout
+	Layout layout.Layout
 	Brush  int // 1 to pad.Brushes
 	Shared string
 	// ShareNote confirms a Share click beside the button, in every view.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vugu/vugu"
 
+	"lookbook/wasm/layout"
 	"lookbook/wasm/prep"
 )
 
@@ -102,7 +103,7 @@ func (c *FacesView) pairText() string {
 	return fmt.Sprintf("From face %d to face %d. Click a face to start a new pair.", f.A+1, f.B+1)
 }
 
-func (c *FacesView) captionAbove(r Rect) string {
+func (c *FacesView) captionAbove(r layout.Rect) string {
 	return fmt.Sprintf("left:%.0fpx;top:%.0fpx", r.X, r.Y-22)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"lookbook/ml"
+	"lookbook/wasm/layout"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
@@ -69,7 +70,7 @@ func (s *stage) Update() error {
 	a := s.app
 	a.env.Lock()
 	changed := false
-	if l := computeLayout(s.width, s.height); l != a.Layout && s.width > 0 {
+	if l := layout.Compute(s.width, s.height); l != a.Layout && s.width > 0 {
 		a.Layout, changed = l, true
 	}
 	mapReady := a.View == share.Map && a.Maps.Status == Ready
@@ -103,7 +104,7 @@ func (s *stage) Update() error {
 
 func (s *stage) handleDrawing(a *App) bool {
 	x, y, down := s.pointer()
-	area := a.Layout.padFor(a.View)
+	area := a.Layout.PadFor(a.View)
 	p := pad.Point{X: (x - area.X) / area.W, Y: (y - area.Y) / area.H}
 	switch {
 	case down && a.current == nil:
@@ -197,7 +198,7 @@ func (s *stage) Draw(screen *ebiten.Image) {
 }
 
 // drawPad draws the drawing pad (its strokes and any picture under them) in r.
-func (s *stage) drawPad(screen *ebiten.Image, r Rect) {
+func (s *stage) drawPad(screen *ebiten.Image, r layout.Rect) {
 	sc := s.scale
 	vector.DrawFilledRect(screen, float32(r.X*sc)-2, float32(r.Y*sc)-2, float32(r.W*sc)+4, float32(r.H*sc)+4, padBorder, false)
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}

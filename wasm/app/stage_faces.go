@@ -8,6 +8,8 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"lookbook/wasm/layout"
 )
 
 // facesImages are the Faces view's reused stage images.
@@ -93,7 +95,7 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	}
 	sc := s.scale
 	l := a.Layout
-	draw := func(img *ebiten.Image, r Rect, filter ebiten.Filter) {
+	draw := func(img *ebiten.Image, r layout.Rect, filter ebiten.Filter) {
 		op := &ebiten.DrawImageOptions{Filter: filter}
 		b := img.Bounds()
 		op.GeoM.Scale(r.W*sc/float64(b.Dx()), r.H*sc/float64(b.Dy()))
@@ -112,10 +114,10 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	outline(f.A, accent)
 	outline(f.B, colourB)
 	draw(s.faces.preview, l.Preview, ebiten.FilterLinear)
-	row := func(r Rect, imgs []*ebiten.Image, n int) {
+	row := func(r layout.Rect, imgs []*ebiten.Image, n int) {
 		w := r.W / float64(n)
 		for i, img := range imgs {
-			draw(img, Rect{r.X + float64(i)*w + 2, r.Y, w - 4, w - 4}, ebiten.FilterLinear)
+			draw(img, layout.Rect{X: r.X + float64(i)*w + 2, Y: r.Y, W: w - 4, H: w - 4}, ebiten.FilterLinear)
 		}
 	}
 	row(l.Strip, s.faces.strip[:], len(stripAlphas))

@@ -14,6 +14,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"lookbook/wasm/layout"
 	"lookbook/wasm/mapview"
 )
 
@@ -37,7 +38,7 @@ type mapImages struct {
 	indices []uint16
 	order   []int
 	built   int
-	layout  Layout
+	layout  layout.Layout
 	white   *ebiten.Image
 }
 
@@ -61,7 +62,7 @@ func newDisc() *ebiten.Image {
 // leaving them as dust.
 func pointRadius(zoom float64) float64 { return min(2.2+0.6*math.Sqrt(zoom), 6) }
 
-func (m *Maps) viewport(l Layout) mapview.Viewport {
+func (m *Maps) viewport(l layout.Layout) mapview.Viewport {
 	r := l.MapArea
 	return mapview.Viewport{X: r.X, Y: r.Y, W: r.W, H: r.H}
 }
@@ -276,7 +277,7 @@ func (s *stage) drawCube(screen *ebiten.Image, tr mapview.Transform) {
 }
 
 // exportMapPNG reads the plot's pixels back and downloads them as a PNG.
-func (s *stage) exportMapPNG(screen *ebiten.Image, area Rect) {
+func (s *stage) exportMapPNG(screen *ebiten.Image, area layout.Rect) {
 	sc := s.scale
 	r := image.Rect(int(area.X*sc), int(area.Y*sc), int((area.X+area.W)*sc), int((area.Y+area.H)*sc)).Intersect(screen.Bounds())
 	sub := screen.SubImage(r).(*ebiten.Image)

@@ -1,6 +1,7 @@
-//go:build js && wasm
-
-package main
+// Package layout computes where every part of the page sits from the window size, for wide
+// screens and phones: the DOM places its panels and placeholders, and the stage draws, from
+// the same numbers, so the two always agree.
+package layout
 
 import (
 	"fmt"
@@ -19,10 +20,9 @@ func (r Rect) CSS() string {
 	return fmt.Sprintf("left:%.0fpx;top:%.0fpx;width:%.0fpx;height:%.0fpx", r.X, r.Y, r.W, r.H)
 }
 
-// Layout is where each part of every view sits (the Classify pad and panel, the Map's area and
-// corner pad, the Faces gallery and strip). It is computed in one place from the window size, and both the DOM (placeholders, panel) and the stage (drawing) use it, so they
-// always agree. Wide windows put the pad left and the panel right; narrow ones (phones) stack
-// them.
+// Layout is where each part of every view sits (the Classify pad and panel, the Map's area
+// and corner pad, the Faces gallery and strip), in CSS pixels. Wide windows put the pad left
+// and the panel right; narrow ones (phones) stack them.
 type Layout struct {
 	Width, Height float64
 	Wide          bool
@@ -45,19 +45,21 @@ type Layout struct {
 	MapPad   Rect // a small drawing pad inset in the plot's corner (stage)
 }
 
-const topBar = 56
+// TopBar is the height of the page's header, in CSS pixels.
+const TopBar = 56
 
-func computeLayout(w, h float64) Layout {
+// Compute lays out a window of w×h CSS pixels.
+func Compute(w, h float64) Layout {
 	l := Layout{Width: w, Height: h, Wide: w >= 860}
 	const m = 20
 	l.layoutFaces()
 	l.layoutMap()
 	if l.Wide {
-		side := min(h-topBar-2*m, (w-3*m)*0.5)
+		side := min(h-TopBar-2*m, (w-3*m)*0.5)
 		side = max(side, 200)
-		l.Pad = Rect{m, topBar + m, side, side}
+		l.Pad = Rect{m, TopBar + m, side, side}
 		px := l.Pad.X + side + m
-		l.Panel = Rect{px, topBar + m, w - px - m, h - topBar - 2*m}
+		l.Panel = Rect{px, TopBar + m, w - px - m, h - TopBar - 2*m}
 		// Inside the panel, below the controls and bars: the model's view and feature maps.
 		mv := min(112, l.Panel.W*0.3)
 		top := l.Panel.Y + 330
@@ -65,8 +67,8 @@ func computeLayout(w, h float64) Layout {
 		l.Features = Rect{l.Panel.X + mv + m, top, l.Panel.W - mv - m, max(0, min(h-top-m, 200))}
 		return l
 	}
-	side := min(w-2*m, (h-topBar)*0.45)
-	l.Pad = Rect{(w - side) / 2, topBar + 12, side, side}
+	side := min(w-2*m, (h-TopBar)*0.45)
+	l.Pad = Rect{(w - side) / 2, TopBar + 12, side, side}
 	l.Panel = Rect{m, l.Pad.Y + side + 12, w - 2*m, h - (l.Pad.Y + side + 12) - 8}
 	mv := 56.0
 	l.ModelView = Rect{l.Pad.X + side - mv - 6, l.Pad.Y + 6, mv, mv} // inset in the pad's corner
@@ -77,49 +79,53 @@ func (l *Layout) layoutFaces() {
 	const m = 20
 	w, h := l.Width, l.Height
 	if l.Wide {
-		l.FacesPanel = Rect{m, topBar + m, 300, h - topBar - 2*m}
+		l.FacesPanel = Rect{m, TopBar + m, 300, h - TopBar - 2*m}
 		x := l.FacesPanel.X + l.FacesPanel.W + m
-		side := max(200, min(h-topBar-2*m, (w-x-m)*0.55))
-		l.Gallery = Rect{x, topBar + m, side, side}
+		side := max(200, min(h-TopBar-2*m, (w-x-m)*0.55))
+		l.Gallery = Rect{x, TopBar + m, side, side}
 		rx := x + side + m
 		rw := w - rx - m
 		pv := min(rw, h*0.4)
-		l.Preview = Rect{rx, topBar + m, pv, pv}
+		l.Preview = Rect{rx, TopBar + m, pv, pv}
 		l.Strip = Rect{rx, l.Preview.Y + pv + 30, rw, rw / 6}
 		l.Samples = Rect{rx, l.Strip.Y + l.Strip.H + 30, rw, rw / 6}
 		l.Own = Rect{rx, l.Samples.Y + l.Samples.H + 30, rw / 3, rw / 6}
 		return
 	}
-	side := w - 2*m
-	l.Gallery = Rect{m, topBar + 12, side, side}
-	l.Strip = Rect{m, l.Gallery.Y + side + 8, side, side / 6}
-	l.Samples = Rect{m, l.Strip.Y + l.Strip.H + 8, side, side / 6}
+	// A column: the gallery, the strip and the samples, then the preview and your face beside
+	// the panel. At most 11/6 of the gallery's side stacks up below the header (with the
+	// preview a third of it), so short phones get a narrower column rather than cut-off faces.
+	side := min(w-2*m, (h-TopBar-12-4*8-8)*6/11)
+	x := (w - side) / 2
+	l.Gallery = Rect{x, TopBar + 12, side, side}
+	l.Strip = Rect{x, l.Gallery.Y + side + 8, side, side / 6}
+	l.Samples = Rect{x, l.Strip.Y + l.Strip.H + 8, side, side / 6}
 	pv := min(120, side/3)
-	l.Preview = Rect{m, l.Samples.Y + l.Samples.H + 8, pv, pv}
-	l.Own = Rect{m, l.Preview.Y + pv + 8, pv, pv / 2}
-	l.FacesPanel = Rect{m + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
+	l.Preview = Rect{x, l.Samples.Y + l.Samples.H + 8, pv, pv}
+	l.Own = Rect{x, l.Preview.Y + pv + 8, pv, pv / 2}
+	l.FacesPanel = Rect{x + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
 }
 
 func (l *Layout) layoutMap() {
 	const m = 20
 	w, h := l.Width, l.Height
 	if l.Wide {
-		l.MapPanel = Rect{m, topBar + m, 330, h - topBar - 2*m}
+		l.MapPanel = Rect{m, TopBar + m, 330, h - TopBar - 2*m}
 		x := l.MapPanel.X + l.MapPanel.W + m
-		l.MapArea = Rect{x, topBar + m, max(200, w-x-m), max(200, h-topBar-2*m)}
+		l.MapArea = Rect{x, TopBar + m, max(200, w-x-m), max(200, h-TopBar-2*m)}
 		pad := min(170, l.MapArea.W*0.3, l.MapArea.H*0.3)
 		l.MapPad = Rect{l.MapArea.X + 10, l.MapArea.Y + l.MapArea.H - pad - 10, pad, pad}
 		return
 	}
-	l.MapArea = Rect{8, topBar + 8, w - 16, max(200, (h-topBar)*0.55)}
+	l.MapArea = Rect{8, TopBar + 8, w - 16, max(200, (h-TopBar)*0.55)}
 	pad := min(110, l.MapArea.W*0.3)
 	l.MapPad = Rect{l.MapArea.X + 6, l.MapArea.Y + l.MapArea.H - pad - 6, pad, pad}
 	y := l.MapArea.Y + l.MapArea.H + 8
 	l.MapPanel = Rect{m, y, w - 2*m, h - y - 8}
 }
 
-// padFor is the drawing pad of a view: the Classify pad, or the small one on the map.
-func (l Layout) padFor(v share.View) Rect {
+// PadFor is the drawing pad of a view: the Classify pad, or the small one on the map.
+func (l Layout) PadFor(v share.View) Rect {
 	if v == share.Map {
 		return l.MapPad
 	}
