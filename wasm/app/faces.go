@@ -19,6 +19,7 @@ import (
 	"lookbook/ml"
 	"lookbook/ml/dataset"
 	"lookbook/pretrained/format"
+	"lookbook/wasm/crop"
 	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
@@ -230,10 +231,7 @@ func (f *Faces) setPhoto(photo *image.RGBA) {
 	if err := jpeg.Encode(&buf, photo, &jpeg.Options{Quality: 85}); err == nil {
 		f.PhotoURL = objectURL(buf.Bytes(), "image/jpeg")
 	}
-	b := photo.Bounds()
-	side := min(b.Dx(), b.Dy())
-	x0, y0 := (b.Dx()-side)/2, (b.Dy()-side)/2
-	f.Crop = image.Rect(x0, y0, x0+side, y0+side)
+	f.Crop = crop.Centre(photo.Bounds().Size())
 	f.Notice = ""
 	f.encodeCrop()
 }
@@ -244,18 +242,11 @@ func (f *Faces) MoveCrop(dx, dy, ds int) {
 	if f.photo == nil {
 		return
 	}
-	b := f.photo.Bounds()
-	side := min(max(f.Crop.Dx()+ds, minCrop), b.Dx(), b.Dy())
-	x := min(max(f.Crop.Min.X+dx, 0), b.Dx()-side)
-	y := min(max(f.Crop.Min.Y+dy, 0), b.Dy()-side)
-	if r := image.Rect(x, y, x+side, y+side); r != f.Crop {
+	if r := crop.Move(f.Crop, f.photo.Bounds().Size(), dx, dy, ds); r != f.Crop {
 		f.Crop = r
 		f.encodeCrop()
 	}
 }
-
-// minCrop is the smallest crop box, in photo pixels: below 32 the face would be upscaled.
-const minCrop = 32
 
 // encodeCrop reconstructs the cropped face and makes it face A.
 func (f *Faces) encodeCrop() {
@@ -353,15 +344,6 @@ func (f *Faces) stepWalk(now time.Time) bool {
 	f.Preview = f.between(alpha)
 	f.Version++
 	return true
-}
-
-// cropDrag follows a drag on the crop box: moving it, or resizing it by its corner handle.
-type cropDrag struct {
-	active bool
-	resize bool
-	x, y   float64 // last pointer position, CSS pixels
-	carryX float64 // sub-pixel movement not yet applied, photo pixels
-	carryY float64
 }
 
 // stopCamera ends the camera's stream, if any: the browser's camera light goes off.

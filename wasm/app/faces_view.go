@@ -15,6 +15,7 @@ import (
 
 	"github.com/vugu/vugu"
 
+	"lookbook/wasm/crop"
 	"lookbook/wasm/layout"
 	"lookbook/wasm/prep"
 )
@@ -23,7 +24,7 @@ import (
 // sampling, and the visitor's photo with its crop box; the faces are drawn by the stage.
 type FacesView struct {
 	App  *App
-	crop cropDrag
+	crop crop.Drag
 }
 
 // SetAlpha follows the interpolation slider, decoding live while it is dragged.
@@ -200,34 +201,22 @@ func (c *FacesView) CropDown(e vugu.DOMEvent, resize bool) {
 		e.StopPropagation()
 	}
 	e.PreventDefault()
-	c.crop = cropDrag{active: true, resize: resize, x: ev.Get("clientX").Float(), y: ev.Get("clientY").Float()}
+	c.crop.Start(ev.Get("clientX").Float(), ev.Get("clientY").Float(), resize)
 	js.Value(e.JSEventCurrentTarget()).Call("setPointerCapture", ev.Get("pointerId"))
 }
 
 // CropMove follows the pointer while the crop box is held.
 func (c *FacesView) CropMove(e vugu.DOMEvent) {
-	if !c.crop.active {
+	if !c.crop.Active {
 		return
 	}
 	ev := js.Value(e.JSEvent())
-	x, y := ev.Get("clientX").Float(), ev.Get("clientY").Float()
-	k := c.cropScale()
-	c.crop.carryX += (x - c.crop.x) / k
-	c.crop.carryY += (y - c.crop.y) / k
-	c.crop.x, c.crop.y = x, y
-	dx, dy := int(c.crop.carryX), int(c.crop.carryY)
-	c.crop.carryX -= float64(dx)
-	c.crop.carryY -= float64(dy)
-	if c.crop.resize {
-		c.App.Faces.MoveCrop(0, 0, max(dx, dy))
-	} else {
-		c.App.Faces.MoveCrop(dx, dy, 0)
-	}
+	c.App.Faces.MoveCrop(c.crop.Follow(ev.Get("clientX").Float(), ev.Get("clientY").Float(), c.cropScale()))
 	c.App.Faces.Version++
 }
 
 // CropUp ends the drag.
-func (c *FacesView) CropUp(e vugu.DOMEvent) { c.crop.active = false }
+func (c *FacesView) CropUp(e vugu.DOMEvent) { c.crop.End() }
 
 // StartCamera asks for the camera and shows its picture with a button to take a photo.
 func (c *FacesView) StartCamera(e vugu.DOMEvent) {
