@@ -37,10 +37,29 @@ func faceRGBA(pix []byte, stride, x0, y0 int, face []float32) {
 	}
 }
 
-func (s *stage) refreshFaces(f *Faces) {
+// facesStage draws the Faces view: the gallery, the face at α, the strip, the samples and
+// the visitor's face with its reconstruction.
+type facesStage struct {
+	s       *stage
+	im      facesImages
+	frameMs float64 // how long the last refresh took, for Faces.DrawMs
+}
+
+// update steps the animated walk, takes dropped photos and reports the last refresh's time.
+func (v *facesStage) update(a *App) bool {
+	f := &a.Faces
+	f.DrawMs = v.frameMs
+	if f.Status != Ready {
+		return false
+	}
+	changed := f.stepWalk(time.Now())
+	return v.s.handleDrops(a) || changed
+}
+
+func (v *facesStage) refresh(f *Faces) {
 	start := time.Now()
-	defer func() { s.faceFrameMs = float64(time.Since(start).Microseconds()) / 1000 }()
-	im := &s.faces
+	defer func() { v.frameMs = float64(time.Since(start).Microseconds()) / 1000 }()
+	im := &v.im
 	if im.gallery == nil {
 		im.gallery = ebiten.NewImage(32*galleryCols, 32*galleryCols)
 		im.preview = ebiten.NewImage(32, 32)
@@ -85,15 +104,15 @@ func (s *stage) refreshFaces(f *Faces) {
 
 var colourB = color.RGBA{0xb7, 0x94, 0xff, 0xff}
 
-func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
+func (v *facesStage) draw(screen *ebiten.Image, a *App) {
 	f := &a.Faces
 	if f.Status != Ready {
 		return
 	}
-	if s.faces.gallery == nil || s.faces.version != f.Version {
-		s.refreshFaces(f)
+	if v.im.gallery == nil || v.im.version != f.Version {
+		v.refresh(f)
 	}
-	sc := s.scale
+	sc := v.s.scale
 	l := a.Layout
 	draw := func(img *ebiten.Image, r layout.Rect, filter ebiten.Filter) {
 		op := &ebiten.DrawImageOptions{Filter: filter}
@@ -102,7 +121,7 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 		op.GeoM.Translate(r.X*sc, r.Y*sc)
 		screen.DrawImage(img, op)
 	}
-	draw(s.faces.gallery, l.Gallery, ebiten.FilterLinear)
+	draw(v.im.gallery, l.Gallery, ebiten.FilterLinear)
 	tile := l.Gallery.W / galleryCols
 	outline := func(i int, c color.RGBA) {
 		if i < 0 || i >= f.galleryN { // the uploaded face is not a gallery tile
@@ -113,16 +132,16 @@ func (s *stage) drawFaces(screen *ebiten.Image, a *App) {
 	}
 	outline(f.A, accent)
 	outline(f.B, colourB)
-	draw(s.faces.preview, l.Preview, ebiten.FilterLinear)
+	draw(v.im.preview, l.Preview, ebiten.FilterLinear)
 	row := func(r layout.Rect, imgs []*ebiten.Image, n int) {
 		w := r.W / float64(n)
 		for i, img := range imgs {
 			draw(img, layout.Rect{X: r.X + float64(i)*w + 2, Y: r.Y, W: w - 4, H: w - 4}, ebiten.FilterLinear)
 		}
 	}
-	row(l.Strip, s.faces.strip[:], len(stripAlphas))
-	row(l.Samples, s.faces.samples[:], sampleCount)
+	row(l.Strip, v.im.strip[:], len(stripAlphas))
+	row(l.Samples, v.im.samples[:], sampleCount)
 	if f.Own != nil && l.Own.W > 0 {
-		row(l.Own, s.faces.own[:], 2)
+		row(l.Own, v.im.own[:], 2)
 	}
 }

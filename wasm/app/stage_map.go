@@ -67,11 +67,37 @@ func (m *Maps) viewport(l layout.Layout) mapview.Viewport {
 	return mapview.Viewport{X: r.X, Y: r.Y, W: r.W, H: r.H}
 }
 
-// buildMap projects the visible points and lays out their sprites (far ones first in 3D).
+// mapStage draws the Map view: every point as a tinted sprite, the hover, pin and drawing
+// markers, the cube in 3D, and the corner pad.
+type mapStage struct {
+	s      *stage
+	im     mapImages
+	export bool // a PNG export of the map, taken over from Maps by update
+}
+
+// update takes drawing and drops on the corner pad, places the drawing on the map, rebuilds
+// the sprites when the map, camera or layout changed, and takes over an export request.
+func (v *mapStage) update(a *App) bool {
+	if a.model == nil || a.Maps.Status != Ready {
+		return false
+	}
+	changed := v.s.handleDrawing(a)
+	changed = v.s.handleDrops(a) || changed
+	before := a.Maps.ownFor
+	a.placeOwn()
+	changed = changed || before != a.Maps.ownFor
+	v.build(a)
+	if a.Maps.exportPNG { // the next draw captures the map
+		v.export, a.Maps.exportPNG = true, false
+	}
+	return changed
+}
+
+// build projects the visible points and lays out their sprites (far ones first in 3D).
 // It runs in Update, with the app locked, only when the map, camera or layout changed.
-func (s *stage) buildMap(a *App) {
+func (v *mapStage) build(a *App) {
 	m := &a.Maps
-	im := &s.maps
+	im := &v.im
 	if im.built == m.geometry && im.layout == a.Layout {
 		return
 	}
@@ -110,7 +136,7 @@ func (s *stage) buildMap(a *App) {
 		im.verts = make([]ebiten.Vertex, 4*k)
 	}
 	im.verts = im.verts[:4*k]
-	sc := s.scale
+	sc := v.s.scale
 	r := pointRadius(m.Camera.Zoom)
 	for q, t := range im.order {
 		c := classColours[m.data.Labels[scr.Index[t]]]
@@ -144,14 +170,15 @@ var (
 	cubeColour    = color.RGBA{0x3a, 0x40, 0x4d, 0xff}
 )
 
-// drawMap draws the plot: frame, points, and the markers for hover, pin and drawing.
-func (s *stage) drawMap(screen *ebiten.Image, a *App) {
+// draw draws the plot: frame, points, and the markers for hover, pin and drawing.
+func (v *mapStage) draw(screen *ebiten.Image, a *App) {
 	m := &a.Maps
-	if m.Status != Ready {
+	if m.Status != Ready || a.Layout.MapArea.W == 0 {
 		return
 	}
-	sc := s.scale
-	im := &s.maps
+	v.s.refreshPad(a)
+	sc := v.s.scale
+	im := &v.im
 	if im.disc == nil {
 		im.disc = newDisc()
 		im.white = ebiten.NewImage(3, 3)
@@ -163,7 +190,7 @@ func (s *stage) drawMap(screen *ebiten.Image, a *App) {
 	tr := m.Camera.Transform(m.viewport(a.Layout), dims)
 	clip := screen.SubImage(image.Rect(int(area.X*sc), int(area.Y*sc), int((area.X+area.W)*sc), int((area.Y+area.H)*sc))).(*ebiten.Image)
 	if dims == 3 {
-		s.drawCube(clip, tr)
+		v.drawCube(clip, tr)
 	}
 	op := &ebiten.DrawTrianglesOptions{Filter: ebiten.FilterLinear}
 	k := len(im.verts) / 4
@@ -211,11 +238,11 @@ func (s *stage) drawMap(screen *ebiten.Image, a *App) {
 	}
 	vector.StrokeRect(screen, float32(area.X*sc), float32(area.Y*sc), float32(area.W*sc), float32(area.H*sc), 1, padBorder, false)
 	if pad := a.Layout.MapPad; pad.W > 0 {
-		s.drawPad(screen, pad)
+		v.s.drawPad(screen, pad)
 	}
-	if s.exportMap {
-		s.exportMap = false
-		s.exportMapPNG(screen, area)
+	if v.export {
+		v.export = false
+		v.exportPNG(screen, area)
 	}
 }
 
@@ -259,8 +286,8 @@ func drawPath(dst, src *ebiten.Image, p *vector.Path, stroke *vector.StrokeOptio
 }
 
 // drawCube outlines the 3D maps' bounding cube, so that turning them reads as turning.
-func (s *stage) drawCube(screen *ebiten.Image, tr mapview.Transform) {
-	sc := float32(s.scale)
+func (v *mapStage) drawCube(screen *ebiten.Image, tr mapview.Transform) {
+	sc := float32(v.s.scale)
 	corner := func(c int) (float32, float32) {
 		x, y, _ := tr.Apply(float64(c&1*2-1), float64(c>>1&1*2-1), float64(c>>2&1*2-1))
 		return float32(x) * sc, float32(y) * sc
@@ -276,9 +303,9 @@ func (s *stage) drawCube(screen *ebiten.Image, tr mapview.Transform) {
 	}
 }
 
-// exportMapPNG reads the plot's pixels back and downloads them as a PNG.
-func (s *stage) exportMapPNG(screen *ebiten.Image, area layout.Rect) {
-	sc := s.scale
+// exportPNG reads the plot's pixels back and downloads them as a PNG.
+func (v *mapStage) exportPNG(screen *ebiten.Image, area layout.Rect) {
+	sc := v.s.scale
 	r := image.Rect(int(area.X*sc), int(area.Y*sc), int((area.X+area.W)*sc), int((area.Y+area.H)*sc)).Intersect(screen.Bounds())
 	sub := screen.SubImage(r).(*ebiten.Image)
 	img := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))

@@ -1,0 +1,118 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"lookbook/ml"
+	"lookbook/wasm/prep"
+)
+
+// classifyStage draws the Classify view: the pad, the 28×28 image the model sees and the
+// feature maps of its four conv blocks.
+type classifyStage struct {
+	s            *stage
+	view         *ebiten.Image    // the model's 28×28 input
+	feats        [4]*ebiten.Image // one row of channels per conv block
+	drawnVersion int              // App.Version the images show
+}
+
+// update turns pointer input on the pad, and dropped files, into the input.
+func (v *classifyStage) update(a *App) bool {
+	if a.model == nil {
+		return false
+	}
+	changed := v.s.handleDrawing(a)
+	return v.s.handleDrops(a) || changed
+}
+
+func (v *classifyStage) draw(screen *ebiten.Image, a *App) {
+	if a.Layout.Pad.W == 0 {
+		return
+	}
+	v.s.refreshPad(a)
+	if v.drawnVersion != a.Version {
+		v.refresh(a)
+		v.drawnVersion = a.Version
+	}
+	sc := v.s.scale
+	v.s.drawPad(screen, a.Layout.Pad)
+	if mv := a.Layout.ModelView; mv.W > 0 && a.HasInput {
+		vector.DrawFilledRect(screen, float32(mv.X*sc)-1, float32(mv.Y*sc)-1, float32(mv.W*sc)+2, float32(mv.H*sc)+2, accent, false)
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Scale(mv.W*sc/prep.Side, mv.H*sc/prep.Side)
+		op.GeoM.Translate(mv.X*sc, mv.Y*sc)
+		screen.DrawImage(v.view, op)
+	}
+	v.drawFeatures(screen, a)
+}
+
+// refresh re-uploads the model's view and the feature maps after the input changed.
+func (v *classifyStage) refresh(a *App) {
+	vp := make([]byte, prep.Side*prep.Side*4)
+	for i, b := range a.Result.View {
+		vp[4*i], vp[4*i+1], vp[4*i+2], vp[4*i+3] = b, b, b, 0xff
+	}
+	v.view.WritePixels(vp)
+	for b, t := range a.Blocks {
+		if t == nil {
+			continue
+		}
+		v.feats[b] = featureImage(v.feats[b], t)
+	}
+}
+
+// maxChannels is how many channels of each block the stage shows.
+const maxChannels = 16
+
+// featureImage tiles up to 16 channels of a block's activations (1×C×H×W) in a row with 1-pixel
+// gaps, each channel normalised to its own range, reusing img when it has the right size.
+func featureImage(img *ebiten.Image, t *ml.Tensor) *ebiten.Image {
+	c, h, w := min(t.Shape[1], maxChannels), t.Shape[2], t.Shape[3]
+	iw := c*(w+1) - 1
+	if img == nil || img.Bounds().Dx() != iw || img.Bounds().Dy() != h {
+		img = ebiten.NewImage(iw, h)
+	}
+	pix := make([]byte, iw*h*4)
+	for ch := 0; ch < c; ch++ {
+		plane := t.Data[ch*h*w : (ch+1)*h*w]
+		lo, hi := plane[0], plane[0]
+		for _, v := range plane {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		span := max(hi-lo, 1e-6)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				f := (plane[y*w+x] - lo) / span
+				col := blend(padBackground, accent, f)
+				o := 4 * (y*iw + ch*(w+1) + x)
+				pix[o], pix[o+1], pix[o+2], pix[o+3] = col.R, col.G, col.B, 0xff
+			}
+		}
+	}
+	img.WritePixels(pix)
+	return img
+}
+
+// drawFeatures draws one row per conv block in the Features region.
+func (v *classifyStage) drawFeatures(screen *ebiten.Image, a *App) {
+	r := a.Layout.Features
+	if r.W <= 0 || r.H <= 0 || !a.HasInput {
+		return
+	}
+	sc := v.s.scale
+	rowH := r.H / 4
+	for b, img := range v.feats {
+		if img == nil {
+			continue
+		}
+		iw, ih := float64(img.Bounds().Dx()), float64(img.Bounds().Dy())
+		k := min((rowH-6)/ih, r.W/iw)
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Scale(k*sc, k*sc)
+		op.GeoM.Translate(r.X*sc, (r.Y+float64(b)*rowH)*sc)
+		screen.DrawImage(img, op)
+	}
+}
