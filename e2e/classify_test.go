@@ -65,6 +65,12 @@ func (a *app) stroke(points ...[2]float64) {
 // strokeIn draws on the pad marked testid (the Classify pad, or the Map view's).
 func (a *app) strokeIn(testid string, points ...[2]float64) {
 	a.t.Helper()
+	a.strokeEvery(testid, 35*time.Millisecond, points...)
+}
+
+// strokeEvery is strokeIn with a pause of step after each point.
+func (a *app) strokeEvery(testid string, step time.Duration, points ...[2]float64) {
+	a.t.Helper()
 	pad := a.rectOf(testid)
 	at := func(p [2]float64) (float64, float64) { return pad.X + p[0]*pad.W, pad.Y + p[1]*pad.H }
 	x, y := at(points[0])
@@ -74,7 +80,7 @@ func (a *app) strokeIn(testid string, points ...[2]float64) {
 	}
 	for _, p := range points[1:] {
 		x, y = at(p)
-		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x, y, chromedp.ButtonLeft), chromedp.Sleep(35*time.Millisecond))
+		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x, y, chromedp.ButtonLeft), chromedp.Sleep(step))
 	}
 	actions = append(actions, chromedp.MouseEvent(input.MouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(80*time.Millisecond))
 	a.run(actions...)

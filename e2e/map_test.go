@@ -160,7 +160,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	a.openMap()
 
 	// A drawing on the map's pad appears on the map, among its own kind.
-	a.drawTrousersIn("region-mappad")
+	a.drawSketch("region-mappad", sketchByName(t, "trouser-1"))
 	s := a.state()
 	m := a.untilMap("drawing placed", func(m jsapi.Map) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
 	same := 0

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"testing"
 
+	"lookbook/ml"
 	"lookbook/ml/dataset"
 	"lookbook/ml/tsne"
+	"lookbook/pretrained/drawings"
 	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
@@ -21,7 +23,9 @@ const (
 	maxValMSE       = 0.025
 )
 
-func TestShippedFashionNet(t *testing.T) {
+// shippedFashionNet loads the shipped FashionNet and the Fashion-MNIST test set.
+func shippedFashionNet(t *testing.T) (*ml.FashionNet, map[string]string, *dataset.Fashion) {
+	t.Helper()
 	m, meta, err := trainer.LoadFashionNet("fashionnet.safetensors")
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +34,11 @@ func TestShippedFashionNet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (make test installs it)", err)
 	}
+	return m, meta, test
+}
+
+func TestShippedFashionNet(t *testing.T) {
+	m, meta, test := shippedFashionNet(t)
 	ev := trainer.EvaluateFashion(m, test)
 	claimed, err := strconv.ParseFloat(meta["test_accuracy"], 64)
 	if err != nil {
@@ -45,6 +54,32 @@ func TestShippedFashionNet(t *testing.T) {
 	for _, key := range []string{"command", "seed", "data_sha256", "config"} {
 		if meta[key] == "" {
 			t.Errorf("metadata lacks %q", key)
+		}
+	}
+}
+
+// minDrawingAccuracy is the floor on each set of the drawing benchmark (pretrained/drawings):
+// the shipped model reaches 86.5–87.8 % on each (README, Drawings). The goal is 90 %;
+// until a model reaches it, this floor keeps the level reached from slipping back.
+const minDrawingAccuracy = 0.86
+
+// TestShippedFashionNetOnDrawings runs the drawing benchmark (outlines and silhouettes of test
+// images, the hand-written sketches) through the page's own pad and preprocessing.
+func TestShippedFashionNetOnDrawings(t *testing.T) {
+	m, meta, test := shippedFashionNet(t)
+	sets, err := drawings.Benchmark(test, drawings.BenchImages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sets {
+		acc := trainer.EvaluateFashion(m, s.Data).Accuracy
+		key := trainer.DrawingMetaKey(s.Name)
+		t.Logf("%s: %.2f%% of %d drawings (metadata %s says %s)", s.Name, 100*acc, s.Data.Len(), key, meta[key])
+		if acc < minDrawingAccuracy {
+			t.Errorf("%s: accuracy %.4f is below the floor %.2f", s.Name, acc, minDrawingAccuracy)
+		}
+		if claimed, err := strconv.ParseFloat(meta[key], 64); err != nil || acc < claimed-0.00005 {
+			t.Errorf("%s: accuracy %.4f, but the metadata claims %q", s.Name, acc, meta[key])
 		}
 	}
 }
@@ -91,14 +126,7 @@ func TestShippedMaps(t *testing.T) {
 		labels[i] = int(l)
 	}
 	// The maps belong to the shipped model: its predictions are the ones stored.
-	net, _, err := trainer.LoadFashionNet("fashionnet.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := dataset.LoadFashion(dataset.DefaultFashionDir, "t10k")
-	if err != nil {
-		t.Fatalf("%v (make test installs it)", err)
-	}
+	net, _, test := shippedFashionNet(t)
 	_, preds := trainer.Features(net, test)
 	differ := 0
 	for i := range preds {

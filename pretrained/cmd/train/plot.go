@@ -36,7 +36,12 @@ func plotLog(args []string) error {
 	right := plot.New()
 	right.X.Label.Text = "epoch"
 	trainLoss, valLoss, trainAcc, valAcc := plotter.XYs{}, plotter.XYs{}, plotter.XYs{}, plotter.XYs{}
+	outlines, silhouettes := plotter.XYs{}, plotter.XYs{} // with drawing augmentation
 	for _, e := range log {
+		if e.ValOutlineAcc > 0 {
+			outlines = append(outlines, plotter.XY{X: float64(e.Epoch), Y: 100 * e.ValOutlineAcc})
+			silhouettes = append(silhouettes, plotter.XY{X: float64(e.Epoch), Y: 100 * e.ValSilhouetteAcc})
+		}
 		x := float64(e.Epoch)
 		trainLoss = append(trainLoss, plotter.XY{X: x, Y: e.TrainLoss})
 		valLoss = append(valLoss, plotter.XY{X: x, Y: e.ValLoss})
@@ -44,6 +49,7 @@ func plotLog(args []string) error {
 		valAcc = append(valAcc, plotter.XY{X: x, Y: 100 * e.ValAcc})
 	}
 	blue, orange := color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}
+	green, purple := color.RGBA{44, 160, 44, 255}, color.RGBA{148, 103, 189, 255}
 	addLine := func(p *plot.Plot, xy plotter.XYs, c color.Color, name string) error {
 		l, err := plotter.NewLine(xy)
 		if err != nil {
@@ -78,12 +84,16 @@ func plotLog(args []string) error {
 			xy   plotter.XYs
 			c    color.Color
 			name string
-		}{{left, trainLoss, blue, "train"}, {left, valLoss, orange, "validation"}, {right, trainAcc, blue, "train"}, {right, valAcc, orange, "validation"}} {
+		}{{left, trainLoss, blue, "train"}, {left, valLoss, orange, "validation"}, {right, trainAcc, blue, "train"}, {right, valAcc, orange, "validation"},
+			{right, outlines, green, "validation outlines"}, {right, silhouettes, purple, "validation silhouettes"}} {
+			if len(l.xy) == 0 {
+				continue
+			}
 			if err := addLine(l.p, l.xy, l.c, l.name); err != nil {
 				return err
 			}
 		}
-		right.Y.Min = 85
+		right.Y.Min = 80
 	}
 	left.Legend.Top, right.Legend.Top = true, true
 	left.X.Tick.Marker, right.X.Tick.Marker = epochTicks(len(log)), epochTicks(len(log))
