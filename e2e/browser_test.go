@@ -210,7 +210,7 @@ func (a *app) evalJSON(expr string, v any) {
 }
 
 // until polls ok every 50 ms until it holds, and fails the test, naming what was awaited,
-// when it has not within limit.
+// when it has not within limit. Every wait of the browser tests goes through it.
 func (a *app) until(limit time.Duration, what string, ok func() bool) {
 	a.t.Helper()
 	for deadline := time.Now().Add(limit); !ok(); time.Sleep(50 * time.Millisecond) {

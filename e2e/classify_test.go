@@ -34,16 +34,9 @@ func (a *app) state() jsapi.State {
 // waitChange polls until the state's version moves past v.
 func (a *app) waitChange(v int) jsapi.State {
 	a.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if s := a.state(); s.Version != v {
-			time.Sleep(100 * time.Millisecond) // let the stage draw it, for screenshots
-			return a.state()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	a.t.Fatalf("the page did not react\nbrowser console:\n%s", a.consoleText())
-	return jsapi.State{}
+	a.until(20*time.Second, "the page reacts", func() bool { return a.state().Version != v })
+	time.Sleep(100 * time.Millisecond) // let the stage draw it, for screenshots
+	return a.state()
 }
 
 type rect struct{ X, Y, W, H float64 }

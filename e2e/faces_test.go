@@ -32,18 +32,15 @@ func (a *app) faces() jsapi.Faces {
 func (a *app) openFaces() jsapi.Faces {
 	a.t.Helper()
 	a.run(chromedp.Click(`[data-testid="nav-faces"]`, chromedp.ByQuery))
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if f := a.faces(); f.Status == "ready" {
-			time.Sleep(200 * time.Millisecond)
-			return a.faces()
-		} else if f.Status == "error" {
-			a.t.Fatalf("faces failed to load\n%s", a.consoleText())
+	a.until(60*time.Second, "the faces load", func() bool {
+		f := a.faces()
+		if f.Status == "error" {
+			a.t.Fatalf("faces failed to load: %s\n%s", f.Notice, a.consoleText())
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	a.t.Fatalf("faces never loaded\n%s", a.consoleText())
-	return jsapi.Faces{}
+		return f.Status == "ready"
+	})
+	time.Sleep(200 * time.Millisecond)
+	return a.faces()
 }
 
 func TestFacesGallerySliderAndParity(t *testing.T) {

@@ -31,19 +31,15 @@ func (a *app) openMap() jsapi.Map {
 
 func (a *app) waitMap() jsapi.Map {
 	a.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		switch m := a.mapState(); m.Status {
-		case "ready":
-			time.Sleep(300 * time.Millisecond) // a frame or two to build the points
-			return a.mapState()
-		case "error":
+	a.until(90*time.Second, "the map loads", func() bool {
+		m := a.mapState()
+		if m.Status == "error" {
 			a.t.Fatalf("the map failed to load: %s\n%s", m.Error, a.consoleText())
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	a.t.Fatalf("the map never loaded\n%s", a.consoleText())
-	return jsapi.Map{}
+		return m.Status == "ready"
+	})
+	time.Sleep(300 * time.Millisecond) // a frame or two to build the points
+	return a.mapState()
 }
 
 // mapPoint is where point i is drawn, in CSS pixels.
@@ -70,17 +66,9 @@ func (a *app) untilMap(what string, ok func(jsapi.Map) bool) jsapi.Map {
 
 func (a *app) untilMapFor(limit time.Duration, what string, ok func(jsapi.Map) bool) jsapi.Map {
 	a.t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		m := a.mapState()
-		if ok(m) {
-			return m
-		}
-		if time.Now().After(deadline) {
-			a.t.Fatalf("%s: never happened; last state %+v\n%s", what, m, a.consoleText())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	var m jsapi.Map
+	a.until(limit, what, func() bool { m = a.mapState(); return ok(m) })
+	return m
 }
 
 func TestMapRendersHoversAndFilters(t *testing.T) {

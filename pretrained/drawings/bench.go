@@ -69,17 +69,20 @@ func Benchmark(test *dataset.Fashion, n int) ([]Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	var heldout []Sketch
-	for _, s := range sketches {
+	all := SketchSet(sketches)
+	var heldout []int // the held-out sketches' drawings, a part of all (sketch-major)
+	for k, s := range sketches {
 		if s.Heldout {
-			heldout = append(heldout, s)
+			for b := range BenchBrushes {
+				heldout = append(heldout, k*len(BenchBrushes)+b)
+			}
 		}
 	}
 	return []Set{
 		{"outlines", Outlines(test, n)},
 		{"silhouettes", Silhouettes(test, n)},
-		{"sketches", SketchSet(sketches)},
-		{"sketches (held out)", SketchSet(heldout)},
+		{"sketches", all},
+		{"sketches (held out)", all.Subset(heldout)},
 	}, nil
 }
 

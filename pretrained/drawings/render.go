@@ -9,6 +9,7 @@ package drawings
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
@@ -29,7 +30,7 @@ type Style struct {
 
 // garmentLevel is the level above which a pixel of img belongs to the garment: a fixed share
 // of the brightest pixel, so dark garments have a silhouette too.
-func garmentLevel(img []byte) float64 { return max(8, 0.12*float64(peakOf(img))) }
+func garmentLevel(img []byte) float64 { return max(8, 0.12*float64(slices.Max(img))) }
 
 // Outline returns the strokes that trace img (28×28 bytes) in style st: its silhouette's
 // boundary and the boundaries of its holes, simplified into straight strokes, placed in the
@@ -38,7 +39,7 @@ func Outline(img []byte, st Style, rng *rand.Rand) []pad.Stroke {
 	level := garmentLevel(img)
 	lines := keepLong(Contours(img, side, side, level), 4)
 	if st.Inner {
-		lines = append(lines, keepLong(Contours(img, side, side, max(level, 0.55*float64(peakOf(img)))), 10)...)
+		lines = append(lines, keepLong(Contours(img, side, side, max(level, 0.55*float64(slices.Max(img)))), 10)...)
 	}
 	if len(lines) == 0 {
 		return nil
@@ -62,14 +63,6 @@ func Outline(img []byte, st Style, rng *rand.Rand) []pad.Stroke {
 		strokes = append(strokes, s)
 	}
 	return strokes
-}
-
-func peakOf(img []byte) byte {
-	var peak byte
-	for _, v := range img {
-		peak = max(peak, v)
-	}
-	return peak
 }
 
 // keepLong drops lines shorter than minLength pixels (specks of texture).
