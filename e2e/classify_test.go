@@ -24,13 +24,6 @@ import (
 	"lookbook/wasm/prep"
 )
 
-func (a *app) state() jsapi.State {
-	a.t.Helper()
-	var s jsapi.State
-	a.evalJSON(`lookbook.state()`, &s)
-	return s
-}
-
 // waitChange polls until the state's version moves past v.
 func (a *app) waitChange(v int) jsapi.State {
 	a.t.Helper()

@@ -22,27 +22,6 @@ import (
 	"lookbook/wasm/jsapi"
 )
 
-func (a *app) faces() jsapi.Faces {
-	a.t.Helper()
-	var f jsapi.Faces
-	a.evalJSON(`lookbook.faces()`, &f)
-	return f
-}
-
-func (a *app) openFaces() jsapi.Faces {
-	a.t.Helper()
-	a.run(chromedp.Click(`[data-testid="nav-faces"]`, chromedp.ByQuery))
-	a.until(60*time.Second, "the faces load", func() bool {
-		f := a.faces()
-		if f.Status == "error" {
-			a.t.Fatalf("faces failed to load: %s\n%s", f.Notice, a.consoleText())
-		}
-		return f.Status == "ready"
-	})
-	time.Sleep(200 * time.Millisecond)
-	return a.faces()
-}
-
 func TestFacesGallerySliderAndParity(t *testing.T) {
 	a := start(t, 1280, 800)
 	a.open("")
@@ -115,11 +94,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 // galleryCodes reads the shipped gallery's latent codes, as the page does.
 func galleryCodes(t *testing.T) [][]float32 {
 	t.Helper()
-	data, err := os.ReadFile("../pretrained/faces.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := format.DecodeGallery(data)
+	g, err := format.ReadFile("../pretrained/faces.safetensors", format.DecodeGallery)
 	if err != nil {
 		t.Fatal(err)
 	}

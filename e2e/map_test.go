@@ -15,33 +15,6 @@ import (
 	"lookbook/wasm/share"
 )
 
-func (a *app) mapState() jsapi.Map {
-	a.t.Helper()
-	var m jsapi.Map
-	a.evalJSON(`lookbook.map()`, &m)
-	return m
-}
-
-// openMap switches to the Map view and waits for its data.
-func (a *app) openMap() jsapi.Map {
-	a.t.Helper()
-	a.run(chromedp.Click(`[data-testid="nav-map"]`, chromedp.ByQuery))
-	return a.waitMap()
-}
-
-func (a *app) waitMap() jsapi.Map {
-	a.t.Helper()
-	a.until(90*time.Second, "the map loads", func() bool {
-		m := a.mapState()
-		if m.Status == "error" {
-			a.t.Fatalf("the map failed to load: %s\n%s", m.Error, a.consoleText())
-		}
-		return m.Status == "ready"
-	})
-	time.Sleep(300 * time.Millisecond) // a frame or two to build the points
-	return a.mapState()
-}
-
 // mapPoint is where point i is drawn, in CSS pixels.
 func (a *app) mapPoint(i int) (float64, float64, bool) {
 	a.t.Helper()
@@ -51,24 +24,6 @@ func (a *app) mapPoint(i int) (float64, float64, bool) {
 		return 0, 0, false
 	}
 	return p.X, p.Y, true
-}
-
-func (a *app) click(testid string) {
-	a.t.Helper()
-	a.run(chromedp.Click(fmt.Sprintf(`[data-testid=%q]`, testid), chromedp.ByQuery), chromedp.Sleep(150*time.Millisecond))
-}
-
-// untilMap polls the map state until ok accepts it.
-func (a *app) untilMap(what string, ok func(jsapi.Map) bool) jsapi.Map {
-	a.t.Helper()
-	return a.untilMapFor(20*time.Second, what, ok)
-}
-
-func (a *app) untilMapFor(limit time.Duration, what string, ok func(jsapi.Map) bool) jsapi.Map {
-	a.t.Helper()
-	var m jsapi.Map
-	a.until(limit, what, func() bool { m = a.mapState(); return ok(m) })
-	return m
 }
 
 func TestMapRendersHoversAndFilters(t *testing.T) {
@@ -86,7 +41,7 @@ func TestMapRendersHoversAndFilters(t *testing.T) {
 		t.Fatal("point 1234 is not drawn")
 	}
 	a.run(chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.Sleep(200*time.Millisecond))
-	m = a.untilMap("hover", func(m jsapi.Map) bool { return m.Hover >= 0 })
+	m = a.untilMap("hover", 0, func(m jsapi.Map) bool { return m.Hover >= 0 })
 	var tip string
 	a.run(chromedp.Text(`[data-testid="map-tip-text"]`, &tip, chromedp.ByQuery))
 	if want := fmt.Sprintf("Test image %d:", m.Hover); len(tip) < len(want) || tip[:len(want)] != want {
@@ -150,7 +105,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	// A drawing on the map's pad appears on the map, among its own kind.
 	a.drawSketch("region-mappad", sketchByName(t, "trouser-1"))
 	s := a.state()
-	m := a.untilMap("drawing placed", func(m jsapi.Map) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
+	m := a.untilMap("drawing placed", 0, func(m jsapi.Map) bool { return m.OwnOK && len(m.OwnNeighbours) == 10 })
 	same := 0
 	for _, l := range m.OwnNeighbourLabels {
 		if l == s.Index {
@@ -167,7 +122,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	a.screenshot("18-map-drawing")
 	for _, p := range []string{"pca2", "tsne3"} {
 		a.click("proj-" + p)
-		m = a.untilMap("drawing placed on "+p, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
+		m = a.untilMap("drawing placed on "+p, 0, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
 		t.Logf("%s: placed in %.1f ms", p, m.PlaceMs)
 	}
 	a.click("proj-tsne2")
@@ -326,7 +281,7 @@ func TestLiveTSNEKeepsThePageResponsive(t *testing.T) {
 	}
 	a.click("live-toggle")
 	rest, _, _ := a.longestFrame(time.Second)
-	m = a.untilMapFor(90*time.Second, "live t-SNE done", func(m jsapi.Map) bool { return m.Live.Done })
+	m = a.untilMap("live t-SNE done", 90*time.Second, func(m jsapi.Map) bool { return m.Live.Done })
 	longest = max(longest, rest)
 	t.Logf("live t-SNE on 2,000 images: %d iterations at %.1f it/s, KL %.3f; longest slice %.1f ms; frames while running: median %.0f ms, longest %.0f ms (%d frames); without it: median %.0f, longest %.0f ms",
 		m.Live.Iter, m.Live.ItPerSec, m.Live.KL, m.Live.MaxStepMs, typical, longest, frames, idleMedian, idleLongest)

@@ -128,7 +128,7 @@ func TestMeasureMapView(t *testing.T) {
 			a.click("proj-" + p)
 			a.click("map-clear")
 			a.strokeIn("region-mappad", [2]float64{0.3, 0.2}, [2]float64{0.7, 0.8})
-			m := a.untilMap("placed on "+p, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
+			m := a.untilMap("placed on "+p, 0, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
 			place[p] = append(place[p], m.PlaceMs)
 		}
 		a.close()

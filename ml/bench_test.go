@@ -9,15 +9,28 @@ import (
 // machine with scripts/bench_torch.py (see the README's speed table).
 
 func fashionBatch(rng *rand.Rand, b int) (*Tensor, []int) {
-	x := NewTensor(b, 1, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
 	labels := make([]int, b)
 	for i := range labels {
 		labels[i] = rng.IntN(10)
 	}
-	return x, labels
+	return uniformImages(rng, b, 1), labels
+}
+
+// uniformImages is a batch of b random 32×32 images with c channels, pixels in [0, 1).
+func uniformImages(rng *rand.Rand, b, c int) *Tensor {
+	x := NewTensor(b, c, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = rng.Float32()
+	}
+	return x
+}
+
+// loop times step, reporting allocations.
+func loop(b *testing.B, step func()) {
+	b.ReportAllocs()
+	for b.Loop() {
+		step()
+	}
 }
 
 // BenchmarkFashionNetTrainStep is one optimisation step at batch 64: forward, backward, Adam.
@@ -26,12 +39,7 @@ func BenchmarkFashionNetTrainStep(b *testing.B) {
 	m := NewFashionNet(rng)
 	opt := NewAdam(m.Params())
 	x, labels := fashionBatch(rng, 64)
-	b.ReportAllocs()
-	for b.Loop() {
-		ZeroGrads(m.Params())
-		m.Loss(x, labels)
-		opt.Update()
-	}
+	loop(b, func() { ZeroGrads(m.Params()); m.Loss(x, labels); opt.Update() })
 }
 
 // BenchmarkFashionNetInfer classifies one image in evaluation mode.
@@ -40,35 +48,22 @@ func BenchmarkFashionNetInfer(b *testing.B) {
 	m := NewFashionNet(rng)
 	m.SetTraining(false)
 	x, _ := fashionBatch(rng, 1)
-	b.ReportAllocs()
-	for b.Loop() {
-		m.Forward(x)
-	}
+	loop(b, func() { m.Forward(x) })
 }
 
 // BenchmarkVAEDecode decodes one latent code to a face.
 func BenchmarkVAEDecode(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	m := NewVAE(rng)
-	z := randTensor(rng, 1, VAELatent)
-	b.ReportAllocs()
-	for b.Loop() {
-		m.Decode(z)
-	}
+	m, z := NewVAE(rng), randTensor(rng, 1, VAELatent)
+	loop(b, func() { m.Decode(z) })
 }
 
 // BenchmarkVAEReconstruct encodes and decodes one face.
 func BenchmarkVAEReconstruct(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := NewVAE(rng)
-	x := NewTensor(1, 3, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		m.Reconstruct(x)
-	}
+	x := uniformImages(rng, 1, 3)
+	loop(b, func() { m.Reconstruct(x) })
 }
 
 // BenchmarkVAETrainStep is one optimisation step at batch 32.
@@ -76,16 +71,6 @@ func BenchmarkVAETrainStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := NewVAE(rng)
 	opt := NewAdam(m.Params())
-	x := NewTensor(32, 3, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
-	eps := NewTensor(32, VAELatent)
-	b.ReportAllocs()
-	for b.Loop() {
-		FillNormal(eps, rng)
-		ZeroGrads(m.Params())
-		m.Loss(x, eps, 1e-5)
-		opt.Update()
-	}
+	x, eps := uniformImages(rng, 32, 3), NewTensor(32, VAELatent)
+	loop(b, func() { FillNormal(eps, rng); ZeroGrads(m.Params()); m.Loss(x, eps, 1e-5); opt.Update() })
 }

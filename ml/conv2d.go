@@ -1,16 +1,13 @@
 package ml
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Conv2d is a 2-D convolution with a square kernel, PyTorch's nn.Conv2d: Weight is Cout×Cin×k×k
 // (OIHW), Bias is Cout. It runs as im2col over the whole batch and one matrix product, so the
 // product sees B·P columns and keeps every core busy.
 type Conv2d struct {
 	Cin, Cout, Kernel, Stride, Pad int
-	Weight, Bias                   *Param
+	weighted
 	// NoInputGrad skips computing the input gradient, for a network's first layer.
 	NoInputGrad bool
 
@@ -31,24 +28,15 @@ type Conv2d struct {
 // NewConv2d returns a convolution whose parameters are named prefix+".weight" and prefix+".bias".
 func NewConv2d(prefix string, cin, cout, kernel, stride, pad int) *Conv2d {
 	return &Conv2d{Cin: cin, Cout: cout, Kernel: kernel, Stride: stride, Pad: pad,
-		Weight: newParam(prefix+".weight", false, cout, cin, kernel, kernel),
-		Bias:   newParam(prefix+".bias", true, cout)}
+		weighted: newWeighted(prefix, []int{cout, cin, kernel, kernel}, cout)}
 }
 
 // Init draws the parameters the way PyTorch initialises a new nn.Conv2d.
-func (l *Conv2d) Init(rng *rand.Rand) {
-	initUniform(rng, l.Cin*l.Kernel*l.Kernel, l.Weight.Value, l.Bias.Value)
-}
-
-// Params lists the trainable tensors.
-func (l *Conv2d) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+func (l *Conv2d) Init(rng *rand.Rand) { l.initFanIn(rng, l.Cin*l.Kernel*l.Kernel) }
 
 // Forward maps x (B×Cin×H×W) to B×Cout×Ho×Wo.
 func (l *Conv2d) Forward(x *Tensor) *Tensor {
-	mustRank("conv2d", x, 4)
-	if x.Shape[1] != l.Cin {
-		panic(fmt.Sprintf("ml: conv2d %s: input has %d channels, weight expects %d", l.Weight.Name, x.Shape[1], l.Cin))
-	}
+	l.checkInput("conv2d", x, 4, l.Cin, "channels")
 	b := x.Shape[0]
 	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
 	l.geom, l.batch = g, b

@@ -14,7 +14,7 @@ import (
 // pass is that convolution's forward pass.
 type ConvTranspose2d struct {
 	Cin, Cout, Kernel, Stride, Pad int
-	Weight, Bias                   *Param
+	weighted
 
 	geom  convGeom // the adjoint convolution: output space → input space
 	batch int
@@ -34,18 +34,12 @@ type ConvTranspose2d struct {
 // NewConvTranspose2d returns a transposed convolution named prefix+".weight" and prefix+".bias".
 func NewConvTranspose2d(prefix string, cin, cout, kernel, stride, pad int) *ConvTranspose2d {
 	return &ConvTranspose2d{Cin: cin, Cout: cout, Kernel: kernel, Stride: stride, Pad: pad,
-		Weight: newParam(prefix+".weight", false, cin, cout, kernel, kernel),
-		Bias:   newParam(prefix+".bias", true, cout)}
+		weighted: newWeighted(prefix, []int{cin, cout, kernel, kernel}, cout)}
 }
 
 // Init draws the parameters like PyTorch, whose fan-in for this layer is computed from
 // weight.shape[1], i.e. Cout·k².
-func (l *ConvTranspose2d) Init(rng *rand.Rand) {
-	initUniform(rng, l.Cout*l.Kernel*l.Kernel, l.Weight.Value, l.Bias.Value)
-}
-
-// Params lists the trainable tensors.
-func (l *ConvTranspose2d) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+func (l *ConvTranspose2d) Init(rng *rand.Rand) { l.initFanIn(rng, l.Cout*l.Kernel*l.Kernel) }
 
 // adjoint is the geometry of the convolution whose adjoint this layer is, for an h×w input:
 // it maps the Cout×Ho×Wo output back onto h×w. It reports false when that convolution would
@@ -59,10 +53,7 @@ func (l *ConvTranspose2d) adjoint(h, w int) (convGeom, bool) {
 
 // Forward maps x (B×Cin×H×W) to B×Cout×Ho×Wo.
 func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
-	mustRank("convtranspose2d", x, 4)
-	if x.Shape[1] != l.Cin {
-		panic(fmt.Sprintf("ml: convtranspose2d %s: input has %d channels, weight expects %d", l.Weight.Name, x.Shape[1], l.Cin))
-	}
+	l.checkInput("convtranspose2d", x, 4, l.Cin, "channels")
 	b, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
 	g, ok := l.adjoint(h, w)
 	if !ok {

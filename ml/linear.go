@@ -1,14 +1,11 @@
 package ml
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Linear is PyTorch's nn.Linear: y = x·Wᵀ + b with Weight Out×In and Bias Out.
 type Linear struct {
-	In, Out      int
-	Weight, Bias *Param
+	In, Out int
+	weighted
 
 	x   *Tensor // B×In, the last input (owned by the caller, kept for the weight gradient)
 	out *Tensor
@@ -27,22 +24,15 @@ func (l *Linear) SetFrozen(frozen bool) { l.frozen, l.evalW = frozen, nil }
 // NewLinear returns a fully connected layer named prefix+".weight" and prefix+".bias".
 func NewLinear(prefix string, in, out int) *Linear {
 	return &Linear{In: in, Out: out,
-		Weight: newParam(prefix+".weight", false, out, in),
-		Bias:   newParam(prefix+".bias", true, out)}
+		weighted: newWeighted(prefix, []int{out, in}, out)}
 }
 
 // Init draws the parameters the way PyTorch initialises a new nn.Linear.
-func (l *Linear) Init(rng *rand.Rand) { initUniform(rng, l.In, l.Weight.Value, l.Bias.Value) }
-
-// Params lists the trainable tensors.
-func (l *Linear) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+func (l *Linear) Init(rng *rand.Rand) { l.initFanIn(rng, l.In) }
 
 // Forward maps x (B×In) to B×Out.
 func (l *Linear) Forward(x *Tensor) *Tensor {
-	mustRank("linear", x, 2)
-	if x.Shape[1] != l.In {
-		panic(fmt.Sprintf("ml: linear %s: input has %d features, weight expects %d", l.Weight.Name, x.Shape[1], l.In))
-	}
+	l.checkInput("linear", x, 2, l.In, "features")
 	b := x.Shape[0]
 	l.x = x
 	l.out = reuse(l.out, b, l.Out)

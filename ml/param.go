@@ -1,6 +1,7 @@
 package ml
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -45,5 +46,32 @@ func initUniform(rng *rand.Rand, fanIn int, w, b *Tensor) {
 		for i := range b.Data {
 			b.Data[i] = (2*rng.Float32() - 1) * bound
 		}
+	}
+}
+
+// weighted is the weight and bias that Conv2d, ConvTranspose2d and Linear carry, named
+// prefix+".weight" and prefix+".bias" as in a PyTorch state dict.
+type weighted struct {
+	Weight, Bias *Param
+}
+
+func newWeighted(prefix string, weightShape []int, biasLen int) weighted {
+	return weighted{Weight: newParam(prefix+".weight", false, weightShape...), Bias: newParam(prefix+".bias", true, biasLen)}
+}
+
+// Params lists the trainable tensors.
+func (w weighted) Params() []*Param { return []*Param{w.Weight, w.Bias} }
+
+// initFanIn draws both tensors uniformly within ±1/√fanIn, as PyTorch initialises these layers.
+func (w weighted) initFanIn(rng *rand.Rand, fanIn int) {
+	initUniform(rng, fanIn, w.Weight.Value, w.Bias.Value)
+}
+
+// checkInput panics, naming the layer, unless x has the given rank and its dimension 1 (the
+// channels or features, called what) matches the weight's width.
+func (w weighted) checkInput(layer string, x *Tensor, rank, width int, what string) {
+	mustRank(layer, x, rank)
+	if x.Shape[1] != width {
+		panic(fmt.Sprintf("ml: %s %s: input has %d %s, weight expects %d", layer, w.Weight.Name, x.Shape[1], what, width))
 	}
 }

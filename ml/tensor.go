@@ -106,6 +106,16 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
+// Floats converts between float32 and float64 slices: tensors hold float32, while gonum,
+// JSON and the maps' PCA work in float64.
+func Floats[To, From float32 | float64](v []From) []To {
+	out := make([]To, len(v))
+	for i, x := range v {
+		out[i] = To(x)
+	}
+	return out
+}
+
 // mustRank panics unless t has the given rank; layers use it to report programmer errors.
 func mustRank(layer string, t *Tensor, rank int) {
 	if len(t.Shape) != rank {

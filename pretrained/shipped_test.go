@@ -109,11 +109,7 @@ func TestShippedVAE(t *testing.T) {
 }
 
 func TestShippedMaps(t *testing.T) {
-	data, err := os.ReadFile("maps.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := format.DecodeMaps(data)
+	m, err := format.ReadFile("maps.safetensors", format.DecodeMaps)
 	if err != nil {
 		t.Fatal(err)
 	}

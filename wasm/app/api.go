@@ -136,7 +136,7 @@ func (a *App) state() jsapi.State {
 	s := jsapi.State{View: int(a.View), HasInput: a.HasInput, Notice: a.Notice, Link: a.shareFragment(), Version: a.Version, LastMs: a.LastMs}
 	if a.HasInput {
 		s.Index, s.Label = a.Pred, ml.FashionNetClasses[a.Pred]
-		s.Probabilities, s.Logits = float64s(a.Probs[:]), float64s(a.Logits[:])
+		s.Probabilities, s.Logits = ml.Floats[float64](a.Probs[:]), ml.Floats[float64](a.Logits[:])
 		s.View28 = make([]int, len(a.Result.View))
 		for i, b := range a.Result.View {
 			s.View28[i] = int(b)
@@ -152,13 +152,13 @@ func (f *Faces) api() jsapi.Faces {
 		Crop: [4]int{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, Walking: f.Walking, CameraOn: f.CameraOn,
 		EncodeMs: f.EncodeMs, DecodeMs: f.DecodeMs, DrawMs: f.DrawMs}
 	if f.Samples[0] != nil {
-		out.Sample0 = float64s(f.Samples[0])
+		out.Sample0 = ml.Floats[float64](f.Samples[0])
 	}
 	if f.Status == Ready {
 		for _, face := range f.Strip {
-			out.Strip = append(out.Strip, float64s(face)...)
+			out.Strip = append(out.Strip, ml.Floats[float64](face)...)
 		}
-		out.Preview, out.Gallery = float64s(f.Preview), f.galleryN
+		out.Preview, out.Gallery = ml.Floats[float64](f.Preview), f.galleryN
 	}
 	return out
 }
@@ -194,14 +194,6 @@ func (a *App) mapState() jsapi.Map {
 	l := &m.Live
 	out.Live = jsapi.Live{Iter: l.Iter, Running: l.Running, Done: l.run != nil && l.run.Done(), ItPerSec: l.ItPerSec, KL: l.KL,
 		BusyMs: float64(l.busy.Microseconds()) / 1000, MaxStepMs: float64(l.MaxStep.Microseconds()) / 1000}
-	return out
-}
-
-func float64s(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
 	return out
 }
 

@@ -82,19 +82,9 @@ func (a *App) loadModel() {
 	mark("weightsRequestedMs")
 	data, err := prefetched("_fashionnet", assetName("fashionnet"))
 	mark("weightsFetchedMs")
-	load := func() (*ml.FashionNet, error) {
-		m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
-		if _, err := ml.LoadState(data, m.State()); err != nil {
-			return nil, fmt.Errorf("the classifier's weights are damaged (%w)", err)
-		}
-		m.SetTraining(false)
-		return m, nil
-	}
 	var model, apiModel *ml.FashionNet // the app's, and the API export's own copy
 	if err == nil {
-		if model, err = load(); err == nil {
-			apiModel, _ = load()
-		}
+		model, apiModel, err = loadTwice(data, "the classifier", ml.NewFashionNet, func(m *ml.FashionNet) { m.SetTraining(false) })
 	}
 	a.env.Lock()
 	defer a.env.UnlockRender()
@@ -246,4 +236,19 @@ func (a *App) restoreFromLink(fragment string) {
 		}
 		a.loadFaces()
 	}
+}
+
+// loadTwice builds two models from one weight file (the view's, and the API export's own copy,
+// so that neither disturbs the other's buffers) and readies each for inference; what names
+// the model in the error of a damaged file.
+func loadTwice[M interface{ State() []ml.StateEntry }](weights []byte, what string, build func(*rand.Rand) M, ready func(M)) (M, M, error) {
+	var models [2]M
+	for i := range models {
+		models[i] = build(rand.New(rand.NewPCG(0, 0)))
+		if _, err := ml.LoadState(weights, models[i].State()); err != nil {
+			return models[0], models[1], fmt.Errorf("%s's weights are damaged (%w)", what, err)
+		}
+		ready(models[i])
+	}
+	return models[0], models[1], nil
 }

@@ -124,18 +124,9 @@ func fetchFaces() (vae, apiVAE *ml.VAE, latents [][]float32, err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	load := func() (*ml.VAE, error) {
-		m := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
-		if _, err := ml.LoadState(weights, m.State()); err != nil {
-			return nil, fmt.Errorf("the face model's weights are damaged (%w)", err)
-		}
-		m.SetFrozen(true)
-		return m, nil
-	}
-	if vae, err = load(); err != nil {
+	if vae, apiVAE, err = loadTwice(weights, "the face model", ml.NewVAE, func(m *ml.VAE) { m.SetFrozen(true) }); err != nil {
 		return nil, nil, nil, err
 	}
-	apiVAE, _ = load()
 	apiVAE.Decode(ml.NewTensor(1, ml.VAELatent))
 	raw, err := fetchBytes(assetName("faces"))
 	if err != nil {

@@ -30,9 +30,20 @@ def pass_start(ind, k):
     w(f"{ind}(local.set $bq (i32.add (i32.add (local.get $b) (i32.mul (local.get $p) (i32.mul (local.get ${k}) (i32.const 64)))) (i32.shl (local.get $h) (i32.const 5))))")
 
 
-def depth_loop(ind):
-    """Adds A[$aq..$aend) × B[$bq..) to the accumulators c{i}{j}, one depth step at a time
-    (6 floats of A and 16 of B a step), leaving $aq and $bq past what it read."""
+def each_accumulator(ind, line):
+    """Writes line once for each accumulator c{i}{j}: a format string over its row i, its column
+    block j and its offset in a stored tile."""
+    for i in range(prows):
+        for j in range(half):
+            w(ind + line.format(i=i, j=j, offset=64 * i + 16 * j))
+
+
+def accumulate(ind, depth):
+    """Sets the accumulators c{i}{j} to A[$aq..) × B[$bq..) over depth steps (an i32
+    expression), one step at a time (6 floats of A and 16 of B a step), leaving $aq and $bq past
+    what it read."""
+    each_accumulator(ind, "(local.set $c{i}{j} (v128.const i32x4 0 0 0 0))")
+    w(f"{ind}(local.set $aend (i32.add (local.get $aq) (i32.mul {depth} (i32.const 24))))")
     w(f"{ind}(block $qdone (loop $qloop")
     w(f"{ind}  (br_if $qdone (i32.ge_u (local.get $aq) (local.get $aend)))")
     w(f"{ind}  (local.set $b0 (v128.load offset=0 (local.get $bq)))")
@@ -44,12 +55,6 @@ def depth_loop(ind):
     w(f"{ind}  (local.set $aq (i32.add (local.get $aq) (i32.const 24)))")
     w(f"{ind}  (local.set $bq (i32.add (local.get $bq) (i32.const 64)))")
     w(f"{ind}  (br $qloop)))")
-
-
-def zero_accumulators(ind):
-    for i in range(prows):
-        for j in range(half):
-            w(f"{ind}(local.set $c{i}{j} (v128.const i32x4 0 0 0 0))")
 
 
 def open_tile_loops(k):
@@ -86,14 +91,10 @@ w(f"    {PASS_LOCALS} (local $o i32)")
 for i in range(prows):
     w("    " + " ".join(f"(local $c{i}{j} v128)" for j in range(half)))
 open_tile_loops("kc")
-zero_accumulators("          ")
-w("          (local.set $aend (i32.add (local.get $aq) (i32.mul (local.get $kc) (i32.const 24))))")
-depth_loop("          ")
+accumulate("          ", "(local.get $kc)")
 w("          ;; tile (p, r) at out + 384·(p·rowPanels + r); its row i, columns 8h.. at +64i + 32h")
 w("          (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (i32.add (i32.mul (local.get $p) (local.get $rowPanels)) (local.get $r)) (i32.const 384))) (i32.add (i32.shl (local.get $row0) (i32.const 6)) (i32.shl (local.get $h) (i32.const 5)))))")
-for i in range(prows):
-    for j in range(half):
-        w(f"          (v128.store offset={64*i+16*j} (local.get $o) (local.get $c{i}{j}))")
+each_accumulator("          ", "(v128.store offset={offset} (local.get $o) (local.get $c{i}{j}))")
 close_tile_loops()
 w("  )")
 # dots(n, k, x, b, ldb, y, accumulate): y[j] (+)= Σ_p x[p]·b[j·ldb + p] for j < n, with byte
@@ -199,20 +200,14 @@ w("          (local.set $first (i32.const 1))")
 w("          (block $kdone (loop $kloop")
 w("            (br_if $kdone (i32.ge_u (local.get $q) (local.get $k)))")
 w("            (local.set $qend (select (i32.add (local.get $q) (i32.const 256)) (local.get $k) (i32.lt_u (i32.add (local.get $q) (i32.const 256)) (local.get $k))))")
-zero_accumulators("            ")
-w("            (local.set $aend (i32.add (local.get $aq) (i32.mul (i32.sub (local.get $qend) (local.get $q)) (i32.const 24))))")
-depth_loop("            ")
+accumulate("            ", "(i32.sub (local.get $qend) (local.get $q))")
 w("            (local.set $q (local.get $qend))")
 w("            ;; blocks of k add up as gemm adds them: the first tile, then each next one onto it")
 w("            (if (local.get $first) (then")
-for i in range(prows):
-    for j in range(half):
-        w(f"              (local.set $s{i}{j} (local.get $c{i}{j}))")
+each_accumulator("              ", "(local.set $s{i}{j} (local.get $c{i}{j}))")
 w("              (local.set $first (i32.const 0)))")
 w("            (else")
-for i in range(prows):
-    for j in range(half):
-        w(f"              (local.set $s{i}{j} (f32x4.add (local.get $s{i}{j}) (local.get $c{i}{j})))")
+each_accumulator("              ", "(local.set $s{i}{j} (f32x4.add (local.get $s{i}{j}) (local.get $c{i}{j})))")
 w("            ))")
 w("            (br $kloop)))")
 for i in range(prows):

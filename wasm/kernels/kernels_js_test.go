@@ -152,18 +152,7 @@ func TestKernelEqualsGoKernel(t *testing.T) {
 func TestModelsEqualWithKernel(t *testing.T) {
 	uninstallAfter(t)
 	k, dk, _ := copyingKernels(t)
-	rng := rand.New(rand.NewPCG(1, 2))
-	net := ml.NewFashionNet(rng)
-	net.SetTraining(false)
-	vae := ml.NewVAE(rng)
-	x := ml.NewTensor(1, 1, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
-	z := ml.NewTensor(1, ml.VAELatent)
-	for i := range z.Data {
-		z.Data[i] = float32(rng.NormFloat64())
-	}
+	net, vae, x, z := randomModels(2, 1)
 	want := append([]float32(nil), net.Forward(x).Data...)
 	wantFace := append([]float32(nil), vae.Decode(z).Data...)
 	ml.SetKernels(&ml.Kernels{Tile: k})
@@ -195,18 +184,7 @@ func TestInstall(t *testing.T) {
 	if !js.Global().Get("lookbook").Truthy() {
 		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
 	}
-	rng := rand.New(rand.NewPCG(1, 3))
-	net := ml.NewFashionNet(rng)
-	net.SetTraining(false)
-	vae := ml.NewVAE(rng)
-	x := ml.NewTensor(4, 1, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = rng.Float32()
-	}
-	z := ml.NewTensor(1, ml.VAELatent)
-	for i := range z.Data {
-		z.Data[i] = float32(rng.NormFloat64())
-	}
+	net, vae, x, z := randomModels(3, 4)
 	one := ml.FromData(x.Data[:1024], 1, 1, 32, 32)
 	want := append([]float32(nil), net.Forward(x).Data...)
 	wantOne := append([]float32(nil), net.Forward(one).Data...)
@@ -225,4 +203,22 @@ func TestInstall(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomModels returns a FashionNet in evaluation mode and a VAE with random weights (seeded by
+// seed), a batch of random images for the first and one random latent code for the second.
+func randomModels(seed uint64, batch int) (*ml.FashionNet, *ml.VAE, *ml.Tensor, *ml.Tensor) {
+	rng := rand.New(rand.NewPCG(1, seed))
+	net := ml.NewFashionNet(rng)
+	net.SetTraining(false)
+	vae := ml.NewVAE(rng)
+	x := ml.NewTensor(batch, 1, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = rng.Float32()
+	}
+	z := ml.NewTensor(1, ml.VAELatent)
+	for i := range z.Data {
+		z.Data[i] = float32(rng.NormFloat64())
+	}
+	return net, vae, x, z
 }

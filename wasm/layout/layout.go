@@ -48,12 +48,15 @@ type Layout struct {
 // TopBar is the height of the page's header, in CSS pixels.
 const TopBar = 56
 
+// margin is the space between a wide window's edges and its regions, in CSS pixels.
+const margin = 20
+
 // Compute lays out a window of w×h CSS pixels.
 func Compute(w, h float64) Layout {
 	l := Layout{Width: w, Height: h, Wide: w >= 860}
-	const m = 20
-	l.layoutFaces()
-	l.layoutMap()
+	const m = margin
+	l.layoutFaces(w, h)
+	l.layoutMap(w, h)
 	if l.Wide {
 		side := min(h-TopBar-2*m, (w-3*m)*0.5)
 		side = max(side, 200)
@@ -75,21 +78,16 @@ func Compute(w, h float64) Layout {
 	return l
 }
 
-func (l *Layout) layoutFaces() {
-	const m = 20
-	w, h := l.Width, l.Height
+func (l *Layout) layoutFaces(w, h float64) {
+	const m = margin
 	if l.Wide {
-		l.FacesPanel = Rect{m, TopBar + m, 300, h - TopBar - 2*m}
-		x := l.FacesPanel.X + l.FacesPanel.W + m
+		x := l.sidebar(&l.FacesPanel, 300)
 		side := max(200, min(h-TopBar-2*m, (w-x-m)*0.55))
 		l.Gallery = Rect{x, TopBar + m, side, side}
 		rx := x + side + m
 		rw := w - rx - m
 		pv := min(rw, h*0.4)
-		l.Preview = Rect{rx, TopBar + m, pv, pv}
-		l.Strip = Rect{rx, l.Preview.Y + pv + 30, rw, rw / 6}
-		l.Samples = Rect{rx, l.Strip.Y + l.Strip.H + 30, rw, rw / 6}
-		l.Own = Rect{rx, l.Samples.Y + l.Samples.H + 30, rw / 3, rw / 6}
+		stack(rx, TopBar+m, 30, sized{&l.Preview, pv, pv}, sized{&l.Strip, rw, rw / 6}, sized{&l.Samples, rw, rw / 6}, sized{&l.Own, rw / 3, rw / 6})
 		return
 	}
 	// A column: the gallery, the strip and the samples, then the preview and your face beside
@@ -97,29 +95,22 @@ func (l *Layout) layoutFaces() {
 	// preview a third of it), so short phones get a narrower column rather than cut-off faces.
 	side := min(w-2*m, (h-TopBar-12-4*8-8)*6/11)
 	x := (w - side) / 2
-	l.Gallery = Rect{x, TopBar + 12, side, side}
-	l.Strip = Rect{x, l.Gallery.Y + side + 8, side, side / 6}
-	l.Samples = Rect{x, l.Strip.Y + l.Strip.H + 8, side, side / 6}
 	pv := min(120, side/3)
-	l.Preview = Rect{x, l.Samples.Y + l.Samples.H + 8, pv, pv}
-	l.Own = Rect{x, l.Preview.Y + pv + 8, pv, pv / 2}
+	stack(x, TopBar+12, 8, sized{&l.Gallery, side, side}, sized{&l.Strip, side, side / 6}, sized{&l.Samples, side, side / 6},
+		sized{&l.Preview, pv, pv}, sized{&l.Own, pv, pv / 2})
 	l.FacesPanel = Rect{x + pv + m, l.Preview.Y, side - pv - m, h - l.Preview.Y - 8}
 }
 
-func (l *Layout) layoutMap() {
-	const m = 20
-	w, h := l.Width, l.Height
+func (l *Layout) layoutMap(w, h float64) {
+	const m = margin
 	if l.Wide {
-		l.MapPanel = Rect{m, TopBar + m, 330, h - TopBar - 2*m}
-		x := l.MapPanel.X + l.MapPanel.W + m
+		x := l.sidebar(&l.MapPanel, 330)
 		l.MapArea = Rect{x, TopBar + m, max(200, w-x-m), max(200, h-TopBar-2*m)}
-		pad := min(170, l.MapArea.W*0.3, l.MapArea.H*0.3)
-		l.MapPad = Rect{l.MapArea.X + 10, l.MapArea.Y + l.MapArea.H - pad - 10, pad, pad}
+		l.MapPad = bottomLeft(l.MapArea, min(170, l.MapArea.W*0.3, l.MapArea.H*0.3), 10)
 		return
 	}
 	l.MapArea = Rect{8, TopBar + 8, w - 16, max(200, (h-TopBar)*0.55)}
-	pad := min(110, l.MapArea.W*0.3)
-	l.MapPad = Rect{l.MapArea.X + 6, l.MapArea.Y + l.MapArea.H - pad - 6, pad, pad}
+	l.MapPad = bottomLeft(l.MapArea, min(110, l.MapArea.W*0.3), 6)
 	y := l.MapArea.Y + l.MapArea.H + 8
 	l.MapPanel = Rect{m, y, w - 2*m, h - y - 8}
 }
@@ -130,4 +121,30 @@ func (l Layout) PadFor(v share.View) Rect {
 		return l.MapPad
 	}
 	return l.Pad
+}
+
+// sized is a rectangle to place and its size.
+type sized struct {
+	r    *Rect
+	w, h float64
+}
+
+// stack places rects one under the other, gap apart, the first at (x, top).
+func stack(x, top, gap float64, rects ...sized) {
+	for _, s := range rects {
+		*s.r = Rect{x, top, s.w, s.h}
+		top = top + s.h + gap
+	}
+}
+
+// sidebar places panel as a wide window's left column, width wide and as tall as the window
+// allows, and returns the x at which the rest of the view starts.
+func (l Layout) sidebar(panel *Rect, width float64) float64 {
+	*panel = Rect{margin, TopBar + margin, width, l.Height - TopBar - 2*margin}
+	return margin + width + margin
+}
+
+// bottomLeft is a side×side square inset by inset in area's bottom-left corner.
+func bottomLeft(area Rect, side, inset float64) Rect {
+	return Rect{area.X + inset, area.Y + area.H - side - inset, side, side}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,12 +14,10 @@ import (
 
 // drawingsCmd writes the drawing benchmark as one PNG sheet per set (the first 600 drawings,
 // as the model sees them), so that it can be looked at, and prints the sets' sizes.
-func drawingsCmd(args []string) error {
-	fs := flag.NewFlagSet("drawings", flag.ExitOnError)
-	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder")
-	n := fs.Int("n", drawings.BenchImages, "test images to draw as outlines and silhouettes")
-	out := fs.String("out", "build/drawings", "folder for one PNG sheet per set")
-	fs.Parse(args)
+func drawingsCmd(c call) error {
+	data, out := c.fashionFlag(), c.String("out", "build/drawings", "folder for one PNG sheet per set")
+	n := c.Int("n", drawings.BenchImages, "test images to draw as outlines and silhouettes")
+	c.parse()
 	test, err := dataset.LoadFashion(*data, "t10k")
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 
@@ -11,13 +10,11 @@ import (
 	"lookbook/pretrained/trainer"
 )
 
-func evaluate(args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ExitOnError)
-	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "weight file (FashionNet or VAE, told apart by its metadata)")
-	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder (FashionNet)")
-	faces := fs.String("faces", "../shared/data/lfw32_1000.npy", "faces (VAE): validation is faces 900 on")
-	draw := fs.Int("drawings", drawings.BenchImages, "FashionNet: also evaluate the drawing benchmark on this many test images (0: skip)")
-	fs.Parse(args)
+func evaluate(c call) error {
+	weights := c.weightsFlag("fashionnet", "weight file (FashionNet or VAE, told apart by its metadata)")
+	data, faces := c.fashionFlag(), c.facesFlag("faces (VAE): validation is faces 900 on")
+	draw := c.Int("drawings", drawings.BenchImages, "FashionNet: also evaluate the drawing benchmark on this many test images (0: skip)")
+	c.parse()
 
 	raw, err := os.ReadFile(*weights)
 	if err != nil {
@@ -29,16 +26,12 @@ func evaluate(args []string) error {
 	}
 	switch kind {
 	case "vae":
-		m, meta, err := trainer.LoadVAE(*weights)
+		m, meta, val, err := vaeAndValidation(*weights, *faces)
 		if err != nil {
 			return err
 		}
-		all, err := dataset.LoadFaces(*faces)
-		if err != nil {
-			return err
-		}
-		mse := trainer.EvaluateVAE(m, all.Slice(trainer.FaceTrain, all.Len()))
-		fmt.Printf("%s: validation MSE %.5f on faces %d–%d (z = mean); metadata says %s\n", *weights, mse, trainer.FaceTrain, all.Len()-1, meta["val_mse"])
+		mse := trainer.EvaluateVAE(m, val)
+		fmt.Printf("%s: validation MSE %.5f on faces %d–%d (z = mean); metadata says %s\n", *weights, mse, trainer.FaceTrain, trainer.FaceTrain+val.Len()-1, meta["val_mse"])
 	default:
 		m, meta, err := trainer.LoadFashionNet(*weights)
 		if err != nil {
@@ -49,22 +42,34 @@ func evaluate(args []string) error {
 			return err
 		}
 		fmt.Printf("%s on the Fashion-MNIST test set (metadata says %s):\n", *weights, meta["test_accuracy"])
-		trainer.EvaluateFashion(m, test).Report(os.Stdout)
-		if *draw > 0 {
-			sets, err := drawings.Benchmark(test, *draw)
-			if err != nil {
-				return err
-			}
-			for _, s := range sets {
-				fmt.Printf("\n%s: drawings (pretrained/drawings; %d images):\n", s.Name, s.Data.Len())
-				trainer.EvaluateFashion(m, s.Data).Report(os.Stdout)
-				if s.Name == "outlines" {
-					byBrush(m, s.Data)
-				}
-			}
-		}
+		_, _, err = reportFashion(m, test, *draw)
+		return err
 	}
 	return nil
+}
+
+// reportFashion evaluates m on the test set and on the drawing benchmark made of its first n
+// images (none when n is 0), prints every report, and returns the figures.
+func reportFashion(m *ml.FashionNet, test *dataset.Fashion, n int) (trainer.FashionEval, map[string]trainer.FashionEval, error) {
+	ev := trainer.EvaluateFashion(m, test)
+	ev.Report(os.Stdout)
+	drawn := map[string]trainer.FashionEval{}
+	if n == 0 {
+		return ev, drawn, nil
+	}
+	sets, err := drawings.Benchmark(test, n)
+	if err != nil {
+		return ev, nil, err
+	}
+	for _, s := range sets {
+		drawn[s.Name] = trainer.EvaluateFashion(m, s.Data)
+		fmt.Printf("\n%s: drawings (pretrained/drawings; %d images):\n", s.Name, s.Data.Len())
+		drawn[s.Name].Report(os.Stdout)
+		if s.Name == "outlines" {
+			byBrush(m, s.Data)
+		}
+	}
+	return ev, drawn, nil
 }
 
 // byBrush prints the outlines' accuracy at each brush size (the set holds each image's

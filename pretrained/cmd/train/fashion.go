@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"flag"
 	"fmt"
-	"os"
+	"io"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -13,19 +10,19 @@ import (
 	"lookbook/pretrained/trainer"
 )
 
-func trainFashion(ctx context.Context, args []string, command string) error {
-	fs := flag.NewFlagSet("fashionnet", flag.ExitOnError)
+func trainFashion(fs call) error {
 	var cfg trainer.FashionConfig
-	fs.StringVar(&cfg.Data, "data", dataset.DefaultFashionDir, "folder with Fashion-MNIST's IDX files (Debian package dataset-fashion-mnist)")
+	data := fs.fashionFlag()
 	scheduleFlags(fs, &cfg.Schedule, trainer.Schedule{Epochs: 24, Batch: 64, LR: 2e-3, Decay: "cosine", Warmup: 1, WeightDecay: 0.01, Flip: true, Seed: 1})
 	fs.IntVar(&cfg.Shift, "shift", 2, "random shifts of up to this many pixels")
 	fs.IntVar(&cfg.Val, "val", 5000, "training images held out for validation")
 	fs.Float64Var(&cfg.Drawings, "drawings", 0, "share of each batch drawn as outlines or silhouettes (0 to 1)")
 	fs.StringVar(&cfg.Init, "init", "", "start from this FashionNet weight file (fine-tuning) instead of random weights")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use only the first N training images (quick trials)")
-	run := runFlags(fs, "fashionnet", command)
-	fs.Parse(args)
-	model, err := trainer.TrainFashion(ctx, cfg, *run)
+	run := runFlags(fs, "fashionnet")
+	fs.parse()
+	cfg.Data = *data
+	model, err := trainer.TrainFashion(fs.ctx, cfg, *run)
 	if err != nil {
 		return err
 	}
@@ -49,30 +46,14 @@ func trainFashion(ctx context.Context, args []string, command string) error {
 	if err != nil {
 		return err
 	}
-	ev := trainer.EvaluateFashion(model, test)
 	fmt.Println("final evaluation on the 10,000 test images:")
-	ev.Report(os.Stdout)
-	sets, err := drawings.Benchmark(test, drawings.BenchImages)
+	ev, drawn, err := reportFashion(model, test, drawings.BenchImages)
 	if err != nil {
 		return err
 	}
-	drawn := map[string]trainer.FashionEval{}
-	for _, s := range sets {
-		drawn[s.Name] = trainer.EvaluateFashion(model, s.Data)
-		fmt.Printf("\ndrawing benchmark, %s (%d drawings):\n", s.Name, s.Data.Len())
-		drawn[s.Name].Report(os.Stdout)
-	}
-	meta, err := trainer.FashionMetadata(cfg, command, ev, valEval, drawn)
+	meta, err := trainer.FashionMetadata(cfg, fs.command, ev, valEval, drawn)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := ml.SaveState(&buf, model.State(), meta, ml.SaveOptions{}); err != nil {
-		return err
-	}
-	if err := os.WriteFile(run.Out, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("wrote %s (%d bytes)\n", run.Out, buf.Len())
-	return nil
+	return writeFile(run.Out, func(w io.Writer) error { return ml.SaveState(w, model.State(), meta, ml.SaveOptions{}) })
 }

@@ -15,15 +15,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
+	"lookbook/ml/dataset"
 	"lookbook/pretrained/trainer"
 )
 
@@ -32,37 +36,25 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	command := "go run ./pretrained/cmd/train " + strings.Join(os.Args[1:], " ")
-	var err error
-	switch os.Args[1] {
-	case "fashionnet":
-		err = trainFashion(ctx, os.Args[2:], command)
-	case "vae":
-		err = trainVAE(ctx, os.Args[2:], command)
-	case "eval":
-		err = evaluate(os.Args[2:])
-	case "plot":
-		err = plotLog(os.Args[2:])
-	case "features":
-		err = features(os.Args[2:])
-	case "tsne":
-		err = embedNPY(os.Args[2:])
-	case "maps":
-		err = maps(os.Args[2:])
-	case "gallery":
-		err = gallery(os.Args[2:])
-	case "drawings":
-		err = drawingsCmd(os.Args[2:])
-	case "-h", "-help", "--help", "help":
+	name := os.Args[1]
+	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
 		usage()
 		return
-	default:
-		fmt.Fprintf(os.Stderr, "train: unknown subcommand %q\n", os.Args[1])
+	}
+	i := slices.IndexFunc(subcommands, func(s subcommand) bool { return s.name == name })
+	if i < 0 {
+		fmt.Fprintf(os.Stderr, "train: unknown subcommand %q\n", name)
 		usage()
 		os.Exit(2)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := subcommands[i].run(call{
+		FlagSet: flag.NewFlagSet(name, flag.ExitOnError),
+		ctx:     ctx,
+		args:    os.Args[2:],
+		command: "go run ./pretrained/cmd/train " + strings.Join(os.Args[1:], " "),
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		if errors.Is(err, trainer.ErrInterrupted) {
@@ -72,26 +64,60 @@ func main() {
 	}
 }
 
+// A subcommand is one of the command's jobs: the first argument names it.
+type subcommand struct {
+	name, summary string
+	run           func(call) error
+}
+
+var subcommands = []subcommand{
+	{"fashionnet", "train FashionNet on Fashion-MNIST", trainFashion},
+	{"vae", "train the face VAE", trainVAE},
+	{"eval", "evaluate a weight file (test accuracy and confusion matrix, or validation MSE)", evaluate},
+	{"plot", "draw a training log (JSON lines) as a PNG chart", plotLog},
+	{"features", "write FashionNet's 128-d test-set features (and labels) as .npy", features},
+	{"tsne", "map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA", embedNPY},
+	{"maps", "write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)", maps},
+	{"gallery", "write the Faces view's starting latent codes (validation faces' posterior means)", gallery},
+	{"drawings", "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets", drawingsCmd},
+}
+
 func usage() {
-	fmt.Fprint(os.Stderr, `usage: go run ./pretrained/cmd/train <subcommand> [flags]
+	fmt.Fprint(os.Stderr, "usage: go run ./pretrained/cmd/train <subcommand> [flags]\n\nsubcommands:\n")
+	for _, s := range subcommands {
+		fmt.Fprintf(os.Stderr, "  %-12s %s\n", s.name, s.summary)
+	}
+	fmt.Fprint(os.Stderr, "\nRun a subcommand with -h for its flags.\n")
+}
 
-subcommands:
-  fashionnet   train FashionNet on Fashion-MNIST
-  vae          train the face VAE
-  eval         evaluate a weight file (test accuracy and confusion matrix, or validation MSE)
-  plot         draw a training log (JSON lines) as a PNG chart
-  features     write FashionNet's 128-d test-set features (and labels) as .npy
-  tsne         map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA
-  maps         write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)
-  gallery      write the Faces view's starting latent codes (validation faces' posterior means)
-  drawings     write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets
+// call is one run of a subcommand: its flag set (named after it), its arguments, and the
+// command line that started it (recorded in the weights it writes).
+type call struct {
+	*flag.FlagSet
+	ctx     context.Context
+	args    []string
+	command string
+}
 
-Run a subcommand with -h for its flags.
-`)
+// parse parses the call's arguments into the flags defined so far.
+func (c call) parse() { c.Parse(c.args) }
+
+// The flags several subcommands share, with their defaults.
+
+func (c call) weightsFlag(model, usage string) *string {
+	return c.String("weights", "pretrained/"+model+".safetensors", usage)
+}
+
+func (c call) fashionFlag() *string {
+	return c.String("data", dataset.DefaultFashionDir, "folder with Fashion-MNIST's IDX files (Debian package dataset-fashion-mnist)")
+}
+
+func (c call) facesFlag(usage string) *string {
+	return c.String("faces", "../shared/data/lfw32_1000.npy", usage)
 }
 
 // scheduleFlags defines the flags of the schedule both models share, with a model's defaults.
-func scheduleFlags(fs *flag.FlagSet, s *trainer.Schedule, def trainer.Schedule) {
+func scheduleFlags(fs call, s *trainer.Schedule, def trainer.Schedule) {
 	fs.IntVar(&s.Epochs, "epochs", def.Epochs, "epochs")
 	fs.IntVar(&s.Batch, "batch", def.Batch, "batch size (at least 2)")
 	fs.Float64Var(&s.LR, "lr", def.LR, "peak learning rate (Adam)")
@@ -104,11 +130,25 @@ func scheduleFlags(fs *flag.FlagSet, s *trainer.Schedule, def trainer.Schedule) 
 
 // runFlags defines the flags of a training run's files (model names the defaults), filled
 // in when fs is parsed.
-func runFlags(fs *flag.FlagSet, model, command string) *trainer.Run {
-	run := &trainer.Run{Command: command, Stdout: os.Stdout, Stderr: os.Stderr}
+func runFlags(fs call, model string) *trainer.Run {
+	run := &trainer.Run{Command: fs.command, Stdout: os.Stdout, Stderr: os.Stderr}
 	fs.StringVar(&run.Out, "out", "pretrained/"+model+".safetensors", "weight file to write")
 	fs.StringVar(&run.Checkpoint, "checkpoint", "checkpoints/"+model+".ckpt.safetensors", "checkpoint file")
 	fs.StringVar(&run.Log, "log", "pretrained/"+model+".log.jsonl", "JSON-lines training log")
 	fs.BoolVar(&run.Resume, "resume", false, "continue from -checkpoint (its recipe wins over these flags)")
 	return run
+}
+
+// writeFile writes what encode produces to path, all at once (an encoding error leaves any
+// file there as it was), and says so.
+func writeFile(path string, encode func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := encode(&buf); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", path, buf.Len())
+	return nil
 }

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -16,13 +15,11 @@ import (
 )
 
 // features writes FashionNet's 128-d features of the test set, and the labels, as .npy files.
-func features(args []string) error {
-	fs := flag.NewFlagSet("features", flag.ExitOnError)
-	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "FashionNet weights")
-	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder")
-	out := fs.String("out", "build/features.npy", "features .npy to write (N×128 float32)")
-	labelsOut := fs.String("labels", "build/labels.npy", "labels .npy to write (N float32)")
-	fs.Parse(args)
+func features(c call) error {
+	weights, data := c.weightsFlag("fashionnet", "FashionNet weights"), c.fashionFlag()
+	out := c.String("out", "build/features.npy", "features .npy to write (N×128 float32)")
+	labelsOut := c.String("labels", "build/labels.npy", "labels .npy to write (N float32)")
+	c.parse()
 	test, feats, _, err := testFeatures(*weights, *data)
 	if err != nil {
 		return err
@@ -42,16 +39,11 @@ func features(args []string) error {
 }
 
 func writeNPY(path string, data []float32, shape ...int) error {
-	var buf bytes.Buffer
-	if err := dataset.WriteNPY(&buf, data, shape...); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return writeFile(path, func(w io.Writer) error { return dataset.WriteNPY(w, data, shape...) })
 }
 
 // embedNPY maps any N×D float32 .npy to coordinates.
-func embedNPY(args []string) error {
-	fs := flag.NewFlagSet("tsne", flag.ExitOnError)
+func embedNPY(fs call) error {
 	in := fs.String("in", "build/features.npy", "N×D float32 .npy of features")
 	out := fs.String("out", "build/coords.npy", "N×dims float32 .npy of coordinates to write")
 	labelsPath := fs.String("labels", "", "optional N labels .npy, for the 10-NN accuracy")
@@ -63,7 +55,7 @@ func embedNPY(args []string) error {
 	fs.Float64Var(&cfg.Theta, "theta", cfg.Theta, "Barnes-Hut accuracy; 0 for the exact O(N²) gradient")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed (only used with -random-init)")
 	randomInit := fs.Bool("random-init", false, "start from random noise instead of PCA")
-	fs.Parse(args)
+	fs.parse()
 	arr, err := dataset.ReadNPY(*in)
 	if err != nil {
 		return err
@@ -98,15 +90,13 @@ func embedNPY(args []string) error {
 }
 
 // maps writes the browser's map data for the test set.
-func maps(args []string) error {
-	fs := flag.NewFlagSet("maps", flag.ExitOnError)
-	weights := fs.String("weights", "pretrained/fashionnet.safetensors", "FashionNet weights")
-	data := fs.String("data", dataset.DefaultFashionDir, "Fashion-MNIST folder")
-	out := fs.String("out", "pretrained/maps.safetensors", "map file to write")
+func maps(c call) error {
+	weights, data := c.weightsFlag("fashionnet", "FashionNet weights"), c.fashionFlag()
+	out := c.String("out", "pretrained/maps.safetensors", "map file to write")
 	cfg := tsne.DefaultConfig(2)
-	fs.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "t-SNE iterations")
-	fs.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "t-SNE perplexity")
-	fs.Parse(args)
+	c.IntVar(&cfg.Iterations, "iter", cfg.Iterations, "t-SNE iterations")
+	c.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "t-SNE perplexity")
+	c.parse()
 	test, feats, preds, err := testFeatures(*weights, *data)
 	if err != nil {
 		return err
@@ -121,8 +111,8 @@ func maps(args []string) error {
 		return err
 	}
 	mf := &format.Maps{Labels: test.Labels, Predictions: preds, Images: test.Pixels, Features: feats,
-		PCAMean: float32s(p3.Mean), PCAComponents: float32s(p3.Components), Perplexity: cfg.Perplexity,
-		Meta: map[string]string{"weights": *weights, "command": strings.TrimSpace("go run ./pretrained/cmd/train maps " + strings.Join(args, " "))}}
+		PCAMean: ml.Floats[float32](p3.Mean), PCAComponents: ml.Floats[float32](p3.Components), Perplexity: cfg.Perplexity,
+		Meta: map[string]string{"weights": *weights, "command": c.command}}
 	for k, name := range format.MapNames {
 		c := cfg
 		c.Dims = format.MapDims(k)
@@ -132,26 +122,10 @@ func maps(args []string) error {
 			return err
 		}
 		fmt.Println(q)
-		mf.Coords[k] = float32s(y)
+		mf.Coords[k] = ml.Floats[float32](y)
 		mf.Meta[name] = q.String()
 	}
-	var buf bytes.Buffer
-	if err := format.EncodeMaps(&buf, mf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("wrote %s (%d bytes)\n", *out, buf.Len())
-	return nil
-}
-
-func float32s(v []float64) []float32 {
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(x)
-	}
-	return out
+	return writeFile(*out, func(w io.Writer) error { return format.EncodeMaps(w, mf) })
 }
 
 // testFeatures loads FashionNet and the Fashion-MNIST test set and computes the set's features

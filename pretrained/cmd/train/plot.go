@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"image/color"
 
@@ -15,12 +14,10 @@ import (
 
 // plotLog draws a training log as PNG: losses on the left, accuracy (FashionNet) or
 // validation MSE (VAE) on the right.
-func plotLog(args []string) error {
-	fs := flag.NewFlagSet("plot", flag.ExitOnError)
-	logPath := fs.String("log", "pretrained/fashionnet.log.jsonl", "JSON-lines training log")
-	out := fs.String("out", "pretrained/fashionnet.png", "PNG to write")
-	title := fs.String("title", "FashionNet training", "chart title")
-	fs.Parse(args)
+func plotLog(c call) error {
+	logPath := c.String("log", "pretrained/fashionnet.log.jsonl", "JSON-lines training log")
+	out, title := c.String("out", "pretrained/fashionnet.png", "PNG to write"), c.String("title", "FashionNet training", "chart title")
+	c.parse()
 
 	log, err := trainer.ReadLog(*logPath)
 	if err != nil {
