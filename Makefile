@@ -4,6 +4,13 @@ GOROOT    := $(shell $(GO) env GOROOT)
 # go test runs js/wasm test binaries through this wrapper (Node.js; see scripts/wasmexec).
 WASM_EXEC := $(CURDIR)/scripts/wasmexec
 ADDR      ?= 127.0.0.1:8080
+# Every js/wasm command builds with -trimpath (no local paths in the program), so that vet, the
+# wasm tests and the program share one set of compiled packages in Go's build cache.
+WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
+# The packages built for the browser: the program, everything it imports, and the packages with
+# js-only files (ml, wasm/kernels, wasm/app). The others (trainer, server, browser tests) have
+# no file of their own for js/wasm, so vetting them there would repeat the native vet.
+WASM_PKGS := ./ml/... ./wasm/... ./pretrained/format
 
 .PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web bench-browser
 
@@ -19,7 +26,7 @@ run: web
 web: generate
 	@test -f pretrained/fashionnet.safetensors || { echo "pretrained/fashionnet.safetensors is missing: see README (Training)"; exit 1; }
 	rm -rf build/web && mkdir -p build/web
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
+	$(WASM_GO) build -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
 	cp web/index.html web/loader.js web/style.css build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper > build/web/vugu.js
@@ -46,13 +53,13 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./...
+	$(WASM_GO) vet $(WASM_PKGS)
 
 test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	PATH="$(WASM_EXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
+	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
 
 ## bench-web: our wasm inference against ONNX Runtime Web on the same weights, side by side in
 ## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both
