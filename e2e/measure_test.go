@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
 
 	"lookbook/wasm/jsapi"
@@ -22,11 +24,12 @@ import (
 func TestMeasureClassifyView(t *testing.T) {
 	measuring(t)
 	const runs = 5
-	var bytes, firstPrediction, drawMs, uploadMs, netMs []float64
+	var bytes, firstPrediction, drawMs, uploadMs, netMs, idle []float64
 	dir := t.TempDir()
 	test := testImages(t)
 	for r := 0; r < runs; r++ {
 		a := start(t, 1280, 800)
+		a.run(performance.Enable())
 		a.open("")
 		var m struct {
 			Bytes, First float64
@@ -57,6 +60,7 @@ func TestMeasureClassifyView(t *testing.T) {
 			path, _ := writePNG(t, dir, test, 17*r+k)
 			uploadMs = append(uploadMs, a.upload(path).LastMs)
 		}
+		idle = append(idle, a.busyShare(3*time.Second))
 		a.close() // an open tab keeps rendering and would slow the next visit
 	}
 	report := fmt.Sprintf(`Classify view, headless Chromium (SwiftShader WebGL), server on localhost, median of %d fresh visits
@@ -65,10 +69,34 @@ navigation to first prediction:          %.0f ms
 FashionNet alone (lookbook.classify, median of 30 calls): %.1f ms
 one classification from a drawing (rasterise + preprocess + network): %.1f ms
 one classification from a PNG upload (decode + preprocess + network): %.1f ms
-`, runs, median(bytes)/1e6, median(firstPrediction), median(netMs), median(drawMs), median(uploadMs))
+main thread busy while the page sits idle: %.0f %%
+`, runs, median(bytes)/1e6, median(firstPrediction), median(netMs), median(drawMs), median(uploadMs), 100*median(idle))
 	t.Log("\n" + report)
 	os.MkdirAll("artifacts", 0o755)
 	os.WriteFile(filepath.Join("artifacts", "measurements.txt"), []byte(report), 0o644)
+}
+
+// busyShare is the share of the page's main thread taken by tasks over the next d, with no
+// input: an idle page should leave it free (performance metrics must be enabled first).
+func (a *app) busyShare(d time.Duration) float64 {
+	a.t.Helper()
+	task := func() float64 {
+		var metrics []*performance.Metric
+		a.run(chromedp.ActionFunc(func(ctx context.Context) (err error) {
+			metrics, err = performance.GetMetrics().Do(ctx)
+			return err
+		}))
+		for _, m := range metrics {
+			if m.Name == "TaskDuration" {
+				return m.Value
+			}
+		}
+		a.t.Fatal("Chromium reports no TaskDuration")
+		return 0
+	}
+	t0 := task()
+	time.Sleep(d)
+	return (task() - t0) / d.Seconds()
 }
 
 func median(v []float64) float64 {

@@ -56,7 +56,11 @@ type App struct {
 	inputVersion int                          // increments with each classified input
 	Maps         Maps
 	Version      int // increments whenever the input changes, so the stage redraws
-	Faces        Faces
+	// scene increments whenever what the stage shows may have changed: each render of the
+	// DOM (every event and every UnlockRender passes there), each input the stage sees and
+	// each Update that changed something. The stage draws only when it moved.
+	scene int
+	Faces Faces
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.

@@ -40,6 +40,7 @@ func main() {
 	go func() {
 		for ok := true; ok; ok = renderer.EventWait() {
 			app.env.Lock()
+			app.scene++
 			results := buildEnv.RunBuild(root)
 			app.env.UnlockOnly()
 			if err := renderer.Render(results); err != nil {
@@ -59,6 +60,9 @@ func main() {
 	// the weights' promise could not resolve until they end.
 	app.loadModel()
 	ebiten.SetScreenTransparent(true)
+	// The stage repaints only when its scene changed (see stage.Draw): an idle page would
+	// otherwise redraw everything sixty times a second, a whole core on software WebGL.
+	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetTPS(60)
 	if err := ebiten.RunGame(newStage(app)); err != nil {

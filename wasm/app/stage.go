@@ -3,9 +3,11 @@
 package main
 
 import (
+	"image"
 	"image/color"
 	"io"
 	"io/fs"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -30,7 +32,15 @@ type stage struct {
 	touchID    ebiten.TouchID
 	touching   bool
 	views      [3]stageView // by share.View
+	// What the screen shows: the App.scene it drew, when, and at what size.
+	drawnScene int
+	drawnAt    time.Time
+	drawnSize  image.Point
+	cursor     image.Point // the cursor at the last Update, to see it move
 }
+
+// repaintEvery bounds how stale the screen can get should a change ever slip past App.scene.
+const repaintEvery = time.Second
 
 // stageView is one view's part of the stage. update advances the view under the write lock
 // and reports whether the DOM must follow; draw renders it under the read lock, reading App
@@ -80,6 +90,9 @@ func (s *stage) Update() error {
 		a.Layout, changed = l, true
 	}
 	changed = s.views[a.View].update(a) || changed
+	if changed || s.input() {
+		a.scene++
+	}
 	if changed {
 		a.env.UnlockRender()
 	} else {
@@ -151,10 +164,30 @@ var (
 	accent        = color.RGBA{0x7c, 0xc4, 0xff, 0xff}
 )
 
+// input reports whether the pointer, a button, a touch or the wheel is active this tick:
+// then the picture may follow (a drag on the map pans it without touching the DOM).
+func (s *stage) input() bool {
+	x, y := ebiten.CursorPosition()
+	moved := image.Pt(x, y) != s.cursor
+	s.cursor = image.Pt(x, y)
+	wx, wy := ebiten.Wheel()
+	return moved || wx != 0 || wy != 0 || len(ebiten.AppendTouchIDs(nil)) > 0 ||
+		ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) || ebiten.IsMouseButtonPressed(ebiten.MouseButtonRight) ||
+		inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft) || len(inpututil.AppendJustReleasedTouchIDs(nil)) > 0
+}
+
+// Draw repaints the current view when its scene changed since the last paint (the screen
+// keeps what it shows otherwise), and at least every repaintEvery.
 func (s *stage) Draw(screen *ebiten.Image) {
 	a := s.app
 	a.env.RLock()
 	defer a.env.RUnlock()
+	size := screen.Bounds().Size()
+	if a.scene == s.drawnScene && size == s.drawnSize && time.Since(s.drawnAt) < repaintEvery {
+		return
+	}
+	s.drawnScene, s.drawnSize, s.drawnAt = a.scene, size, time.Now()
+	screen.Clear()
 	s.views[a.View].draw(screen, a)
 }
 

@@ -87,8 +87,8 @@ func (v *mapStage) update(a *App) bool {
 	a.placeOwn()
 	changed = changed || before != a.Maps.ownFor
 	v.build(a)
-	if a.Maps.exportPNG { // the next draw captures the map
-		v.export, a.Maps.exportPNG = true, false
+	if a.Maps.exportPNG { // the next draw (a change: there will be one) captures the map
+		v.export, a.Maps.exportPNG, changed = true, false, true
 	}
 	return changed
 }
