@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -243,4 +244,13 @@ func TestPageLoads(t *testing.T) {
 		t.Errorf("title %q", title)
 	}
 	a.screenshot("01-loaded")
+}
+
+// maxDiff is the largest |a[i] − b[i]| over the values both lists have.
+func maxDiff[A, B float32 | float64](a []A, b []B) float64 {
+	var d float64
+	for i := range min(len(a), len(b)) {
+		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return d
 }

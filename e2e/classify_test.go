@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/trainer"
 	"lookbook/wasm/jsapi"
 	"lookbook/wasm/prep"
 )
@@ -83,15 +83,10 @@ func (a *app) drawTrousersIn(testid string) {
 
 func loadModel(t *testing.T) *ml.FashionNet {
 	t.Helper()
-	data, err := os.ReadFile("../pretrained/fashionnet.safetensors")
+	m, _, err := trainer.LoadFashionNet("../pretrained/fashionnet.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := ml.NewFashionNet(rand.New(rand.NewPCG(0, 0)))
-	if _, err := ml.LoadState(data, m.State()); err != nil {
-		t.Fatal(err)
-	}
-	m.SetTraining(false)
 	return m
 }
 
@@ -400,9 +395,5 @@ func largestDifference(t *testing.T, got []float64, want []float32) float64 {
 	if len(got) != len(want) {
 		t.Fatalf("%d values, want %d", len(got), len(want))
 	}
-	worst := 0.0
-	for k, w := range want {
-		worst = math.Max(worst, math.Abs(got[k]-float64(w)))
-	}
-	return worst
+	return maxDiff(got, want)
 }

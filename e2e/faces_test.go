@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +17,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/pretrained/format"
+	"lookbook/pretrained/trainer"
 	"lookbook/wasm/jsapi"
 )
 
@@ -39,11 +38,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 	if after.Alpha != 0.9 {
 		t.Fatalf("alpha %.2f after moving the slider to 0.9", after.Alpha)
 	}
-	var diff float64
-	for i := range before {
-		diff = math.Max(diff, math.Abs(before[i]-after.Preview[i]))
-	}
-	if diff < 0.05 {
+	if diff := maxDiff(before, after.Preview); diff < 0.05 {
 		t.Errorf("moving α from 0.5 to 0.9 changed the preview by at most %.3f", diff)
 	}
 
@@ -65,12 +60,8 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 
 	// The browser decodes the shipped gallery codes exactly like native Go.
 	latents := galleryCodes(t)
-	data, err := os.ReadFile("../pretrained/vae.safetensors")
+	vae, _, err := trainer.LoadVAE("../pretrained/vae.safetensors")
 	if err != nil {
-		t.Fatal(err)
-	}
-	vae := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
-	if _, err := ml.LoadState(data, vae.State()); err != nil {
 		t.Fatal(err)
 	}
 	var worst float64
@@ -79,7 +70,7 @@ func TestFacesGallerySliderAndParity(t *testing.T) {
 		z := latents[i]
 		want := vae.Decode(ml.FromData(z, 1, ml.VAELatent)).Data
 		batch, wantBatch = append(batch, z...), append(wantBatch, want...)
-		worst = math.Max(worst, largestDifference(t, a.evalFloats(`lookbook.decode`, z), want))
+		worst = max(worst, largestDifference(t, a.evalFloats(`lookbook.decode`, z), want))
 	}
 	t.Logf("largest browser−native difference over 4 decoded faces: %.2g", worst)
 	if worst > 1e-5 {
@@ -148,16 +139,6 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	if !strings.Contains(own.Notice, "not an image") {
 		t.Errorf("bad upload: notice %q", own.Notice)
 	}
-}
-
-func maxDiff(a, b []float64) float64 {
-	var d float64
-	for i := range a {
-		if i < len(b) {
-			d = math.Max(d, math.Abs(a[i]-b[i]))
-		}
-	}
-	return d
 }
 
 // TestFacesShareLinkReproducesStrip: a link made in the Faces view reopens the same two faces,

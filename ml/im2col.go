@@ -66,13 +66,12 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 // col2im is im2col's adjoint: it adds image n's columns of col back into dx (C×H×W), which the
 // caller zeroes first.
 func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
-	k := g.Kernel
 	for c := 0; c < g.C; c++ {
 		plane := dx[c*g.H*g.W : (c+1)*g.H*g.W]
-		for ky := 0; ky < k; ky++ {
-			for kx := 0; kx < k; kx++ {
-				row := col[((c*k+ky)*k+kx)*ld+off:]
+		for ky := 0; ky < g.Kernel; ky++ {
+			for kx := 0; kx < g.Kernel; kx++ {
 				lo, hi := g.validRange(kx)
+				row := col[((c*g.Kernel+ky)*g.Kernel+kx)*ld+off:]
 				for oy := 0; oy < g.Ho; oy++ {
 					iy := oy*g.Stride - g.Pad + ky
 					if iy < 0 || iy >= g.H {

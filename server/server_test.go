@@ -49,16 +49,18 @@ func get(t *testing.T, h http.Handler, path string, headers ...string) *http.Res
 }
 
 func TestTypesCachingAndHeaders(t *testing.T) {
+	// index.html revalidates; content-hashed files are cached for good.
+	const html, revalidate, forever = "text/html; charset=utf-8", "no-cache", "public, max-age=31536000, immutable"
 	h := newTestServer(t, testBundle()).Handler()
 	cases := []struct {
 		path, contentType, cache string
 	}{
-		{"/", "text/html; charset=utf-8", "no-cache"},
-		{"/index.html", "text/html; charset=utf-8", "no-cache"},
-		{"/app.0123456789ab.wasm", "application/wasm", "public, max-age=31536000, immutable"},
-		{"/style.0123456789ab.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"},
-		{"/loader.0123456789ab.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"},
-		{"/fashionnet.0123456789ab.safetensors", "application/octet-stream", "public, max-age=31536000, immutable"},
+		{"/", html, revalidate},
+		{"/index.html", html, revalidate},
+		{"/app.0123456789ab.wasm", "application/wasm", forever},
+		{"/style.0123456789ab.css", "text/css; charset=utf-8", forever},
+		{"/loader.0123456789ab.js", "text/javascript; charset=utf-8", forever},
+		{"/fashionnet.0123456789ab.safetensors", "application/octet-stream", forever},
 	}
 	for _, c := range cases {
 		res := get(t, h, c.path)
