@@ -150,8 +150,7 @@ func TestBenchWeb(t *testing.T) {
 		row("FashionNet, one image", ours.Net1, ortSide.Net1, net1) + thr("FashionNet", ours.Net256, ortSide.Net256) +
 		row("VAE decoder, one code", ours.Dec1, ortSide.Dec1, dec1) + thr("VAE decoder", ours.Dec256, ortSide.Dec256)
 	fmt.Println("\n" + report)
-	os.MkdirAll("artifacts", 0o755)
-	os.WriteFile(filepath.Join("artifacts", "bench-web.txt"), []byte(report), 0o644)
+	writeArtifact(t, "bench-web.txt", report)
 }
 
 // nativeTimes is the median of 200 single-image forward passes natively, in ms.

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -222,6 +224,38 @@ func (a *app) until(limit time.Duration, what string, ok func() bool) {
 }
 
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// writeArtifact saves a measurement's report under e2e/artifacts.
+func writeArtifact(t *testing.T, name, report string) {
+	t.Helper()
+	if err := os.MkdirAll("artifacts", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("artifacts", name), []byte(report), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// damage answers every request whose URL contains match with 15 zero bytes, as a truncated
+// download would arrive; everything else loads normally.
+func (a *app) damage(match string) {
+	a.t.Helper()
+	chromedp.ListenTarget(a.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
+			if strings.Contains(e.Request.URL, match) {
+				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec) // base64 of 15 zero bytes
+				return
+			}
+			fetch.ContinueRequest(e.RequestID).Do(exec)
+		}()
+	})
+	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+}
 
 // screenshot saves a full-page PNG under e2e/artifacts.
 func (a *app) screenshot(name string) {

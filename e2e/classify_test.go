@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
@@ -39,37 +37,6 @@ func (a *app) rectOf(testid string) rect {
 	var r rect
 	a.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const b = document.querySelector('[data-testid=%q]').getBoundingClientRect(); return {X: b.x, Y: b.y, W: b.width, H: b.height}; })()`, testid), &r))
 	return r
-}
-
-// stroke drags the mouse through points given in pad fractions, slowly enough for the stage,
-// which reads input once a frame.
-func (a *app) stroke(points ...[2]float64) {
-	a.t.Helper()
-	a.strokeIn("region-pad", points...)
-}
-
-// strokeIn draws on the pad marked testid (the Classify pad, or the Map view's).
-func (a *app) strokeIn(testid string, points ...[2]float64) {
-	a.t.Helper()
-	a.strokeEvery(testid, 35*time.Millisecond, points...)
-}
-
-// strokeEvery is strokeIn with a pause of step after each point.
-func (a *app) strokeEvery(testid string, step time.Duration, points ...[2]float64) {
-	a.t.Helper()
-	pad := a.rectOf(testid)
-	at := func(p [2]float64) (float64, float64) { return pad.X + p[0]*pad.W, pad.Y + p[1]*pad.H }
-	x, y := at(points[0])
-	actions := []chromedp.Action{
-		chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.Sleep(50 * time.Millisecond),
-		chromedp.MouseEvent(input.MousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(50 * time.Millisecond),
-	}
-	for _, p := range points[1:] {
-		x, y = at(p)
-		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x, y, chromedp.ButtonLeft), chromedp.Sleep(step))
-	}
-	actions = append(actions, chromedp.MouseEvent(input.MouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(80*time.Millisecond))
-	a.run(actions...)
 }
 
 // drawTrousers draws two legs.
@@ -191,19 +158,6 @@ func TestBrowserLogitsEqualNative(t *testing.T) {
 	}
 }
 
-// writePNG saves a Fashion-MNIST test image as a PNG file, as a user would have it.
-func writePNG(t *testing.T, dir string, test *dataset.Fashion, i int) (string, []byte) {
-	img := image.NewGray(image.Rect(0, 0, 28, 28))
-	copy(img.Pix, test.Pixels[i*784:(i+1)*784])
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	path := filepath.Join(dir, fmt.Sprintf("test-%05d.png", i))
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path, buf.Bytes()
-}
-
 func (a *app) upload(path string) jsapi.State {
 	a.t.Helper()
 	v := a.state().Version
@@ -300,18 +254,6 @@ func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {
 	if s := a.waitChange(v); !s.HasInput {
 		t.Error("after bad uploads, drawing no longer classifies")
 	}
-}
-
-// hugePNG is a real 10000×10000 grayscale PNG (mostly zeros, so small on disk).
-func hugePNG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, 10000, 10000))
-	img.Set(5000, 5000, color.Gray{255})
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func TestShareLinkRoundTrips(t *testing.T) {

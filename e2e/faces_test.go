@@ -1,18 +1,14 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
@@ -172,17 +168,6 @@ func TestFacesShareLinkReproducesStrip(t *testing.T) {
 	a.screenshot("12-faces-shared")
 }
 
-// drag presses at (x, y), moves by (dx, dy) in steps and releases.
-func (a *app) drag(x, y, dx, dy float64) {
-	a.t.Helper()
-	actions := []chromedp.Action{chromedp.MouseEvent(input.MouseMoved, x, y), chromedp.MouseEvent(input.MousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))}
-	for k := 1; k <= 5; k++ {
-		actions = append(actions, chromedp.MouseEvent(input.MouseMoved, x+dx*float64(k)/5, y+dy*float64(k)/5, chromedp.ButtonLeft), chromedp.Sleep(20*time.Millisecond))
-	}
-	actions = append(actions, chromedp.MouseEvent(input.MouseReleased, x+dx, y+dy, chromedp.ButtonLeft, chromedp.ClickCount(1)), chromedp.Sleep(100*time.Millisecond))
-	a.run(actions...)
-}
-
 func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	a := start(t, 1280, 900)
 	a.open("")
@@ -285,14 +270,10 @@ func TestMeasureFacesView(t *testing.T) {
 		f := a.faces()
 		decode, draw = append(decode, f.DecodeMs), append(draw, f.DrawMs)
 	}
-	photo := filepath.Join(t.TempDir(), "p.jpg")
-	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i * 7)
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, img, nil)
-	os.WriteFile(photo, buf.Bytes(), 0o644)
+	photo := writePhoto(t, filepath.Join(t.TempDir(), "p.jpg"), 640, 480, func(x, y int) color.RGBA {
+		v := byte(7 * (x + y))
+		return color.RGBA{v, v / 2, 255 - v, 255}
+	})
 	a.run(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{photo}, chromedp.ByQuery))
 	a.until(10*time.Second, "the photo is taken", func() bool { return a.faces().HasOwn })
 	a.run(chromedp.WaitVisible(`[data-testid="crop-box"]`, chromedp.ByQuery))
@@ -306,30 +287,10 @@ slider frame: decode %.2f ms + draw (pixels to the stage) %.2f ms = %.2f ms (of 
 encoding a crop (thumbnail + VAE encode + reconstruction): %.2f ms (of 10 crops)
 `, median(decode), median(draw), median(decode)+median(draw), median(encode))
 	t.Log("\n" + report)
-	os.MkdirAll("artifacts", 0o755)
-	os.WriteFile(filepath.Join("artifacts", "faces-measurements.txt"), []byte(report), 0o644)
+	writeArtifact(t, "faces-measurements.txt", report)
 }
 
 var (
 	skin = color.RGBA{210, 160, 130, 255}
 	grey = color.RGBA{90, 90, 100, 255}
 )
-
-// writePhoto writes a w×h JPEG (quality 92) whose pixels colour gives, and returns its path.
-func writePhoto(t *testing.T, path string, w, h int, colour func(x, y int) color.RGBA) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.SetRGBA(x, y, colour(x, y))
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -40,25 +38,4 @@ func TestDamagedMapDataShowsAnError(t *testing.T) {
 	if s := a.waitChange(0); !s.HasInput {
 		t.Error("the Classify view stopped working after the map data failed")
 	}
-}
-
-// damage answers every request whose URL contains match with 15 zero bytes, as a truncated
-// download would arrive; everything else loads normally.
-func (a *app) damage(match string) {
-	a.t.Helper()
-	chromedp.ListenTarget(a.ctx, func(ev any) {
-		e, ok := ev.(*fetch.EventRequestPaused)
-		if !ok {
-			return
-		}
-		go func() {
-			exec := cdp.WithExecutor(a.ctx, chromedp.FromContext(a.ctx).Target)
-			if strings.Contains(e.Request.URL, match) {
-				fetch.FulfillRequest(e.RequestID, 200).WithBody("AAAAAAAAAAAAAAAAAAAA").Do(exec) // base64 of 15 zero bytes
-				return
-			}
-			fetch.ContinueRequest(e.RequestID).Do(exec)
-		}()
-	})
-	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
 }

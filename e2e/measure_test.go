@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -72,8 +70,7 @@ one classification from a PNG upload (decode + preprocess + network): %.1f ms
 main thread busy while the page sits idle: %.0f %%
 `, runs, median(bytes)/1e6, median(firstPrediction), median(netMs), median(drawMs), median(uploadMs), 100*median(idle))
 	t.Log("\n" + report)
-	os.MkdirAll("artifacts", 0o755)
-	os.WriteFile(filepath.Join("artifacts", "measurements.txt"), []byte(report), 0o644)
+	writeArtifact(t, "measurements.txt", report)
 }
 
 // busyShare is the share of the page's main thread taken by tasks over the next d, with no
@@ -168,6 +165,5 @@ frame interval while panning and zooming 10,000 points: median %.1f ms, 95th per
 placing a drawing: t-SNE 2D %.1f ms, t-SNE 3D %.1f ms, PCA 2D %.1f ms, PCA 3D %.1f ms
 `, runs, median(mapBytes)/1e6, median(frameMedian), median(frameP95), median(buildMs), median(place["tsne2"]), median(place["tsne3"]), median(place["pca2"]), median(place["pca3"]))
 	t.Log("\n" + report)
-	os.MkdirAll("artifacts", 0o755)
-	os.WriteFile(filepath.Join("artifacts", "map-measurements.txt"), []byte(report), 0o644)
+	writeArtifact(t, "map-measurements.txt", report)
 }

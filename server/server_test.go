@@ -37,6 +37,18 @@ func newTestServer(t *testing.T, assets fstest.MapFS) *Server {
 	return s
 }
 
+// serving opens a test server on a free port and serves until the test ends.
+func serving(t *testing.T, assets fstest.MapFS) *Server {
+	t.Helper()
+	srv := newTestServer(t, assets)
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve()
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	return srv
+}
+
 func get(t *testing.T, h http.Handler, path string, headers ...string) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
@@ -133,12 +145,7 @@ func TestConditionalRequests(t *testing.T) {
 }
 
 func TestTraversalAndUnknownPaths(t *testing.T) {
-	srv := newTestServer(t, testBundle())
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve()
-	defer srv.Close(context.Background())
+	srv := serving(t, testBundle())
 	for _, p := range []string{"/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2fserver.go", "/%2e%2e%2fgo.mod", "/.gitkeep", "/dist/index.html", "/nope", "/index.html/..%2f..%2fgo.mod"} {
 		conn, err := net.Dial("tcp", srv.listener.Addr().String())
 		if err != nil {
@@ -174,12 +181,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	srv := newTestServer(t, testBundle())
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve()
-	defer srv.Close(context.Background())
+	srv := serving(t, testBundle())
 	conn, err := net.Dial("tcp", srv.listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
