@@ -167,6 +167,14 @@ func start(t *testing.T, width, height int) *app {
 	return a
 }
 
+// visit opens the app (with an optional fragment) in a desktop-sized tab of its own.
+func visit(t *testing.T, fragment string) *app {
+	t.Helper()
+	a := start(t, 1280, 800)
+	a.open(fragment)
+	return a
+}
+
 // measuring skips a measurement unless LOOKBOOK_MEASURE is set (make bench-browser): a
 // measurement asserts nothing, so it has no place in make test.
 func measuring(t *testing.T) {
@@ -270,8 +278,7 @@ func (a *app) screenshot(name string) {
 }
 
 func TestPageLoads(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	var title string
 	a.run(chromedp.Title(&title), chromedp.WaitVisible(`[data-testid="region-pad"]`))
 	if !strings.Contains(title, "Lookbook") {

@@ -7,8 +7,6 @@ import (
 	"image"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +69,7 @@ func nativeLogits(m *ml.FashionNet, input []float32) []float32 {
 }
 
 func TestDrawingChangesProbabilities(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	before := a.state()
 	if before.HasInput {
 		t.Fatal("a fresh page already has an input")
@@ -169,8 +166,7 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 	m := loadModel(t)
 	test := testImages(t)
 	dir := t.TempDir()
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	const n = 20
 	agree, correct := 0, 0
 	for k := 0; k < n; k++ {
@@ -211,7 +207,6 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 }
 
 func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {
-	dir := t.TempDir()
 	good := image.NewGray(image.Rect(0, 0, 40, 40))
 	for i := range good.Pix {
 		good.Pix[i] = 255
@@ -230,12 +225,9 @@ func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {
 		"empty.png": "empty", "notes.txt": "not an image", "corrupt.png": "not an image",
 		"blank.png": "blank", "100megapixel.png": "too large",
 	}
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	for name, data := range files {
-		path := filepath.Join(dir, name)
-		os.WriteFile(path, data, 0o644)
-		s := a.upload(path)
+		s := a.upload(tempFile(t, name, data))
 		if !strings.Contains(s.Notice, want[name]) {
 			t.Errorf("%s: notice %q, want it to say %q", name, s.Notice, want[name])
 		}
@@ -257,8 +249,7 @@ func TestBadUploadsShowErrorsAndPageKeepsWorking(t *testing.T) {
 }
 
 func TestShareLinkRoundTrips(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	a.drawTrousers()
 	s := a.waitChange(0)
 	time.Sleep(200 * time.Millisecond)

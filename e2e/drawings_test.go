@@ -47,8 +47,7 @@ func (a *app) drawSketch(testid string, s drawings.Sketch) {
 // mouse on the pad, at the default brush, as a visitor would, and checks that the page names
 // the garment, and sees about the same 28×28 image as the benchmark's pipeline (pad, prep).
 func TestSketchesDrawnWithTheMouse(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	// Held-out sketches of three classes, chosen when this test was written, before any
 	// training; the benchmark measures all of them.
 	for _, name := range []string{"sneaker-7", "dress-8", "bag-7"} {

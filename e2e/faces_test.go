@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"image/color"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +16,7 @@ import (
 )
 
 func TestFacesGallerySliderAndParity(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	f := a.openFaces()
 	if f.Gallery != 100 || len(f.Preview) != 3*32*32 {
 		t.Fatalf("gallery of %d faces, preview of %d values", f.Gallery, len(f.Preview))
@@ -107,8 +104,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	}
 
 	// A synthetic "photo": a face-coloured oval on a grey background, larger than 32×32.
-	dir := t.TempDir()
-	photo := writePhoto(t, filepath.Join(dir, "me.jpg"), 120, 150, func(x, y int) color.RGBA {
+	photo := writePhoto(t, "me.jpg", 120, 150, func(x, y int) color.RGBA {
 		if dx, dy := float64(x-60)/38, float64(y-75)/50; dx*dx+dy*dy < 1 {
 			return skin
 		}
@@ -128,8 +124,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 	t.Logf("synthetic face reconstructed with MSE %.4f", own.OwnMSE)
 	a.screenshot("11-faces-own")
 
-	bad := filepath.Join(dir, "notes.txt")
-	os.WriteFile(bad, []byte("not a photo"), 0o644)
+	bad := tempFile(t, "notes.txt", []byte("not a photo"))
 	waitFaces(chromedp.SetUploadFiles(`[data-testid="face-upload"]`, []string{bad}, chromedp.ByQuery))
 	a.evalJSON(`lookbook.faces()`, &own)
 	if !strings.Contains(own.Notice, "not an image") {
@@ -140,8 +135,7 @@ func TestFacesSamplesAndOwnFace(t *testing.T) {
 // TestFacesShareLinkReproducesStrip: a link made in the Faces view reopens the same two faces,
 // α and interpolation, and the strip is identical value for value.
 func TestFacesShareLinkReproducesStrip(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	a.openFaces()
 	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="alpha"]'); s.value = "0.3"; s.dispatchEvent(new Event("input", {bubbles: true})); })()`, nil))
 	var link string
@@ -174,7 +168,7 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	a.openFaces()
 
 	// A wide photo: a face on the left, plain blue on the right.
-	photo := writePhoto(t, filepath.Join(t.TempDir(), "wide.jpg"), 300, 150, func(x, y int) color.RGBA {
+	photo := writePhoto(t, "wide.jpg", 300, 150, func(x, y int) color.RGBA {
 		switch dx, dy := float64(x-75)/40, float64(y-75)/52; {
 		case x >= 150:
 			return color.RGBA{40, 60, 200, 255}
@@ -270,7 +264,7 @@ func TestMeasureFacesView(t *testing.T) {
 		f := a.faces()
 		decode, draw = append(decode, f.DecodeMs), append(draw, f.DrawMs)
 	}
-	photo := writePhoto(t, filepath.Join(t.TempDir(), "p.jpg"), 640, 480, func(x, y int) color.RGBA {
+	photo := writePhoto(t, "p.jpg", 640, 480, func(x, y int) color.RGBA {
 		v := byte(7 * (x + y))
 		return color.RGBA{v, v / 2, 255 - v, 255}
 	})

@@ -43,7 +43,7 @@ func hugePNG(t *testing.T) []byte {
 }
 
 // writePhoto writes a w×h JPEG (quality 92) whose pixels colour gives, and returns its path.
-func writePhoto(t *testing.T, path string, w, h int, colour func(x, y int) color.RGBA) string {
+func writePhoto(t *testing.T, name string, w, h int, colour func(x, y int) color.RGBA) string {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -55,7 +55,14 @@ func writePhoto(t *testing.T, path string, w, h int, colour func(x, y int) color
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	return tempFile(t, name, buf.Bytes())
+}
+
+// tempFile writes data to a file called name in a folder of the test's own, and returns its path.
+func tempFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

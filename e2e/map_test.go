@@ -27,8 +27,7 @@ func (a *app) mapPoint(i int) (float64, float64, bool) {
 }
 
 func TestMapRendersHoversAndFilters(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	m := a.openMap()
 	if m.Projection != "tsne2" || m.Shown != 10000 || m.Drawn < 9000 {
 		t.Fatalf("opened on %s with %d shown, %d drawn; want t-SNE 2D with all 10,000", m.Projection, m.Shown, m.Drawn)
@@ -98,8 +97,7 @@ func TestMapRendersHoversAndFilters(t *testing.T) {
 }
 
 func TestMapDrawingPinAndShareLink(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	a.openMap()
 
 	// A drawing on the map's pad appears on the map, among its own kind.
@@ -174,8 +172,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	if "#"+link[strings.Index(link, "#")+1:] != hash || note == "" {
 		t.Errorf("Share: address bar %q, link %q, note %q", hash, link, note)
 	}
-	b := start(t, 1280, 800)
-	b.open(link[len(a.url):])
+	b := visit(t, link[len(a.url):])
 	got := b.waitMap()
 	if got.Projection != m.Projection || got.Pinned != m.Pinned || got.Hidden != m.Hidden || got.Shown != m.Shown {
 		t.Errorf("shared view: %s pinned %d hidden %b shown %d; sender had %s pinned %d hidden %b shown %d",
@@ -257,8 +254,7 @@ func (a *app) frameGaps() []float64 {
 }
 
 func TestLiveTSNEKeepsThePageResponsive(t *testing.T) {
-	a := start(t, 1280, 800)
-	a.open("")
+	a := visit(t, "")
 	a.openMap()
 	a.click("proj-live")
 	a.click("live-toggle") // pause at once: first the page's frames without t-SNE

@@ -112,8 +112,7 @@ func TestMeasureMapView(t *testing.T) {
 	var frameMedian, frameP95, buildMs, mapBytes []float64
 	place := map[string][]float64{}
 	for r := 0; r < runs; r++ {
-		a := start(t, 1280, 800)
-		a.open("")
+		a := visit(t, "")
 		a.openMap()
 		var transferred float64
 		a.run(chromedp.Evaluate(`performance.getEntriesByType("resource").filter(e => e.name.includes("maps.")).reduce((s, e) => s + e.transferSize, 0)`, &transferred))
