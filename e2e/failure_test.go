@@ -39,3 +39,16 @@ func TestDamagedMapDataShowsAnError(t *testing.T) {
 		t.Error("the Classify view stopped working after the map data failed")
 	}
 }
+
+// TestDamagedProgramShowsAnError serves a truncated program: the loader compiles the program as
+// it streams in, and must still say plainly that the download was cut short.
+func TestDamagedProgramShowsAnError(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.damage("/app.")
+	var failure string
+	a.run(chromedp.Navigate(a.url), chromedp.Evaluate(`lookbook.failed`, &failure, awaitPromise),
+		chromedp.WaitVisible(`#boot-retry`, chromedp.ByQuery))
+	if !strings.Contains(failure, "cut short") {
+		t.Errorf("a truncated program: the page says %q, want it to say the download was cut short", failure)
+	}
+}

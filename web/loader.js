@@ -87,25 +87,45 @@
 		return;
 	}
 
-	async function download(url, expected) {
-		const res = await fetch(url);
-		if (!res.ok) throw new Error(`downloading the program failed (HTTP ${res.status})`);
-		if (!res.body || !expected) return new Uint8Array(await res.arrayBuffer());
+	// progress reads the program's download (a copy of the response) to drive the bar, and
+	// settles when it is complete, with a clear message if it was cut short or ran over.
+	async function progress(res, expected) {
 		const reader = res.body.getReader();
-		const bytes = new Uint8Array(expected);
 		let got = 0;
 		for (;;) {
 			const { done, value } = await reader.read();
 			if (done) break;
-			if (got + value.length > bytes.length) throw new Error("the program download is larger than expected");
-			bytes.set(value, got);
 			got += value.length;
-			const pct = Math.round((100 * got) / expected);
-			bar.style.width = pct + "%";
+			if (got > expected) throw new Error("the program download is larger than expected");
+			bar.style.width = Math.round((100 * got) / expected) + "%";
 			text.textContent = `Loading… ${(got / 1048576).toFixed(1)} of ${(expected / 1048576).toFixed(1)} MB`;
 		}
 		if (got !== expected) throw new Error("the program download was cut short; check your connection");
-		return bytes;
+		window.lookbook.timings.downloadedMs = performance.now();
+		text.textContent = "Starting…";
+	}
+
+	// instantiate downloads and compiles the program at once: the browser compiles it while it
+	// streams in (and caches the compiled code for the next visit), and a copy of the stream
+	// drives the progress bar.
+	async function instantiate(url, expected, imports) {
+		const res = await fetch(url);
+		if (!res.ok) throw new Error(`downloading the program failed (HTTP ${res.status})`);
+		if (!WebAssembly.instantiateStreaming || !res.body || !expected) { // older browsers
+			const { instance } = await WebAssembly.instantiate(await res.arrayBuffer(), imports);
+			return instance;
+		}
+		const downloaded = progress(res.clone(), expected);
+		downloaded.catch(() => {}); // awaited below
+		let result;
+		try {
+			result = await WebAssembly.instantiateStreaming(res, imports);
+		} catch (e) {
+			await downloaded; // a cut download explains a failed compilation better than the compiler
+			throw e;
+		}
+		await downloaded;
+		return result.instance;
 	}
 
 	// The classifier's weights download alongside the program: by the time Go asks for them
@@ -117,16 +137,12 @@
 	window.lookbook._fashionnet.catch(() => {}); // reported by the program when it awaits it
 
 	async function start() {
-		const t0 = performance.now();
-		const bytes = await download(body.dataset.wasm, Number(body.dataset.wasmSize));
-		text.textContent = "Starting…";
 		const go = new Go();
-		window.lookbook.timings.downloadedMs = performance.now() - t0;
 		// The program calls its SIMD kernels as imports, forwarded to the instance it puts at
 		// lookbook._kernels once it has made it on its own memory (scripts/wasmexec does the same).
 		go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act"].map((name) =>
 			[name, (a, b, c, d, e, f, g, h, i, j, k, l, m, n) => window.lookbook._kernels[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n)]));
-		const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+		const instance = await instantiate(body.dataset.wasm, Number(body.dataset.wasmSize), go.importObject);
 		window.lookbook.timings.compiledMs = performance.now();
 		// The program instantiates its SIMD kernel on its own memory (see wasm/kernels).
 		window.lookbook._goMemory = instance.exports.mem;
