@@ -284,6 +284,17 @@ func TestPageLoads(t *testing.T) {
 	if !strings.Contains(title, "Lookbook") {
 		t.Errorf("title %q", title)
 	}
+	// Every request the page made succeeded, its icon included (a missing favicon.ico was a 404).
+	var failed []string
+	a.until(5*time.Second, "the page's icon loads", func() bool {
+		a.evalJSON(`performance.getEntriesByType("resource").filter(e => e.responseStatus !== 200).map(e => e.name + " " + e.responseStatus)`, &failed)
+		var icon bool
+		a.evalJSON(`performance.getEntriesByType("resource").some(e => /favicon\.[0-9a-f]+\.svg$/.test(e.name))`, &icon)
+		return icon
+	})
+	if len(failed) > 0 {
+		t.Errorf("requests that failed: %v", failed)
+	}
 	a.screenshot("01-loaded")
 }
 
