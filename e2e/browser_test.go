@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -294,6 +295,38 @@ func TestPageLoads(t *testing.T) {
 	})
 	if len(failed) > 0 {
 		t.Errorf("requests that failed: %v", failed)
+	}
+	// The web app manifest parses, names an icon that loads, and nothing but this test's
+	// private browser context keeps the browser from offering to install the app.
+	var manifestErrors []*page.AppManifestError
+	var installErrors []*page.InstallabilityError
+	var manifest string
+	a.run(chromedp.ActionFunc(func(ctx context.Context) (err error) {
+		if _, manifestErrors, manifest, _, err = page.GetAppManifest().Do(ctx); err != nil {
+			return err
+		}
+		installErrors, err = page.GetInstallabilityErrors().Do(ctx)
+		return err
+	}))
+	for _, e := range manifestErrors {
+		t.Errorf("manifest: %s (line %d)", e.Message, e.Line)
+	}
+	for _, e := range installErrors {
+		if e.ErrorID != "in-incognito" { // every test's context is a fresh, private one
+			t.Errorf("not installable: %s", e.ErrorID)
+		}
+	}
+	var m struct {
+		Name, Display string
+		Icons         []struct{ Src string }
+	}
+	if err := json.Unmarshal([]byte(manifest), &m); err != nil || m.Name == "" || m.Display != "standalone" || len(m.Icons) == 0 {
+		t.Fatalf("manifest %q (%v)", manifest, err)
+	}
+	var status int
+	a.run(chromedp.Evaluate(fmt.Sprintf(`fetch(%q).then(r => r.status)`, m.Icons[0].Src), &status, awaitPromise))
+	if status != 200 {
+		t.Errorf("the manifest's icon %s: HTTP %d", m.Icons[0].Src, status)
 	}
 	a.screenshot("01-loaded")
 }

@@ -119,7 +119,7 @@ func init() {
 	// Go's table lacks some of these on minimal systems; the browser needs exact types
 	// (application/wasm in particular, for streaming compilation).
 	for ext, ct := range map[string]string{".wasm": "application/wasm", ".js": "text/javascript; charset=utf-8",
-		".css": "text/css; charset=utf-8", ".html": "text/html; charset=utf-8", ".json": "application/json",
+		".css": "text/css; charset=utf-8", ".html": "text/html; charset=utf-8", ".json": "application/json", ".webmanifest": "application/manifest+json",
 		".safetensors": "application/octet-stream", ".png": "image/png", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"} {
 		mime.AddExtensionType(ext, ct)
 	}

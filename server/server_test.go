@@ -24,6 +24,8 @@ func testBundle() fstest.MapFS {
 		"style.0123456789ab.css":              {Data: []byte("body{}")},
 		"loader.0123456789ab.js":              {Data: []byte("console.log(1)")},
 		"fashionnet.0123456789ab.safetensors": {Data: []byte("weights")},
+		"manifest.0123456789ab.webmanifest":   {Data: []byte(`{"name": "Lookbook"}`)},
+		"favicon.0123456789ab.svg":            {Data: []byte("<svg/>")},
 		".gitkeep":                            {Data: nil},
 	}
 }
@@ -73,6 +75,8 @@ func TestTypesCachingAndHeaders(t *testing.T) {
 		{"/style.0123456789ab.css", "text/css; charset=utf-8", forever},
 		{"/loader.0123456789ab.js", "text/javascript; charset=utf-8", forever},
 		{"/fashionnet.0123456789ab.safetensors", "application/octet-stream", forever},
+		{"/manifest.0123456789ab.webmanifest", "application/manifest+json", forever},
+		{"/favicon.0123456789ab.svg", "image/svg+xml", forever},
 	}
 	for _, c := range cases {
 		res := get(t, h, c.path)

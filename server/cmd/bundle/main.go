@@ -64,6 +64,10 @@ func bundle(in, out string) error {
 	files := map[string][]byte{}
 	var names []string
 	html := string(index)
+	// The web app manifest names the icon, so it is hashed after the files it refers to, with
+	// their hashed names written into it.
+	sort.SliceStable(entries, func(i, j int) bool { return !refersToAssets(entries[i].Name()) && refersToAssets(entries[j].Name()) })
+	renamed := map[string]string{}
 	for _, e := range entries {
 		if e.IsDir() || e.Name() == "index.html" {
 			continue
@@ -72,11 +76,19 @@ func bundle(in, out string) error {
 		if err != nil {
 			return err
 		}
+		if refersToAssets(e.Name()) {
+			text := string(data)
+			for name, hashed := range renamed {
+				text = strings.ReplaceAll(text, `"`+name+`"`, `"`+hashed+`"`)
+			}
+			data = []byte(text)
+		}
 		sum := sha256.Sum256(data)
 		ext := filepath.Ext(e.Name())
 		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:6]) + ext
 		files[hashed] = data
 		names = append(names, hashed)
+		renamed[e.Name()] = hashed
 		if !strings.Contains(html, `"`+e.Name()+`"`) {
 			fmt.Fprintf(os.Stderr, "bundle: note: index.html does not mention %s\n", e.Name())
 		}
@@ -154,3 +166,6 @@ func compress(data []byte) (br, gz []byte) {
 	zw.Close()
 	return b.Bytes(), g.Bytes()
 }
+
+// refersToAssets reports whether a file names other assets (which the bundle renames).
+func refersToAssets(name string) bool { return strings.HasSuffix(name, ".webmanifest") }
