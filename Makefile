@@ -27,7 +27,7 @@ web: generate
 	@test -f pretrained/fashionnet.safetensors || { echo "pretrained/fashionnet.safetensors is missing: see README (Training)"; exit 1; }
 	rm -rf build/web && mkdir -p build/web
 	$(WASM_GO) build -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
-	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest build/web/
+	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper > build/web/vugu.js
 	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors build/web/

@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -50,6 +51,8 @@ type app struct {
 	mu      sync.Mutex
 	console []string
 	close   func()
+	// stopServer takes the server down while the tab stays open, as going offline would.
+	stopServer func()
 }
 
 func chromePath() (string, error) {
@@ -147,7 +150,7 @@ func start(t *testing.T, width, height int) *app {
 		})
 	}
 	t.Cleanup(closeAll)
-	a := &app{t: t, url: srv.URL(), ctx: ctx, close: closeAll}
+	a := &app{t: t, url: srv.URL(), ctx: ctx, close: closeAll, stopServer: func() { srv.Close(context.Background()) }}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
@@ -263,7 +266,9 @@ func (a *app) damage(match string) {
 			fetch.ContinueRequest(e.RequestID).Do(exec)
 		}()
 	})
-	a.run(fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
+	// The page's own requests are the ones intercepted, so they must not go through the
+	// service worker (which a page that has started once has).
+	a.run(network.Enable(), network.SetBypassServiceWorker(true), fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*"}}))
 }
 
 // screenshot saves a full-page PNG under e2e/artifacts.

@@ -58,6 +58,11 @@
 	window.lookbookResolveReady = () => {
 		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);
+		// Once the app works, keep this build for offline use (not before: the worker's
+		// downloads would compete with the first prediction's).
+		if ("serviceWorker" in navigator) {
+			navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Lookbook works online only here:", e.message));
+		}
 		boot.classList.add("done");
 		setTimeout(() => { boot.hidden = true; }, 300);
 	};

@@ -11,10 +11,12 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +71,7 @@ func bundle(in, out string) error {
 	sort.SliceStable(entries, func(i, j int) bool { return !refersToAssets(entries[i].Name()) && refersToAssets(entries[j].Name()) })
 	renamed := map[string]string{}
 	for _, e := range entries {
-		if e.IsDir() || e.Name() == "index.html" {
+		if e.IsDir() || e.Name() == "index.html" || e.Name() == serviceWorker {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(in, e.Name()))
@@ -102,6 +104,12 @@ func bundle(in, out string) error {
 	}
 	files["index.html"] = []byte(html)
 	names = append(names, "index.html")
+	if sw, err := os.ReadFile(filepath.Join(in, serviceWorker)); err == nil {
+		files[serviceWorker] = serviceWorkerFor(sw, names)
+		names = append(names, serviceWorker)
+	} else if !os.IsNotExist(err) {
+		return err
+	}
 	sort.Strings(names)
 
 	var wg sync.WaitGroup
@@ -169,3 +177,27 @@ func compress(data []byte) (br, gz []byte) {
 
 // refersToAssets reports whether a file names other assets (which the bundle renames).
 func refersToAssets(name string) bool { return strings.HasSuffix(name, ".webmanifest") }
+
+// serviceWorker keeps its name (browsers look for a worker at a fixed address) and is written
+// for each build: its build hash and the files to precache.
+const serviceWorker = "sw.js"
+
+// lazyAssets are the files only the Map and Faces views load: the worker keeps them once they
+// have been opened rather than on every first visit.
+var lazyAssets = []string{"maps.", "vae.", "faces."}
+
+// serviceWorkerFor fills the worker's template with this build's hash and precache list.
+func serviceWorkerFor(template []byte, names []string) []byte {
+	precache := []string{"./"} // index.html, as the page is addressed
+	sum := sha256.New()
+	for _, name := range names {
+		sum.Write([]byte(name + "\n"))
+		lazy := slices.ContainsFunc(lazyAssets, func(prefix string) bool { return strings.HasPrefix(name, prefix) })
+		if name != "index.html" && !lazy {
+			precache = append(precache, name)
+		}
+	}
+	list, _ := json.Marshal(precache)
+	out := strings.Replace(string(template), `"__BUILD__"`, `"`+hex.EncodeToString(sum.Sum(nil)[:6])+`"`, 1)
+	return []byte(strings.Replace(out, "__PRECACHE__", string(list), 1))
+}
