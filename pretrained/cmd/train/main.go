@@ -71,15 +71,15 @@ type subcommand struct {
 }
 
 var subcommands = []subcommand{
-	{"fashionnet", "train FashionNet on Fashion-MNIST", trainFashion},
-	{"vae", "train the face VAE", trainVAE},
-	{"eval", "evaluate a weight file (test accuracy and confusion matrix, or validation MSE)", evaluate},
-	{"plot", "draw a training log (JSON lines) as a PNG chart", plotLog},
-	{"features", "write FashionNet's 128-d test-set features (and labels) as .npy", features},
-	{"tsne", "map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA", embedNPY},
-	{"maps", "write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)", maps},
-	{"gallery", "write the Faces view's starting latent codes (validation faces' posterior means)", gallery},
-	{"drawings", "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets", drawingsCmd},
+	{name: "fashionnet", run: trainFashion, summary: "train FashionNet on Fashion-MNIST"},
+	{name: "vae", run: trainVAE, summary: "train the face VAE"},
+	{name: "eval", run: evaluate, summary: "evaluate a weight file (test accuracy and confusion matrix, or validation MSE)"},
+	{name: "plot", run: plotLog, summary: "draw a training log (JSON lines) as a PNG chart"},
+	{name: "features", run: features, summary: "write FashionNet's 128-d test-set features (and labels) as .npy"},
+	{name: "tsne", run: embedNPY, summary: "map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA"},
+	{name: "maps", run: maps, summary: "write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)"},
+	{name: "gallery", run: gallery, summary: "write the Faces view's starting latent codes (validation faces' posterior means)"},
+	{name: "drawings", run: drawingsCmd, summary: "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets"},
 }
 
 func usage() {
