@@ -14,10 +14,35 @@ import (
 
 // NPY is an array read from a numpy .npy file (format versions 1–3), C order.
 type NPY struct {
-	DType string // numpy descr: "|u1" or "<f4"
+	DType string // numpy descr: "|u1", "<f4", "<i4" or "<i8"
 	Shape []int
 	U8    []byte    // for |u1
 	F32   []float32 // for <f4
+	I64   []int64   // for <i4 and <i8 (numpy's default integers)
+}
+
+// Labels reads the array as n class labels: integers (uint8, int32 or int64, numpy's default)
+// or whole floats, shaped n or n×1.
+func (a *NPY) Labels(n int) ([]int, error) {
+	if len(a.Shape) == 0 || len(a.Shape) > 2 || len(a.Shape) == 2 && a.Shape[1] != 1 || a.Shape[0] != n {
+		return nil, fmt.Errorf("npy: labels shaped %v, want %d or %d×1", a.Shape, n, n)
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		switch {
+		case a.U8 != nil:
+			labels[i] = int(a.U8[i])
+		case a.I64 != nil:
+			labels[i] = int(a.I64[i])
+		default:
+			v := a.F32[i]
+			if v != float32(int(v)) {
+				return nil, fmt.Errorf("npy: label %d is %g, not a whole number", i, v)
+			}
+			labels[i] = int(v)
+		}
+	}
+	return labels, nil
 }
 
 var npyMagic = []byte("\x93NUMPY")
@@ -104,6 +129,20 @@ func DecodeNPY(r io.Reader) (*NPY, error) {
 		if _, err := io.ReadFull(r, arr.U8); err != nil {
 			return nil, fmt.Errorf("npy: truncated: shape %v needs %d bytes: %w", arr.Shape, count, err)
 		}
+	case "<i4", "<i8":
+		size := int(arr.DType[2] - '0')
+		raw := make([]byte, size*count)
+		if _, err := io.ReadFull(r, raw); err != nil {
+			return nil, fmt.Errorf("npy: truncated: shape %v needs %d bytes: %w", arr.Shape, size*count, err)
+		}
+		arr.I64 = make([]int64, count)
+		for i := range arr.I64 {
+			if size == 4 {
+				arr.I64[i] = int64(int32(binary.LittleEndian.Uint32(raw[4*i:])))
+			} else {
+				arr.I64[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
+			}
+		}
 	case "<f4":
 		raw := make([]byte, 4*count)
 		if _, err := io.ReadFull(r, raw); err != nil {
@@ -114,7 +153,7 @@ func DecodeNPY(r io.Reader) (*NPY, error) {
 			arr.F32[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 		}
 	default:
-		return nil, fmt.Errorf("npy: dtype %q is not supported (want uint8 '|u1' or float32 '<f4')", arr.DType)
+		return nil, fmt.Errorf("npy: dtype %q is not supported (want uint8 '|u1', int32 '<i4', int64 '<i8' or float32 '<f4')", arr.DType)
 	}
 	return arr, nil
 }

@@ -41,11 +41,16 @@ type MapQuality struct {
 	KL              float64 // t-SNE only
 	Trustworthiness float64 // k = 12
 	KNNAccuracy     float64 // 10-NN vote against the true labels
+	HasLabels       bool    // KNNAccuracy was measured (labels were given)
 	Seconds         float64
 }
 
 func (q MapQuality) String() string {
-	s := fmt.Sprintf("%s %dD: trustworthiness(12) %.4f, 10-NN accuracy %.4f, %.1fs", q.Method, q.Dims, q.Trustworthiness, q.KNNAccuracy, q.Seconds)
+	s := fmt.Sprintf("%s %dD: trustworthiness(12) %.4f", q.Method, q.Dims, q.Trustworthiness)
+	if q.HasLabels {
+		s += fmt.Sprintf(", 10-NN accuracy %.4f", q.KNNAccuracy)
+	}
+	s += fmt.Sprintf(", %.1fs", q.Seconds)
 	if q.Method == "tsne" {
 		s += fmt.Sprintf(", KL %.4f", q.KL)
 	}
@@ -77,12 +82,17 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 		if err != nil {
 			return nil, q, err
 		}
+		// On a terminal the line is redrawn in place; in a log, each report is a line of its own.
+		redraw, end := "\r", ""
+		if !isTerminal(progress) {
+			redraw, end = "", "\n"
+		}
 		for !t.Step(2 * time.Second) {
 			if progress != nil {
-				fmt.Fprintf(progress, "\rt-SNE %dD: iteration %d/%d ", cfg.Dims, t.Iter, cfg.Iterations)
+				fmt.Fprintf(progress, "%st-SNE %dD: iteration %d/%d %s", redraw, cfg.Dims, t.Iter, cfg.Iterations, end)
 			}
 		}
-		if progress != nil {
+		if progress != nil && redraw != "" {
 			fmt.Fprint(progress, "\r\033[K")
 		}
 		y = t.Y
@@ -93,7 +103,7 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 	q.Seconds = time.Since(start).Seconds()
 	q.Trustworthiness = tsne.Trustworthiness(x, n, d, y, cfg.Dims, 12)
 	if labels != nil {
-		q.KNNAccuracy = tsne.KNNAccuracy(y, n, cfg.Dims, labels, 10)
+		q.KNNAccuracy, q.HasLabels = tsne.KNNAccuracy(y, n, cfg.Dims, labels, 10), true
 	}
 	return y, q, nil
 }

@@ -23,13 +23,17 @@ type Progress struct {
 
 // NewProgress returns a bar for total steps, drawn on w when w is a terminal.
 func NewProgress(w io.Writer, label string, total int) *Progress {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
+	return &Progress{w: w, tty: isTerminal(w), label: label, total: total, start: time.Now()}
+}
+
+// isTerminal reports whether w is a terminal (where a line can be redrawn in place).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	return &Progress{w: w, tty: tty, label: label, total: total, start: time.Now()}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // Update shows done of total steps and the running loss, at most ten times a second.

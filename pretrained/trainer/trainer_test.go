@@ -18,6 +18,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/ml/tsne"
 )
 
 // writeFakeFashion writes a small learnable Fashion-MNIST look-alike (gzipped IDX): class c is a
@@ -311,4 +312,31 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestEmbedReportsOnlyWhatItMeasured: without labels there is no 10-NN accuracy to print.
+func TestEmbedReportsOnlyWhatItMeasured(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 5))
+	const n, d = 40, 6
+	x := make([]float32, n*d)
+	labels := make([]int, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64()) + float32(i/d%2)*4
+	}
+	for i := range labels {
+		labels[i] = i % 2
+	}
+	cfg := tsne.DefaultConfig(2)
+	for _, c := range []struct {
+		labels []int
+		knn    bool
+	}{{nil, false}, {labels, true}} {
+		_, q, err := Embed(x, n, d, c.labels, "pca", cfg, false, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(q.String(), "10-NN"); got != c.knn {
+			t.Errorf("labels given: %v; report %q", c.labels != nil, q.String())
+		}
+	}
 }

@@ -70,11 +70,8 @@ func embedNPY(fs call) error {
 		if err != nil {
 			return err
 		}
-		if len(la.F32) != n {
-			return fmt.Errorf("%s: %d labels for %d points", *labelsPath, len(la.F32), n)
-		}
-		for _, v := range la.F32 {
-			labels = append(labels, int(v))
+		if labels, err = la.Labels(n); err != nil {
+			return fmt.Errorf("%s: %w", *labelsPath, err)
 		}
 	}
 	y, q, err := trainer.Embed(arr.F32, n, d, labels, *method, cfg, *randomInit, os.Stderr)
