@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -162,5 +164,27 @@ func TestAdamMatchesPyTorch(t *testing.T) {
 			}
 			compare(t, c.name, p.Value.Data, g.tensor(t, c.name))
 		})
+	}
+}
+
+// TestVAEStateIsTheCourseModules: the VAE's state has exactly the names and shapes of the
+// course's PyTorch module's state_dict (saved by make_golden.py as init.*), so either loads
+// into the other with strict=True.
+func TestVAEStateIsTheCourseModules(t *testing.T) {
+	g := loadGolden(t, "testdata/golden_vae.safetensors")
+	torch := map[string][]int{}
+	for name, x := range g {
+		if rest, ok := strings.CutPrefix(name, "init."); ok {
+			torch[rest] = x.Shape
+		}
+	}
+	ours := NewVAE(rand.New(rand.NewPCG(0, 0))).State()
+	if len(ours) != len(torch) {
+		t.Errorf("%d tensors in our state, %d in the course module's", len(ours), len(torch))
+	}
+	for _, e := range ours {
+		if shape, ok := torch[e.Name]; !ok || !slices.Equal(shape, e.Float.Shape) {
+			t.Errorf("%s %v: the course module has %v (present: %v)", e.Name, e.Float.Shape, shape, ok)
+		}
 	}
 }

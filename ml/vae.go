@@ -32,15 +32,15 @@ const VAELatent = 120
 func NewVAE(rng *rand.Rand) *VAE {
 	m := &VAE{
 		evalReLU:   Epilogue{Mode: EpBiasReLU},
-		EncConv1:   NewConv2d("enc_conv1", 3, 16, 3, 2, 1),
-		EncConv2:   NewConv2d("enc_conv2", 16, 32, 3, 2, 1),
-		EncFC:      NewLinear("enc_fc", 2048, 256),
+		EncConv1:   NewConv2d("conv1", 3, 16, 3, 2, 1),
+		EncConv2:   NewConv2d("conv2", 16, 32, 3, 2, 1),
+		EncFC:      NewLinear("fc1", 2048, 256),
 		FCMean:     NewLinear("fc_mean", 256, VAELatent),
 		FCLogvar:   NewLinear("fc_logvar", 256, VAELatent),
-		DecFC1:     NewLinear("dec_fc1", VAELatent, 256),
-		DecFC2:     NewLinear("dec_fc2", 256, 2048),
-		DecDeconv1: NewConvTranspose2d("dec_deconv1", 32, 16, 4, 2, 1),
-		DecDeconv2: NewConvTranspose2d("dec_deconv2", 16, 3, 4, 2, 1),
+		DecFC1:     NewLinear("fc2", VAELatent, 256),
+		DecFC2:     NewLinear("fc3", 256, 2048),
+		DecDeconv1: NewConvTranspose2d("conv3", 32, 16, 4, 2, 1),
+		DecDeconv2: NewConvTranspose2d("conv4", 16, 3, 4, 2, 1),
 	}
 	m.EncConv1.NoInputGrad = true
 	m.EncConv1.Init(rng)

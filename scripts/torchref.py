@@ -40,27 +40,27 @@ class FashionNet(nn.Module):
 class VAE(nn.Module):
     def __init__(self):
         super().__init__()
-        self.enc_conv1 = nn.Conv2d(3, 16, 3, 2, 1)
-        self.enc_conv2 = nn.Conv2d(16, 32, 3, 2, 1)
-        self.enc_fc = nn.Linear(2048, 256)
+        self.conv1 = nn.Conv2d(3, 16, 3, 2, 1)
+        self.conv2 = nn.Conv2d(16, 32, 3, 2, 1)
+        self.fc1 = nn.Linear(2048, 256)
         self.fc_mean = nn.Linear(256, 120)
         self.fc_logvar = nn.Linear(256, 120)
-        self.dec_fc1 = nn.Linear(120, 256)
-        self.dec_fc2 = nn.Linear(256, 2048)
-        self.dec_deconv1 = nn.ConvTranspose2d(32, 16, 4, 2, 1)
-        self.dec_deconv2 = nn.ConvTranspose2d(16, 3, 4, 2, 1)
+        self.fc2 = nn.Linear(120, 256)
+        self.fc3 = nn.Linear(256, 2048)
+        self.conv3 = nn.ConvTranspose2d(32, 16, 4, 2, 1)
+        self.conv4 = nn.ConvTranspose2d(16, 3, 4, 2, 1)
 
     def encode(self, x):
-        h = F.relu(self.enc_conv1(x))
-        h = F.relu(self.enc_conv2(h))
-        h = F.relu(self.enc_fc(h.flatten(1)))
+        h = F.relu(self.conv1(x))
+        h = F.relu(self.conv2(h))
+        h = F.relu(self.fc1(h.flatten(1)))
         return self.fc_mean(h), self.fc_logvar(h)
 
     def decode(self, z):
-        h = F.relu(self.dec_fc1(z))
-        h = F.relu(self.dec_fc2(h)).view(-1, 32, 8, 8)
-        h = F.relu(self.dec_deconv1(h))
-        return torch.sigmoid(self.dec_deconv2(h))
+        h = F.relu(self.fc2(z))
+        h = F.relu(self.fc3(h)).view(-1, 32, 8, 8)
+        h = F.relu(self.conv3(h))
+        return torch.sigmoid(self.conv4(h))
 
     def loss(self, x, eps, kl_weight):
         mean, logvar = self.encode(x)
