@@ -12,7 +12,7 @@ WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
 # no file of their own for js/wasm, so vetting them there would repeat the native vet.
 WASM_PKGS := ./ml/... ./wasm/... ./pretrained/format
 
-.PHONY: all test run web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web bench-browser
+.PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web bench-browser
 
 all: test
 
@@ -21,6 +21,12 @@ run: web
 	$(GO) build -o build/lookbook ./server/cmd/lookbook
 	build/lookbook -addr $(ADDR)
 
+
+## dist: the app as a folder any static host can serve (hashed assets, precompressed variants,
+## _headers with the CSP and caching rules): publish build/dist as it is.
+dist: web
+	rm -rf build/dist
+	$(GO) run ./server/cmd/lookbook -dist build/dist
 
 ## web: the browser bundle in server/dist (embedded by the server at build time).
 web: generate

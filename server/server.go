@@ -51,6 +51,9 @@ type Server struct {
 	listener net.Listener
 }
 
+// Caching: content-hashed names never change content; everything else is revalidated.
+const cacheForever, revalidate = "public, max-age=31536000, immutable", "no-cache"
+
 // hashedName matches bundle names such as app.3f2a9c1b0d4e.wasm.
 var hashedName = regexp.MustCompile(`\.[0-9a-f]{12}\.[a-z0-9]+$`)
 
@@ -145,15 +148,21 @@ func (s *Server) Handler() http.Handler {
 	return s.logRequests(securityHeaders(mux))
 }
 
+// SecurityHeaders are sent with every response (and written into a static deploy's _headers).
+var SecurityHeaders = [][2]string{
+	{"Content-Security-Policy", ContentSecurityPolicy},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "no-referrer"},
+	{"X-Frame-Options", "DENY"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{"Permissions-Policy", "camera=(self), microphone=(), geolocation=()"},
+}
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+		for _, kv := range SecurityHeaders {
+			w.Header().Set(kv[0], kv[1])
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -185,9 +194,9 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", enc)
 	}
 	if a.immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Cache-Control", cacheForever)
 	} else {
-		h.Set("Cache-Control", "no-cache")
+		h.Set("Cache-Control", revalidate)
 	}
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, v.etag) {
 		w.WriteHeader(http.StatusNotModified)

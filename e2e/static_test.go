@@ -1,0 +1,38 @@
+package e2e
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lookbook/server"
+)
+
+// TestStaticDeployServedByAPlainFileServer writes the static deploy (make dist) and serves it
+// with nothing but Go's file server: the app starts, classifies a drawing and opens the Map.
+func TestStaticDeployServedByAPlainFileServer(t *testing.T) {
+	dir := t.TempDir()
+	if err := server.WriteStatic(server.Bundle(), dir); err != nil {
+		t.Skipf("no bundle to deploy (%v); `make test` builds it", err)
+	}
+	headers, err := os.ReadFile(filepath.Join(dir, "_headers"))
+	if err != nil || !strings.Contains(string(headers), "Content-Security-Policy: "+server.ContentSecurityPolicy) || !strings.Contains(string(headers), "immutable") {
+		t.Fatalf("_headers: %q (%v)", headers, err)
+	}
+	static := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(static.Close)
+
+	a := start(t, 1280, 800)
+	a.url = static.URL + "/"
+	a.open("")
+	a.drawTrousers()
+	if s := a.waitChange(0); !s.HasInput {
+		t.Fatalf("the drawing was not classified: %+v", s)
+	}
+	if m := a.openMap(); m.Shown != 10000 {
+		t.Errorf("the map shows %d points", m.Shown)
+	}
+}
