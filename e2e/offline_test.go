@@ -20,12 +20,19 @@ func TestWorksOfflineAfterOneVisit(t *testing.T) {
 
 	a.stopServer()
 	a.open("")
+	a.classifiesAndMaps("offline")
+	a.screenshot("22-offline")
+}
+
+// classifiesAndMaps checks that the started app classifies a drawing and opens the Map with all
+// its points (where says in what situation, for the failure message).
+func (a *app) classifiesAndMaps(where string) {
+	a.t.Helper()
 	a.drawTrousers()
 	if s := a.waitChange(0); !s.HasInput {
-		t.Fatalf("offline, the drawing was not classified: %+v", s)
+		a.t.Fatalf("%s, the drawing was not classified: %+v", where, s)
 	}
 	if m := a.openMap(); m.Shown != 10000 {
-		t.Errorf("offline, the map shows %d points", m.Shown)
+		a.t.Errorf("%s, the map shows %d points", where, m.Shown)
 	}
-	a.screenshot("22-offline")
 }

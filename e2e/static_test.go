@@ -28,11 +28,5 @@ func TestStaticDeployServedByAPlainFileServer(t *testing.T) {
 	a := start(t, 1280, 800)
 	a.url = static.URL + "/"
 	a.open("")
-	a.drawTrousers()
-	if s := a.waitChange(0); !s.HasInput {
-		t.Fatalf("the drawing was not classified: %+v", s)
-	}
-	if m := a.openMap(); m.Shown != 10000 {
-		t.Errorf("the map shows %d points", m.Shown)
-	}
+	a.classifiesAndMaps("served as static files")
 }
