@@ -35,7 +35,7 @@ web: generate
 	$(WASM_GO) build -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
 	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
-	$(GO) run ./wasm/cmd/vuguhelper > build/web/vugu.js
+	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
 	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors build/web/
 	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
 
@@ -48,10 +48,12 @@ generate:
 test: deps-test fmt-check vet web test-native test-wasm
 
 # Packages the tests need: the Fashion-MNIST test set (the shipped weights are evaluated on it),
-# Chromium (browser tests) and Node.js (runs the js/wasm tests).
+# Chromium (browser tests), Node.js (runs the js/wasm tests) and npm (the browser tests install
+# Playwright and axe-core, pinned by e2e/node/package-lock.json).
 deps-test:
 	@scripts/ensure-deps.sh dataset-fashion-mnist chromium
 	@command -v node >/dev/null || scripts/ensure-deps.sh nodejs
+	@command -v npm >/dev/null || scripts/ensure-deps.sh npm
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go')); \

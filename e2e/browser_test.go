@@ -121,9 +121,8 @@ func (b *browser) start() (context.Context, error) {
 	return b.ctx, b.err
 }
 
-// start serves the embedded bundle on a free port and opens a tab of the given size, in a
-// browser context of its own.
-func start(t *testing.T, width, height int) *app {
+// serve serves the embedded bundle on a free port until the test ends.
+func serve(t *testing.T) *server.Server {
 	t.Helper()
 	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Assets: server.Bundle(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -134,7 +133,14 @@ func start(t *testing.T, width, height int) *app {
 	}
 	go srv.Serve()
 	t.Cleanup(func() { srv.Close(context.Background()) })
+	return srv
+}
 
+// start serves the embedded bundle and opens a tab of the given size, in a browser context of
+// its own.
+func start(t *testing.T, width, height int) *app {
+	t.Helper()
+	srv := serve(t)
 	browserCtx, err := shared.start()
 	if err != nil {
 		t.Fatal(err)

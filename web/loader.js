@@ -78,15 +78,6 @@
 	window.lookbookFail = fail;
 	document.getElementById("boot-retry").addEventListener("click", () => location.reload());
 
-	// vugu's renderer installs its helper with eval(), which this page's Content-Security-Policy
-	// forbids. The helper is loaded as vugu.js instead; the helper's own first line returns at
-	// once when it is already installed, so answering eval with nothing is exactly what running
-	// it would do. Any other use of eval is refused, as the policy intends.
-	window.eval = function () {
-		if (window.vuguRender) return undefined;
-		throw new EvalError("eval is disabled on this page");
-	};
-
 	if (!document.createElement("canvas").getContext("webgl2")) {
 		fail("This browser cannot run Lookbook: it needs WebGL2. Try a current Chrome, Edge, Firefox or Safari.");
 		return;

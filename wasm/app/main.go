@@ -10,7 +10,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/vugu/vugu"
-	"github.com/vugu/vugu/domrender"
+	"lookbook/wasm/domrender"
 
 	"lookbook/ml"
 	"lookbook/wasm/kernels"
