@@ -295,24 +295,6 @@ func TestMalformedLinksOpenDefaultState(t *testing.T) {
 	a.screenshot("06-bad-link")
 }
 
-func TestPhoneLayout(t *testing.T) {
-	a := start(t, 390, 844)
-	a.open("")
-	a.drawTrousers()
-	a.waitChange(0)
-	pad, panel := a.rectOf("region-pad"), a.rectOf("panel-classify")
-	if pad.X < 0 || pad.X+pad.W > 390 || panel.Y < pad.Y+pad.H {
-		t.Errorf("phone layout overlaps or overflows: pad %+v, panel %+v", pad, panel)
-	}
-	a.screenshot("07-phone")
-	a.openMap()
-	area, mapPanel := a.rectOf("region-map"), a.rectOf("panel-map")
-	if area.X < 0 || area.X+area.W > 390 || mapPanel.Y < area.Y+area.H {
-		t.Errorf("phone map layout overlaps or overflows: map %+v, panel %+v", area, mapPanel)
-	}
-	a.screenshot("07-phone-map")
-}
-
 // evalFloats calls the page's function fn (an expression) on v as a Float32Array and returns the
 // numbers of the array it returns.
 func (a *app) evalFloats(fn string, v []float32) []float64 {
@@ -330,3 +312,51 @@ func largestDifference(t *testing.T, got []float64, want []float32) float64 {
 	}
 	return maxDiff(got, want)
 }
+
+// TestLayouts: at desktop sizes, the Classify panel's controls and bars end above the model's
+// view and feature maps, which the stage draws at a fixed place in it (with a drawing, and with
+// a notice under the controls too); on a phone, nothing overlaps or overflows.
+func TestLayouts(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.open("")
+	a.choose("example", "0")
+	a.waitChange(0)
+	for _, size := range [][2]int64{{900, 700}, {1024, 768}, {1280, 800}, {1920, 1080}} {
+		a.run(chromedp.EmulateViewport(size[0], size[1]), chromedp.Sleep(200*time.Millisecond))
+		for _, notice := range []bool{false, true} {
+			if notice {
+				a.run(chromedp.Evaluate(`document.querySelector('[data-testid="notice"]').textContent = "Could not use \"notes.txt\": not an image."`, nil))
+			}
+			probs, model := a.rectOf("probabilities"), a.rectOf("region-modelview")
+			t.Logf("%d×%d, notice %v: bars end %.0f px above the model's view", size[0], size[1], notice, model.Y-(probs.Y+probs.H))
+			// The caption over the model's view takes the 24 px above it.
+			if probs.Y+probs.H > model.Y-24 {
+				t.Errorf("%d×%d, notice %v: the bars end at %.0f, under the caption of the model's view at %.0f", size[0], size[1], notice, probs.Y+probs.H, model.Y)
+			}
+		}
+		a.run(chromedp.Evaluate(`document.querySelector('[data-testid="notice"]').textContent = ""`, nil))
+	}
+
+	a.run(chromedp.EmulateViewport(390, 844), chromedp.Sleep(200*time.Millisecond))
+	a.click("clear")
+	v := a.state().Version
+	a.drawTrousers()
+	a.waitChange(v)
+	var listShows string
+	a.run(chromedp.Evaluate(`document.querySelector('[data-testid="example"]').value`, &listShows))
+	if listShows != "" {
+		t.Errorf("after Clear and a drawing, the example list still shows example %q", listShows)
+	}
+	pad, panel := a.rectOf("region-pad"), a.rectOf("panel-classify")
+	if pad.X < 0 || pad.X+pad.W > 390 || panel.Y < pad.Y+pad.H {
+		t.Errorf("phone layout overlaps or overflows: pad %+v, panel %+v", pad, panel)
+	}
+	a.screenshot("07-phone")
+	a.openMap()
+	area, mapPanel := a.rectOf("region-map"), a.rectOf("panel-map")
+	if area.X < 0 || area.X+area.W > 390 || mapPanel.Y < area.Y+area.H {
+		t.Errorf("phone map layout overlaps or overflows: map %+v, panel %+v", area, mapPanel)
+	}
+	a.screenshot("07-phone-map")
+}
+

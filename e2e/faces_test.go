@@ -186,6 +186,7 @@ func TestFacesCropCameraWalkAndExport(t *testing.T) {
 	centreMSE := f.OwnMSE
 
 	// Drag the box to the left edge: the face's square.
+	a.run(chromedp.ScrollIntoView(`[data-testid="crop"]`, chromedp.ByQuery)) // all of it, handle included
 	box := a.rectOf("crop-box")
 	a.drag(box.X+box.W/2, box.Y+box.H/2, -box.W, 0)
 	f = a.faces()

@@ -14,6 +14,7 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/pretrained/drawings"
 	"lookbook/wasm/layout"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
@@ -61,6 +62,9 @@ type App struct {
 	// each Update that changed something. The stage draws only when it moved.
 	scene int
 	Faces Faces
+	// examples are the hand-drawn sketches the pad's example list offers, parsed on first use.
+	examples []drawings.Sketch
+	example  [2]int // the example last drawn, and App.Version just after
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.

@@ -35,6 +35,11 @@ func (c *ConfusionMatrix) cellTitle(i, j int) string {
 	return fmt.Sprintf("%d images of %s classified as %s", c.App.Maps.Conf[i][j], ml.FashionNetClasses[i], ml.FashionNetClasses[j])
 }
 
+// cellPressed tells screen readers which cell filters the map.
+func (c *ConfusionMatrix) cellPressed(i, j int) string {
+	return strconv.FormatBool(c.App.Maps.Filter.Cell == i*10+j)
+}
+
 func (c *ConfusionMatrix) cellClass(i, j int) string {
 	cls := "lb-cell"
 	if i == j {

@@ -68,10 +68,13 @@ type Faces struct {
 	// decode); DecodeMs the last slider frame's decoding and DrawMs its upload to the stage.
 	EncodeMs, DecodeMs, DrawMs float64
 
-	// Walking animates α back and forth; walkStart anchors its phase.
-	Walking   bool
-	walkStart time.Time
-	walkFrom  float64
+	// Walking animates α back and forth; walkStart anchors its phase. With reduced motion
+	// asked for (walkStepped), the walk steps through the strip's α = 0, 0.2, …, 1 instead
+	// of gliding.
+	Walking     bool
+	walkStart   time.Time
+	walkFrom    float64
+	walkStepped bool
 
 	CameraOn bool
 	camera   js.Value // the MediaStream while the camera is on
@@ -331,6 +334,11 @@ func (f *Faces) stepWalk(now time.Time) bool {
 	phase := float64(now.Sub(f.walkStart)) / float64(walkPeriod)
 	// Start where the slider is: walkFrom is α's phase at the start.
 	alpha := 0.5 - 0.5*math.Cos(2*math.Pi*phase+f.walkFrom)
+	if f.walkStepped {
+		if alpha = math.Round(alpha*5) / 5; alpha == f.Alpha {
+			return false
+		}
+	}
 	f.Alpha = math.Round(alpha*100) / 100
 	f.Preview = f.between(alpha)
 	f.Version++

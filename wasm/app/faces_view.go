@@ -115,6 +115,7 @@ func (c *FacesView) ToggleWalk(e vugu.DOMEvent) {
 	if f.Walking {
 		f.walkStart = time.Now()
 		f.walkFrom = math.Acos(1 - 2*f.Alpha) // the phase at which 0.5 − 0.5·cos gives α
+		f.walkStepped = reducedMotion()
 	}
 }
 
@@ -213,6 +214,46 @@ func (c *FacesView) CropMove(e vugu.DOMEvent) {
 	ev := js.Value(e.JSEvent())
 	c.App.Faces.MoveCrop(c.crop.Follow(ev.Get("clientX").Float(), ev.Get("clientY").Float(), c.cropScale()))
 	c.App.Faces.Version++
+}
+
+// CropKey moves or resizes the crop box from the keyboard (see crop.Key).
+func (c *FacesView) CropKey(e vugu.DOMEvent) {
+	f := &c.App.Faces
+	if dx, dy, ds, ok := crop.Key(e.PropString("key"), f.Crop); ok {
+		e.PreventDefault() // the arrows would scroll the panel
+		f.MoveCrop(dx, dy, ds)
+		f.Version++
+	}
+}
+
+// SetFace makes the chosen gallery face A (or B): the gallery's keyboard alternative.
+func (c *FacesView) SetFace(e vugu.DOMEvent, isB bool) {
+	f := &c.App.Faces
+	i, err := strconv.Atoi(js.Value(e.JSEventTarget()).Get("value").String())
+	if err != nil || !c.inGallery(i) {
+		return
+	}
+	if isB {
+		f.B = i
+	} else {
+		f.A = i
+	}
+	f.Walking = false
+	f.interpolate()
+}
+
+func (c *FacesView) inGallery(i int) bool { return i >= 0 && i < c.App.Faces.galleryN }
+
+// otherFaceText labels a list's first entry: what the face is when it is not one of the
+// gallery's (your face, or one from a link), or a prompt.
+func (c *FacesView) otherFaceText(i int) string {
+	switch {
+	case i < 0:
+		return "choose…"
+	case i >= c.App.Faces.galleryN:
+		return "your face or a shared one"
+	}
+	return "choose…"
 }
 
 // CropUp ends the drag.

@@ -65,7 +65,9 @@ func main() {
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetTPS(60)
-	if err := ebiten.RunGame(newStage(app)); err != nil {
+	keyboardFriendlyStage()
+	// InitUnfocused: the page starts with focus on the document, where Tab reaches the controls.
+	if err := ebiten.RunGameWithOptions(newStage(app), &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
 		fail(err)
 	}
 }

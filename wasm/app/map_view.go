@@ -112,7 +112,7 @@ func (c *MapView) legendClass(i int) string {
 }
 
 func (c *MapView) swatchStyle(i int) string {
-	k := classColours[i]
+	k := mapview.ClassColours[i]
 	return fmt.Sprintf("background:rgb(%d,%d,%d)", k.R, k.G, k.B)
 }
 

@@ -18,13 +18,6 @@ import (
 	"lookbook/wasm/mapview"
 )
 
-// classColours is a palette for the ten classes that stays apart on a dark background
-// (Tableau 10, brightened).
-var classColours = [10]color.RGBA{
-	{0x5b, 0x9b, 0xe0, 0xff}, {0xff, 0x9d, 0x3c, 0xff}, {0x59, 0xc1, 0x5a, 0xff}, {0xf0, 0x5a, 0x5b, 0xff}, {0xb5, 0x8b, 0xe0, 0xff},
-	{0xb0, 0x80, 0x70, 0xff}, {0xf4, 0x9b, 0xd6, 0xff}, {0xa8, 0xa8, 0xa8, 0xff}, {0xdd, 0xdd, 0x4a, 0xff}, {0x3f, 0xd4, 0xe3, 0xff},
-}
-
 // discSide is the point sprite's size: a white anti-aliased disc that each point tints.
 const discSide = 32
 
@@ -139,7 +132,7 @@ func (v *mapStage) build(a *App) {
 	sc := v.s.scale
 	r := pointRadius(m.Camera.Zoom)
 	for q, t := range im.order {
-		c := classColours[m.data.Labels[scr.Index[t]]]
+		c := mapview.ClassColours[m.data.Labels[scr.Index[t]]]
 		cr, cg, cb := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255
 		rr := r
 		if dims == 3 { // nearer points a little larger: depth reads at a glance
@@ -230,7 +223,7 @@ func (v *mapStage) draw(screen *ebiten.Image, a *App) {
 		}
 		x, y, _ := tr.Apply(m.Own[0], m.Own[1], m.Own[2])
 		if area.Contains(x, y) {
-			drawStar(clip, im.white, float32(x*sc), float32(y*sc), float32(9*sc), classColours[a.Pred])
+			drawStar(clip, im.white, float32(x*sc), float32(y*sc), float32(9*sc), mapview.ClassColours[a.Pred])
 		}
 	}
 	if m.Hover >= 0 {

@@ -58,3 +58,24 @@ func (d *Drag) Follow(x, y, scale float64) (dx, dy, ds int) {
 
 // End stops the drag.
 func (d *Drag) End() { d.Active = false }
+
+// Key turns a key pressed on the crop box into a move for Move, so that the box works without a
+// pointer: the arrows move it by a tenth of its side, + and − grow or shrink it by as much.
+func Key(key string, box image.Rectangle) (dx, dy, ds int, ok bool) {
+	step := max(1, box.Dx()/10)
+	switch key {
+	case "ArrowLeft":
+		return -step, 0, 0, true
+	case "ArrowRight":
+		return step, 0, 0, true
+	case "ArrowUp":
+		return 0, -step, 0, true
+	case "ArrowDown":
+		return 0, step, 0, true
+	case "+", "=":
+		return 0, 0, step, true
+	case "-", "_":
+		return 0, 0, -step, true
+	}
+	return 0, 0, 0, false
+}

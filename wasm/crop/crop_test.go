@@ -73,3 +73,30 @@ func TestDragCarriesFractions(t *testing.T) {
 		t.Error("an ended drag moved the box")
 	}
 }
+
+func TestKey(t *testing.T) {
+	box := image.Rect(100, 50, 200, 150) // side 100: steps of 10
+	for _, c := range []struct {
+		key        string
+		dx, dy, ds int
+		ok         bool
+	}{
+		{"ArrowLeft", -10, 0, 0, true},
+		{"ArrowRight", 10, 0, 0, true},
+		{"ArrowUp", 0, -10, 0, true},
+		{"ArrowDown", 0, 10, 0, true},
+		{"+", 0, 0, 10, true},
+		{"=", 0, 0, 10, true},
+		{"-", 0, 0, -10, true},
+		{"Tab", 0, 0, 0, false},
+		{"a", 0, 0, 0, false},
+	} {
+		dx, dy, ds, ok := Key(c.key, box)
+		if dx != c.dx || dy != c.dy || ds != c.ds || ok != c.ok {
+			t.Errorf("Key(%q) = %d, %d, %d, %v; want %d, %d, %d, %v", c.key, dx, dy, ds, ok, c.dx, c.dy, c.ds, c.ok)
+		}
+	}
+	if dx, _, _, _ := Key("ArrowRight", image.Rect(0, 0, 5, 5)); dx != 1 {
+		t.Errorf("a small box moves by %d, want at least 1 pixel", dx)
+	}
+}

@@ -63,9 +63,10 @@ func Compute(w, h float64) Layout {
 		l.Pad = Rect{m, TopBar + m, side, side}
 		px := l.Pad.X + side + m
 		l.Panel = Rect{px, TopBar + m, w - px - m, h - TopBar - 2*m}
-		// Inside the panel, below the controls and bars: the model's view and feature maps.
+		// Inside the panel, below the two rows of controls and the bars: the model's view and
+		// feature maps (a browser test checks that the panel's text stays above them).
 		mv := min(112, l.Panel.W*0.3)
-		top := l.Panel.Y + 330
+		top := l.Panel.Y + 380
 		l.ModelView = Rect{l.Panel.X, top, mv, mv}
 		l.Features = Rect{l.Panel.X + mv + m, top, l.Panel.W - mv - m, max(0, min(h-top-m, 200))}
 		return l
