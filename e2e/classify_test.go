@@ -359,4 +359,3 @@ func TestLayouts(t *testing.T) {
 	}
 	a.screenshot("07-phone-map")
 }
-
