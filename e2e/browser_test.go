@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -124,7 +125,13 @@ func (b *browser) start() (context.Context, error) {
 // serve serves the embedded bundle on a free port until the test ends.
 func serve(t *testing.T) *server.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Assets: server.Bundle(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return serveAt(t, "127.0.0.1:0", server.Bundle())
+}
+
+// serveAt serves a bundle at addr (host:port; port 0 for a free one) until the test ends.
+func serveAt(t *testing.T, addr string, assets fs.FS) *server.Server {
+	t.Helper()
+	srv, err := server.New(server.Config{Addr: addr, Assets: assets, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Skipf("no bundle to test (%v); `make test` builds it", err)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os/exec"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,4 +167,73 @@ placing a drawing: t-SNE 2D %.1f ms, t-SNE 3D %.1f ms, PCA 2D %.1f ms, PCA 3D %.
 `, runs, median(mapBytes)/1e6, median(frameMedian), median(frameP95), median(buildMs), median(place["tsne2"]), median(place["tsne3"]), median(place["pca2"]), median(place["pca3"]))
 	t.Log("\n" + report)
 	writeArtifact(t, "map-measurements.txt", report)
+}
+
+// startupPhases are the moments of a visit, in ms from navigation: the page's own marks
+// (lookbook.timings) and the Resource Timing of the program and the weights.
+type startupPhases struct {
+	ProgramArrived, Compiled, GoStarted, WeightsFetched, Ready float64
+}
+
+func (a *app) startupPhases() startupPhases {
+	a.t.Helper()
+	var p startupPhases
+	a.run(chromedp.Evaluate(`(() => { const t = lookbook.timings;
+		const prog = performance.getEntriesByType("resource").find(e => /\/app\.[0-9a-f]+\.wasm$/.test(e.name));
+		return {ProgramArrived: prog ? prog.responseEnd : 0, Compiled: t.compiledMs, GoStarted: t.goStartMs, WeightsFetched: t.weightsFetchedMs, Ready: t.readyMs}; })()`, &p))
+	return p
+}
+
+// TestMeasureStartup measures each phase of a first visit (a fresh browser context) and of a
+// repeat visit (a reload: HTTP cache, compiled code cache and service worker warm), median of 5.
+func TestMeasureStartup(t *testing.T) {
+	measuring(t)
+	const runs = 5
+	var fresh, repeat []startupPhases
+	for r := 0; r < runs; r++ {
+		a := start(t, 1280, 800)
+		a.open("")
+		fresh = append(fresh, a.startupPhases())
+		time.Sleep(2 * time.Second) // the service worker installs; the compiled code is cached
+		a.open("")
+		repeat = append(repeat, a.startupPhases())
+		a.close()
+	}
+	phase := func(visits []startupPhases, f func(startupPhases) float64) float64 {
+		v := make([]float64, len(visits))
+		for i, p := range visits {
+			v[i] = f(p)
+		}
+		return median(v)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Startup, headless Chromium (%s), server on localhost, ms from navigation, median of %d visits\n", chromiumVersion(t), runs)
+	fmt.Fprintf(&b, "%-34s %8s %8s\n", "phase", "first", "repeat")
+	for _, row := range []struct {
+		name string
+		f    func(startupPhases) float64
+	}{
+		{"program downloaded", func(p startupPhases) float64 { return p.ProgramArrived }},
+		{"program compiled", func(p startupPhases) float64 { return p.Compiled }},
+		{"Go's main starts", func(p startupPhases) float64 { return p.GoStarted }},
+		{"weights in Go", func(p startupPhases) float64 { return p.WeightsFetched }},
+		{"ready (first prediction possible)", func(p startupPhases) float64 { return p.Ready }},
+	} {
+		fmt.Fprintf(&b, "%-34s %8.0f %8.0f\n", row.name, phase(fresh, row.f), phase(repeat, row.f))
+	}
+	t.Log("\n" + b.String())
+	writeArtifact(t, "startup-measurements.txt", b.String())
+}
+
+// chromiumVersion is the version of the Chromium the tests drive.
+func chromiumVersion(t *testing.T) string {
+	path, err := chromePath()
+	if err != nil {
+		return "unknown"
+	}
+	out, err := exec.Command(path, "--version").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
 }
