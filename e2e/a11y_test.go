@@ -132,7 +132,8 @@ func keys(m map[string]bool) []string {
 // reader would, in one tab: axe-core finds no serious or critical violation in any state
 // reached; every control is reachable with Tab and shows its focus; the pad's example list
 // draws and classifies; Tab leaves the stage's canvas after a click on the pad; the Map's
-// confusion matrix and neighbours work with Enter and the pinned image reads as text; the Faces
+// map pans and zooms with keys, its confusion matrix and neighbours work with Enter and the
+// pinned image reads as text; the Faces
 // view picks faces from lists and moves the crop box with keys; and with reduced motion asked
 // for, nothing transitions and the walk between faces steps.
 func TestKeyboardAndScreenReaders(t *testing.T) {
@@ -177,7 +178,16 @@ func TestKeyboardAndScreenReaders(t *testing.T) {
 	// The Map: the confusion matrix and the neighbours are buttons.
 	a.openMap()
 	reached = a.tabThrough(220)
-	wantReached(t, "Map", reached, "proj-pca2", "map-reset", "legend-0", "only-0", "misclassified", "cell-0", "cell-99", "example")
+	wantReached(t, "Map", reached, "proj-pca2", "map-reset", "legend-0", "only-0", "misclassified", "cell-0", "cell-99", "example", "region-map")
+	cam := a.mapState().Camera
+	a.run(chromedp.Focus(`[data-testid="region-map"]`, chromedp.ByQuery))
+	a.key(kb.ArrowLeft)
+	a.key("+")
+	a.untilMap("the arrow and plus keys pan and zoom the focused map", 0, func(m jsapi.Map) bool {
+		return m.Camera.X < cam.X && m.Camera.Zoom > cam.Zoom
+	})
+	a.key("0")
+	a.untilMap("0 shows the whole map again", 0, func(m jsapi.Map) bool { return m.Camera == cam })
 	a.run(chromedp.Focus(`[data-testid="cell-3"]`, chromedp.ByQuery))
 	a.key(kb.Enter)
 	a.untilMap("Enter on a confusion-matrix cell filters the map", 0, func(m jsapi.Map) bool { return m.Cell == 3 })

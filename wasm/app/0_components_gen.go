@@ -1676,9 +1676,14 @@ func (c *MapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
 		vgparent.AppendChild(vgn)
 		if c.App.Maps.Status == Ready {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-region"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "region-map"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "img"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Map of the test images: drag, zoom, click a point; the panel lists the pinned image, your drawing's neighbours and the confusion matrix as text"}}}
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-region"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "region-map"}, vugu.VGAttribute{Namespace: "", Key: "tabindex", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "application"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Map of the test images. Arrow keys pan (on a 3D map they turn it; with Shift they pan), plus and minus zoom, 0 shows the whole map. The panel lists the pinned image, your drawing's neighbours and the confusion matrix as text."}}}
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("style", c.App.Layout.MapArea.CSS())
+			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+				EventType: "keydown",
+				Func:      func(event vugu.DOMEvent) { c.MapKey(event) },
+				// TODO: implement capture, etc. mostly need to decide syntax
+			})
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
 		vgparent.AppendChild(vgn)

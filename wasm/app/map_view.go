@@ -68,9 +68,18 @@ func (c *MapView) SetProjection(e vugu.DOMEvent, p int) {
 
 func (c *MapView) mapHelpText() string {
 	if c.App.Maps.Projection.Dims() == 3 {
-		return "Drag to turn · Shift-drag to pan · wheel or pinch to zoom · hover for the picture · click to pin."
+		return "Drag to turn · Shift-drag to pan · wheel or pinch to zoom · hover for the picture · click to pin. With the map focused: arrows turn, Shift-arrows pan, + and − zoom."
 	}
-	return "Drag to pan · wheel or pinch to zoom · hover for the picture · click to pin."
+	return "Drag to pan · wheel or pinch to zoom · hover for the picture · click to pin. With the map focused: arrows pan, + and − zoom."
+}
+
+// MapKey moves the map from the keyboard when it has the focus (see mapview.Camera.Key).
+func (c *MapView) MapKey(e vugu.DOMEvent) {
+	m := &c.App.Maps
+	if m.Camera.Key(m.viewport(c.App.Layout), m.Projection.Dims(), e.PropString("key"), e.PropBool("shiftKey")) {
+		e.PreventDefault() // the arrows would scroll the page
+		m.changed()
+	}
 }
 
 // ResetCamera shows the whole map.

@@ -119,3 +119,40 @@ func (c *Camera) Turn(dx, dy float64) {
 	c.Yaw = math.Remainder(c.Yaw+dx*0.008, 2*math.Pi)
 	c.Pitch = min(max(c.Pitch+dy*0.008, -1.5), 1.5)
 }
+
+// keyStep is how far one arrow key moves the map, in screen pixels (a drag of that length).
+const keyStep = 40
+
+// Key moves the camera for a key pressed on the focused map, so that it works without a
+// pointer: the arrows pan a 2D map and turn a 3D one (with Shift, they pan it), + and − zoom
+// at the centre, and 0 shows the whole map. It reports whether the key was one of these.
+func (c *Camera) Key(v Viewport, dims int, key string, shift bool) bool {
+	var dx, dy float64
+	switch key {
+	case "ArrowLeft":
+		dx = keyStep
+	case "ArrowRight":
+		dx = -keyStep
+	case "ArrowUp":
+		dy = keyStep
+	case "ArrowDown":
+		dy = -keyStep
+	case "+", "=":
+		c.ZoomAt(v, v.X+v.W/2, v.Y+v.H/2, 1.25)
+		return true
+	case "-", "_":
+		c.ZoomAt(v, v.X+v.W/2, v.Y+v.H/2, 1/1.25)
+		return true
+	case "0":
+		*c = DefaultCamera(dims)
+		return true
+	default:
+		return false
+	}
+	if dims == 3 && !shift {
+		c.Turn(-dx, -dy)
+	} else {
+		c.Pan(v, dx, dy)
+	}
+	return true
+}

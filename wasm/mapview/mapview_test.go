@@ -275,3 +275,35 @@ func BenchmarkNearest(b *testing.B) {
 		d.Nearest(d.Feature(123), 10, -1)
 	}
 }
+
+func TestCameraKeys(t *testing.T) {
+	v := Viewport{W: 800, H: 600}
+	for _, c := range []struct {
+		key   string
+		shift bool
+		dims  int
+		moved func(before, after Camera) bool
+	}{
+		{"ArrowLeft", false, 2, func(b, a Camera) bool { return a.X < b.X && a.Y == b.Y }},
+		{"ArrowRight", false, 2, func(b, a Camera) bool { return a.X > b.X }},
+		{"ArrowUp", false, 2, func(b, a Camera) bool { return a.Y > b.Y && a.X == b.X }},
+		{"ArrowDown", false, 2, func(b, a Camera) bool { return a.Y < b.Y }},
+		{"+", false, 2, func(b, a Camera) bool { return a.Zoom > b.Zoom && a.X == b.X && a.Y == b.Y }},
+		{"-", false, 2, func(b, a Camera) bool { return a.Zoom < b.Zoom }},
+		{"0", false, 2, func(b, a Camera) bool { return a == DefaultCamera(2) }},
+		{"ArrowLeft", false, 3, func(b, a Camera) bool { return a.Yaw != b.Yaw && a.X == b.X }},
+		{"ArrowUp", false, 3, func(b, a Camera) bool { return a.Pitch != b.Pitch && a.Y == b.Y }},
+		{"ArrowLeft", true, 3, func(b, a Camera) bool { return a.X < b.X && a.Yaw == b.Yaw }},
+	} {
+		before := DefaultCamera(c.dims)
+		before.Zoom, before.X, before.Y = 2, 0.1, 0.2
+		after := before
+		if !after.Key(v, c.dims, c.key, c.shift) || !c.moved(before, after) {
+			t.Errorf("%dD, key %q (shift %v): camera %+v → %+v", c.dims, c.key, c.shift, before, after)
+		}
+	}
+	cam := DefaultCamera(2)
+	if cam.Key(v, 2, "a", false) || cam != DefaultCamera(2) {
+		t.Error("a key the map does not use moved the camera")
+	}
+}
