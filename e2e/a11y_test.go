@@ -40,8 +40,10 @@ func (a *app) audit() []axeViolation {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	var ok bool
-	a.run(chromedp.Evaluate(string(src)+";\ntypeof axe === 'object'", &ok))
+	var loaded bool
+	if a.run(chromedp.Evaluate(`typeof axe === "object"`, &loaded)); !loaded {
+		a.run(chromedp.Evaluate(string(src)+";\ntrue", &loaded))
+	}
 	var raw string
 	a.run(chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, &raw, awaitPromise))
 	var all []axeViolation
@@ -83,10 +85,11 @@ func (a *app) focused() focused {
 	return f
 }
 
-// key sends a real key press (down and up) to whatever has the focus.
+// key sends a real key press (down and up) to whatever has the focus; the page has handled it
+// when this returns.
 func (a *app) key(k string) {
 	a.t.Helper()
-	a.run(chromedp.KeyEvent(k), chromedp.Sleep(40*time.Millisecond))
+	a.run(chromedp.KeyEvent(k))
 }
 
 // tabThrough presses Tab until focus comes back round (at most limit times) and returns the

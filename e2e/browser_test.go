@@ -219,6 +219,21 @@ func (a *app) consoleText() string {
 func (a *app) open(fragment string) {
 	a.t.Helper()
 	a.run(chromedp.Navigate(a.url + fragment))
+	a.waitStarted()
+}
+
+// reopen loads the app again in the same tab with another fragment (navigating to a new
+// fragment alone would not load the page again) and waits until lookbook.ready.
+func (a *app) reopen(fragment string) {
+	a.t.Helper()
+	a.run(chromedp.Navigate(a.url+fragment), chromedp.Reload())
+	a.waitStarted()
+}
+
+// waitStarted waits until the page's lookbook.ready resolves, and fails with the page's own
+// message if it cannot start.
+func (a *app) waitStarted() {
+	a.t.Helper()
 	var failure string
 	a.run(chromedp.Evaluate(`Promise.race([lookbook.ready.then(() => ""), lookbook.failed])`, &failure, awaitPromise))
 	if failure != "" {

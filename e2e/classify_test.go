@@ -284,9 +284,7 @@ func TestShareLinkRoundTrips(t *testing.T) {
 func TestMalformedLinksOpenDefaultState(t *testing.T) {
 	a := start(t, 1280, 800)
 	for _, frag := range []string{"#v1.AAAA", "#v9.abc", "#garbage", "#v1." + strings.Repeat("x", 20000)} {
-		a.open(frag)
-		a.run(chromedp.Reload())
-		a.open(frag)
+		a.reopen(frag)
 		s := a.state()
 		if s.HasInput || !strings.Contains(s.Notice, "could not be opened") {
 			t.Errorf("%.20s…: hasInput %v, notice %q", frag, s.HasInput, s.Notice)

@@ -201,9 +201,8 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 		t.Errorf("downloads %+v", downloads)
 	}
 	// A damaged map link opens the default map with a notice.
-	c := start(t, 1000, 700)
-	c.open("#" + shareWithBadMap(t))
-	if m := c.waitMap(); m.Projection != "tsne2" || m.Notice == "" {
+	a.reopen("#" + shareWithBadMap(t))
+	if m := a.waitMap(); m.Projection != "tsne2" || m.Notice == "" {
 		t.Errorf("damaged map link: %s, notice %q", m.Projection, m.Notice)
 	}
 }
