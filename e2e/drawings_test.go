@@ -8,31 +8,31 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
-	"lookbook/pretrained/drawings"
+	"lookbook/pretrained/sketches"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 )
 
 // sketchByName returns the benchmark's sketch of that name.
-func sketchByName(t *testing.T, name string) drawings.Sketch {
+func sketchByName(t *testing.T, name string) sketches.Sketch {
 	t.Helper()
-	sketches, err := drawings.Sketches()
+	all, err := sketches.All()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range sketches {
+	for _, s := range all {
 		if s.Name == name {
 			return s
 		}
 	}
 	t.Fatalf("no sketch named %s", name)
-	return drawings.Sketch{}
+	return sketches.Sketch{}
 }
 
 // drawSketch draws a sketch's strokes with the mouse on the pad marked testid, pausing at each
 // corner for longer than a frame: the stage reads the pointer once a frame (every 100 ms or so
 // with software WebGL), and a corner it never sees is cut.
-func (a *app) drawSketch(testid string, s drawings.Sketch) {
+func (a *app) drawSketch(testid string, s sketches.Sketch) {
 	a.t.Helper()
 	for _, stroke := range s.Strokes {
 		pts := make([][2]float64, len(stroke))

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"lookbook/ml/dataset"
+	"lookbook/pretrained/sketches"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
 )
@@ -54,9 +55,9 @@ func Silhouettes(data *dataset.Fashion, n int) *dataset.Fashion {
 }
 
 // SketchSet draws the sketches at each of BenchBrushes (sketch-major).
-func SketchSet(sketches []Sketch) *dataset.Fashion {
-	return build(len(sketches)*len(BenchBrushes), func(k int) (prep.Result, byte, bool) {
-		s, b := sketches[k/len(BenchBrushes)], BenchBrushes[k%len(BenchBrushes)]
+func SketchSet(drawn []sketches.Sketch) *dataset.Fashion {
+	return build(len(drawn)*len(BenchBrushes), func(k int) (prep.Result, byte, bool) {
+		s, b := drawn[k/len(BenchBrushes)], BenchBrushes[k%len(BenchBrushes)]
 		r, err := prep.Prepare(pad.Render(nil, s.Render(pad.BrushRadius(b))))
 		return r, byte(s.Class), err == nil
 	})
@@ -65,13 +66,13 @@ func SketchSet(sketches []Sketch) *dataset.Fashion {
 // Benchmark is the drawing benchmark on the first n images of the test set: outlines,
 // silhouettes and the hand-written sketches (all of them, then the held-out part alone).
 func Benchmark(test *dataset.Fashion, n int) ([]Set, error) {
-	sketches, err := Sketches()
+	drawn, err := sketches.All()
 	if err != nil {
 		return nil, err
 	}
-	all := SketchSet(sketches)
+	all := SketchSet(drawn)
 	var heldout []int // the held-out sketches' drawings, a part of all (sketch-major)
-	for k, s := range sketches {
+	for k, s := range drawn {
 		if s.Heldout {
 			for b := range BenchBrushes {
 				heldout = append(heldout, k*len(BenchBrushes)+b)

@@ -14,7 +14,7 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
-	"lookbook/pretrained/drawings"
+	"lookbook/pretrained/sketches"
 	"lookbook/wasm/layout"
 	"lookbook/wasm/pad"
 	"lookbook/wasm/prep"
@@ -63,7 +63,7 @@ type App struct {
 	scene int
 	Faces Faces
 	// examples are the hand-drawn sketches the pad's example list offers, parsed on first use.
-	examples []drawings.Sketch
+	examples []sketches.Sketch
 	example  [2]int // the example last drawn, and App.Version just after
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vugu/vugu"
 
-	"lookbook/pretrained/drawings"
+	"lookbook/pretrained/sketches"
 )
 
 // ExamplePicker draws one of the hand-drawn example sketches on the pad
@@ -30,9 +30,9 @@ func (c *ExamplePicker) prompt() string {
 const examplesPerClass = 3
 
 // exampleSketches returns the sketches the picker offers, parsed once.
-func (a *App) exampleSketches() []drawings.Sketch {
+func (a *App) exampleSketches() []sketches.Sketch {
 	if a.examples == nil {
-		all, err := drawings.Sketches()
+		all, err := sketches.All()
 		if err != nil { // embedded and tested: cannot happen in a released build
 			a.Notice = "The example drawings could not be read: " + err.Error()
 			return nil

@@ -1,4 +1,6 @@
-package drawings
+// Package sketches holds the garments drawn by hand for the drawing benchmark (and the page's
+// example list): strokes on a 100×100 grid, parsed from sketches.json.
+package sketches
 
 import (
 	_ "embed"
@@ -20,7 +22,7 @@ type Sketch struct {
 	Strokes [][]pad.Point
 }
 
-//go:embed testdata/sketches.json
+//go:embed sketches.json
 var sketchesJSON []byte
 
 // sketchFile is the JSON layout: each stroke is a string of "x,y" pairs separated by spaces.
@@ -33,11 +35,11 @@ type sketchFile struct {
 	} `json:"sketches"`
 }
 
-// Sketches returns the hand-written sketches shipped with the benchmark.
-func Sketches() ([]Sketch, error) { return ParseSketches(sketchesJSON) }
+// All returns the hand-written sketches shipped with the benchmark.
+func All() ([]Sketch, error) { return Parse(sketchesJSON) }
 
-// ParseSketches reads sketches in the layout of testdata/sketches.json.
-func ParseSketches(data []byte) ([]Sketch, error) {
+// Parse reads sketches in the layout of sketches.json.
+func Parse(data []byte) ([]Sketch, error) {
 	var f sketchFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("sketches: %w", err)
