@@ -85,7 +85,6 @@ func TestSimplify(t *testing.T) {
 	}
 }
 
-
 // TestBenchmarkDeterministic builds the sets twice from a small generated data set and
 // expects the same bytes, every drawing non-blank, and labels carried through.
 func TestBenchmarkDeterministic(t *testing.T) {
