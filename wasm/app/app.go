@@ -64,7 +64,7 @@ type App struct {
 	Faces Faces
 	// examples are the hand-drawn sketches the pad's example list offers, parsed on first use.
 	examples []sketches.Sketch
-	example  [2]int // the example last drawn, and App.Version just after
+	example  shownExample
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.

@@ -26,16 +26,20 @@ func (c *ExamplePicker) prompt() string {
 	return "Draw an example…"
 }
 
+// shownExample is the example last drawn, and App.Version just after: while the version has
+// not moved, the pad shows that example.
+type shownExample struct{ index, version int }
+
 // examplesPerClass keeps the list short enough to scan: three sketches of each class.
 const examplesPerClass = 3
 
 // exampleSketches returns the sketches the picker offers, parsed once.
 func (a *App) exampleSketches() []sketches.Sketch {
 	if a.examples == nil {
+		a.examples = []sketches.Sketch{} // parsed once, even if it fails
 		all, err := sketches.All()
-		if err != nil { // embedded and tested: cannot happen in a released build
-			a.Notice = "The example drawings could not be read: " + err.Error()
-			return nil
+		if err != nil { // embedded and tested (pretrained/sketches): the list would be empty
+			js.Global().Get("console").Call("warn", "example drawings: "+err.Error())
 		}
 		var perClass [10]int
 		for _, s := range all {
@@ -56,14 +60,14 @@ func (a *App) drawExample(i int) {
 	}
 	a.strokes, a.current, a.background, a.Notice = examples[i].Render(a.brushRadius()), nil, nil, ""
 	a.redraw()
-	a.example = [2]int{i, a.Version}
+	a.example = shownExample{index: i, version: a.Version}
 }
 
 // value is the list's choice: the example on the pad, or the prompt once anything else
 // changed the pad (every change moves App.Version).
 func (c *ExamplePicker) value() string {
-	if c.App.example[1] == c.App.Version && c.App.HasInput {
-		return strconv.Itoa(c.App.example[0])
+	if ex := c.App.example; ex.version == c.App.Version && c.App.HasInput {
+		return strconv.Itoa(ex.index)
 	}
 	return ""
 }

@@ -247,10 +247,7 @@ func (c *FacesView) inGallery(i int) bool { return i >= 0 && i < c.App.Faces.gal
 // otherFaceText labels a list's first entry: what the face is when it is not one of the
 // gallery's (your face, or one from a link), or a prompt.
 func (c *FacesView) otherFaceText(i int) string {
-	switch {
-	case i < 0:
-		return "choose…"
-	case i >= c.App.Faces.galleryN:
+	if i >= c.App.Faces.galleryN {
 		return "your face or a shared one"
 	}
 	return "choose…"
