@@ -509,7 +509,7 @@ func (c *FacesView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-hint"}}}
 				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML(vugu.HTML("These faces are the VAE\x26#39;s decodings of 100 faces it never trained on, stored only as latent codes. Click two of them."))
+				vgn.SetInnerHTML(vugu.HTML("These faces are the VAE\x26#39;s decodings of 100 faces it never trained on, stored only as latent codes. Click two of them, or choose them from the lists."))
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-pair"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "faces-pair"}}}
@@ -1705,7 +1705,7 @@ func (c *MapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-nowrap"}}}
 				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML(vugu.HTML("Draw here"))
+				vgn.SetInnerHTML(vugu.HTML("Draw"))
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "map-clear"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Clear the drawing"}}}
