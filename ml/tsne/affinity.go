@@ -12,12 +12,10 @@ package tsne
 
 import (
 	"cmp"
-	"container/heap"
 	"math"
 	"slices"
-	"sort"
 
-	"lookbook/ml"
+	"lookbook/ml/knn"
 )
 
 // Sparse is a symmetric n×n matrix of joint probabilities in compressed rows.
@@ -25,91 +23,6 @@ type Sparse struct {
 	RowStart []int // n+1
 	Col      []int
 	Val      []float64
-}
-
-// neighbours holds, for each of n points, its k nearest other points and their squared
-// distances, nearest first.
-type neighbours struct {
-	k     int
-	index []int     // n×k
-	dist2 []float64 // n×k
-}
-
-// squaredNorms returns |x_i|² of each row of x (n×d).
-func squaredNorms(x []float32, n, d int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		var s float64
-		for _, v := range x[i*d : (i+1)*d] {
-			s += float64(v) * float64(v)
-		}
-		out[i] = s
-	}
-	return out
-}
-
-// knnRows finds the k nearest neighbours of rows [lo, hi) of x among all n rows (excluding the
-// row itself), by brute force: one matrix product gives the dot products, and
-// |a−b|² = |a|² + |b|² − 2a·b. Exact, and at these sizes faster than any tree.
-func knnRows(nb *neighbours, x []float32, norms []float64, n, d, lo, hi int) {
-	rows := hi - lo
-	dots := make([]float32, rows*n)
-	ml.MatMul(rows, n, d, ml.Mat{Data: x[lo*d:], Stride: d}, ml.Mat{Data: x, Stride: d, Trans: true}, dots, n, false)
-	ml.ParallelFor(rows, func(a, b int) {
-		h := &maxHeap{}
-		for r := a; r < b; r++ {
-			i := lo + r
-			*h = (*h)[:0]
-			row := dots[r*n : (r+1)*n]
-			for j, dot := range row {
-				if j == i {
-					continue
-				}
-				d2 := max(norms[i]+norms[j]-2*float64(dot), 0)
-				if h.Len() < nb.k {
-					heap.Push(h, candidate{j, d2})
-				} else if d2 < (*h)[0].d2 || d2 == (*h)[0].d2 && j < (*h)[0].j {
-					(*h)[0] = candidate{j, d2}
-					heap.Fix(h, 0)
-				}
-			}
-			sorted := append([]candidate(nil), (*h)...)
-			sort.Slice(sorted, func(p, q int) bool {
-				if sorted[p].d2 != sorted[q].d2 {
-					return sorted[p].d2 < sorted[q].d2
-				}
-				return sorted[p].j < sorted[q].j
-			})
-			for t, c := range sorted {
-				nb.index[i*nb.k+t], nb.dist2[i*nb.k+t] = c.j, c.d2
-			}
-		}
-	})
-}
-
-type candidate struct {
-	j  int
-	d2 float64
-}
-
-// maxHeap keeps the k best candidates with the worst on top (ties: the larger index is worse,
-// so results do not depend on scan order).
-type maxHeap []candidate
-
-func (h maxHeap) Len() int { return len(h) }
-func (h maxHeap) Less(a, b int) bool {
-	if h[a].d2 != h[b].d2 {
-		return h[a].d2 > h[b].d2
-	}
-	return h[a].j > h[b].j
-}
-func (h maxHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
-func (h *maxHeap) Push(v any)   { *h = append(*h, v.(candidate)) }
-func (h *maxHeap) Pop() any {
-	old := *h
-	v := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return v
 }
 
 // conditional sets p (len(dist2)) to P(j|i) ∝ exp(−β·d²_j) with β found by binary search so
@@ -155,7 +68,7 @@ func conditional(p, dist2 []float64, perplexity float64) {
 }
 
 // symmetrise builds P = (P(j|i) + P(i|j)) / Σ from the conditionals (n×k, aligned with nb).
-func symmetrise(nb *neighbours, cond []float64, n int) *Sparse {
+func symmetrise(nb *knn.Graph, cond []float64, n int) *Sparse {
 	b := newSymmetriser(nb, cond, n)
 	b.rows(0, n)
 	return b.finish()
@@ -177,12 +90,12 @@ type symEntry struct {
 	v float64
 }
 
-func newSymmetriser(nb *neighbours, cond []float64, n int) *symmetriser {
+func newSymmetriser(nb *knn.Graph, cond []float64, n int) *symmetriser {
 	start := make([]int, n+1)
 	for i := 0; i < n; i++ {
-		start[i+1] += nb.k
-		for t := 0; t < nb.k; t++ {
-			start[nb.index[i*nb.k+t]+1]++
+		start[i+1] += nb.K
+		for t := 0; t < nb.K; t++ {
+			start[nb.Index[i*nb.K+t]+1]++
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -191,8 +104,8 @@ func newSymmetriser(nb *neighbours, cond []float64, n int) *symmetriser {
 	fill := append([]int(nil), start[:n]...)
 	entries := make([]symEntry, start[n])
 	for i := 0; i < n; i++ {
-		for t := 0; t < nb.k; t++ {
-			j, v := nb.index[i*nb.k+t], cond[i*nb.k+t]
+		for t := 0; t < nb.K; t++ {
+			j, v := nb.Index[i*nb.K+t], cond[i*nb.K+t]
 			entries[fill[i]] = symEntry{int32(j), v}
 			fill[i]++
 			entries[fill[j]] = symEntry{int32(i), v}

@@ -1,19 +1,19 @@
 package tsne
 
 import (
-	"container/heap"
 	"sort"
 
 	"lookbook/ml"
+	"lookbook/ml/knn"
 )
 
 // nearestInEmbedding returns, for each of the n points of y (n×dims), its k nearest others.
 func nearestInEmbedding(y []float64, n, dims, k int) [][]int {
 	out := make([][]int, n)
 	ml.ParallelFor(n, func(lo, hi int) {
-		h := &maxHeap{}
+		best := knn.NewBest(k)
 		for i := lo; i < hi; i++ {
-			*h = (*h)[:0]
+			best.Reset()
 			for j := 0; j < n; j++ {
 				if j == i {
 					continue
@@ -23,17 +23,10 @@ func nearestInEmbedding(y []float64, n, dims, k int) [][]int {
 					diff := y[i*dims+a] - y[j*dims+a]
 					d2 += diff * diff
 				}
-				if h.Len() < k {
-					heap.Push(h, candidate{j, d2})
-				} else if d2 < (*h)[0].d2 {
-					(*h)[0] = candidate{j, d2}
-					heap.Fix(h, 0)
-				}
+				best.Offer(j, d2)
 			}
-			idx := make([]int, h.Len())
-			for t, c := range *h {
-				idx[t] = c.j
-			}
+			idx := make([]int, best.Len())
+			best.Sorted(idx, nil)
 			sort.Ints(idx)
 			out[i] = idx
 		}
@@ -46,7 +39,7 @@ func nearestInEmbedding(y []float64, n, dims, k int) [][]int {
 // (Venna & Kaski 2001) computes it with the Euclidean metric.
 func Trustworthiness(x []float32, n, d int, y []float64, dims, k int) float64 {
 	emb := nearestInEmbedding(y, n, dims, k)
-	norms := squaredNorms(x, n, d)
+	norms := knn.SquaredNorms(x, n, d)
 	penalty := make([]float64, n)
 	for lo := 0; lo < n; lo += rowBlock {
 		hi := min(lo+rowBlock, n)

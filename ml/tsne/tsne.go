@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lookbook/ml"
+	"lookbook/ml/knn"
 )
 
 // Config holds t-SNE's parameters. DefaultConfig gives scikit-learn 1.2's defaults.
@@ -49,7 +50,7 @@ type TSNE struct {
 
 	x      []float32
 	norms  []float64
-	nb     *neighbours
+	nb     *knn.Graph
 	cond   []float64
 	P      *Sparse
 	sym    *symmetriser // P in the making
@@ -78,7 +79,7 @@ func New(x []float32, n, d int, cfg Config) (*TSNE, error) {
 	}
 	k := min(n-1, int(3*cfg.Perplexity+1))
 	t := &TSNE{Config: cfg, N: n, D: d, x: x,
-		nb:   &neighbours{k: k, index: make([]int, n*k), dist2: make([]float64, n*k)},
+		nb:   knn.NewGraph(n, k),
 		cond: make([]float64, n*k)}
 	t.lr = cfg.LearningRate
 	if t.lr == 0 {
@@ -121,17 +122,17 @@ func (t *TSNE) unit() {
 	switch {
 	case t.knnRow < t.N:
 		if t.norms == nil {
-			t.norms = squaredNorms(t.x, t.N, t.D)
+			t.norms = knn.SquaredNorms(t.x, t.N, t.D)
 		}
 		hi := min(t.knnRow+block, t.N)
-		knnRows(t.nb, t.x, t.norms, t.N, t.D, t.knnRow, hi)
+		t.nb.Rows(t.x, t.norms, t.N, t.D, t.knnRow, hi)
 		t.knnRow = hi
 	case t.calRow < t.N:
 		hi := min(t.calRow+block, t.N)
-		k := t.nb.k
+		k := t.nb.K
 		ml.ParallelFor(hi-t.calRow, func(a, b int) {
 			for i := t.calRow + a; i < t.calRow+b; i++ {
-				conditional(t.cond[i*k:(i+1)*k], t.nb.dist2[i*k:(i+1)*k], t.Perplexity)
+				conditional(t.cond[i*k:(i+1)*k], t.nb.Dist2[i*k:(i+1)*k], t.Perplexity)
 			}
 		})
 		t.calRow = hi

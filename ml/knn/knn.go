@@ -1,0 +1,130 @@
+// Package knn finds exact nearest neighbours by brute force: one matrix product gives the dot
+// products of a block of rows with all rows, and |a−b|² = |a|² + |b|² − 2a·b. Exact, and at
+// the sizes of the maps (10,000 points of 128 features) faster than any tree. t-SNE and UMAP
+// build their graphs on it.
+package knn
+
+import (
+	"container/heap"
+	"sort"
+
+	"lookbook/ml"
+)
+
+// Graph holds, for each of n points, its K nearest other points and their squared distances,
+// nearest first (ties: the smaller index first).
+type Graph struct {
+	K     int
+	Index []int     // n×K
+	Dist2 []float64 // n×K
+}
+
+// NewGraph makes room for the neighbours of n points.
+func NewGraph(n, k int) *Graph {
+	return &Graph{K: k, Index: make([]int, n*k), Dist2: make([]float64, n*k)}
+}
+
+// Find returns the k nearest neighbours of every row of x (n×d), in blocks of rows to bound the
+// memory of the products.
+func Find(x []float32, n, d, k int) *Graph {
+	g, norms := NewGraph(n, k), SquaredNorms(x, n, d)
+	const block = 512
+	for lo := 0; lo < n; lo += block {
+		g.Rows(x, norms, n, d, lo, min(lo+block, n))
+	}
+	return g
+}
+
+// SquaredNorms returns |x_i|² of each row of x (n×d).
+func SquaredNorms(x []float32, n, d int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		var s float64
+		for _, v := range x[i*d : (i+1)*d] {
+			s += float64(v) * float64(v)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// Rows finds the neighbours of rows [lo, hi) of x among all n rows (excluding the row itself);
+// norms are SquaredNorms(x). Callers that must bound the work per call (the browser) take a
+// few rows at a time.
+func (g *Graph) Rows(x []float32, norms []float64, n, d, lo, hi int) {
+	rows := hi - lo
+	dots := make([]float32, rows*n)
+	ml.MatMul(rows, n, d, ml.Mat{Data: x[lo*d:], Stride: d}, ml.Mat{Data: x, Stride: d, Trans: true}, dots, n, false)
+	ml.ParallelFor(rows, func(a, b int) {
+		best := NewBest(g.K)
+		for r := a; r < b; r++ {
+			i := lo + r
+			best.Reset()
+			for j, dot := range dots[r*n : (r+1)*n] {
+				if j != i {
+					best.Offer(j, max(norms[i]+norms[j]-2*float64(dot), 0))
+				}
+			}
+			best.Sorted(g.Index[i*g.K:(i+1)*g.K], g.Dist2[i*g.K:(i+1)*g.K])
+		}
+	})
+}
+
+// Best keeps the k nearest candidates offered so far. Ties go to the smaller index, so that
+// results do not depend on the order of the scan.
+type Best struct {
+	k int
+	h maxHeap
+}
+
+// NewBest keeps the k nearest.
+func NewBest(k int) *Best { return &Best{k: k, h: make(maxHeap, 0, k)} }
+
+// Reset forgets every candidate.
+func (b *Best) Reset() { b.h = b.h[:0] }
+
+// Offer considers point j at squared distance d2.
+func (b *Best) Offer(j int, d2 float64) {
+	if len(b.h) < b.k {
+		heap.Push(&b.h, candidate{j, d2})
+	} else if c := b.h[0]; d2 < c.d2 || d2 == c.d2 && j < c.j {
+		b.h[0] = candidate{j, d2}
+		heap.Fix(&b.h, 0)
+	}
+}
+
+// Sorted writes the kept candidates nearest first into index and dist2 (dist2 may be nil).
+func (b *Best) Sorted(index []int, dist2 []float64) {
+	sorted := append([]candidate(nil), b.h...)
+	sort.Slice(sorted, func(p, q int) bool { return sorted[p].less(sorted[q]) })
+	for t, c := range sorted {
+		index[t] = c.j
+		if dist2 != nil {
+			dist2[t] = c.d2
+		}
+	}
+}
+
+// Len is how many candidates are kept.
+func (b *Best) Len() int { return len(b.h) }
+
+type candidate struct {
+	j  int
+	d2 float64
+}
+
+func (c candidate) less(o candidate) bool { return c.d2 < o.d2 || c.d2 == o.d2 && c.j < o.j }
+
+// maxHeap has the worst kept candidate on top.
+type maxHeap []candidate
+
+func (h maxHeap) Len() int           { return len(h) }
+func (h maxHeap) Less(a, b int) bool { return h[b].less(h[a]) }
+func (h maxHeap) Swap(a, b int)      { h[a], h[b] = h[b], h[a] }
+func (h *maxHeap) Push(v any)        { *h = append(*h, v.(candidate)) }
+func (h *maxHeap) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
+}
