@@ -1,0 +1,390 @@
+// Package umap is Uniform Manifold Approximation and Projection (McInnes, Healy & Melville
+// 2018), in 2 or 3 dimensions, following umap-learn's choices so that the two can be compared:
+// exact nearest neighbours (the point itself counted among n_neighbors), each point's
+// distances calibrated by binary search so that its memberships sum to log2(n_neighbors), the
+// fuzzy union W + Wᵀ − W∘Wᵀ, edges weaker than max/epochs dropped, the curve 1/(1 + a·d^2b)
+// fitted to min_dist and spread, and stochastic gradient descent with edges sampled in
+// proportion to their weight, negative sampling and a learning rate that falls linearly to 0.
+//
+// Like t-SNE here, the optimisation is step-able (see UMAP.Step) so that a browser can animate
+// it, and it is deterministic for a seed (one goroutine, its own random source).
+package umap
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"lookbook/ml/knn"
+)
+
+// Config holds UMAP's parameters; DefaultConfig gives umap-learn's defaults.
+type Config struct {
+	Neighbours   int     // n_neighbors: the size of each point's neighbourhood, itself included
+	MinDist      float64 // how tightly points may pack
+	Spread       float64 // the scale of the embedded points
+	Epochs       int     // 0: umap-learn's rule, 500 up to 10,000 points and 200 above
+	NegativeRate int     // negative samples per positive one
+	LearningRate float64 // the initial learning rate
+	Dims         int     // 2 or 3
+	Seed         uint64
+	// Init, if set, is the starting layout (n×Dims, e.g. PCA), rescaled to [0, 10] on each
+	// axis as umap-learn does; otherwise the start is uniform in [−10, 10].
+	Init []float64
+}
+
+// DefaultConfig is umap-learn's defaults in dims dimensions.
+func DefaultConfig(dims int) Config {
+	return Config{Neighbours: 15, MinDist: 0.1, Spread: 1, NegativeRate: 5, LearningRate: 1, Dims: dims}
+}
+
+// Graph is the fuzzy simplicial set: a symmetric weighted graph as a list of directed edges
+// (each undirected edge appears both ways).
+type Graph struct {
+	N          int
+	Head, Tail []int
+	Weight     []float64
+}
+
+// UMAP is one optimisation in progress.
+type UMAP struct {
+	Config
+	N     int
+	Y     []float64 // the layout, n×Dims
+	Graph *Graph
+	A, B  float64 // the fitted curve
+	Epoch int
+
+	rng                      *rand.Rand
+	epochsPerSample          []float64
+	nextSample, nextNegative []float64
+}
+
+// New builds the graph of x (n×d) and the starting layout.
+func New(x []float32, n, d int, cfg Config) (*UMAP, error) {
+	if cfg.Dims != 2 && cfg.Dims != 3 {
+		return nil, fmt.Errorf("umap: %d dimensions, want 2 or 3", cfg.Dims)
+	}
+	if cfg.Neighbours < 2 || cfg.Neighbours > n {
+		return nil, fmt.Errorf("umap: %d neighbours for %d points", cfg.Neighbours, n)
+	}
+	if cfg.Init != nil && len(cfg.Init) != n*cfg.Dims {
+		return nil, fmt.Errorf("umap: the start has %d values, want %d", len(cfg.Init), n*cfg.Dims)
+	}
+	if cfg.Epochs == 0 {
+		cfg.Epochs = 500
+		if n > 10000 {
+			cfg.Epochs = 200
+		}
+	}
+	a, b, err := FitAB(cfg.Spread, cfg.MinDist)
+	if err != nil {
+		return nil, err
+	}
+	u := &UMAP{Config: cfg, N: n, A: a, B: b, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed))}
+	u.Graph = FuzzyGraph(knn.Find(x, n, d, cfg.Neighbours-1), n, cfg.Neighbours)
+	u.prune()
+	u.Y = u.start()
+	return u, nil
+}
+
+// Done reports whether every epoch has run.
+func (u *UMAP) Done() bool { return u.Epoch >= u.Epochs }
+
+// Run runs the remaining epochs.
+func (u *UMAP) Run() {
+	for !u.Done() {
+		u.epoch()
+	}
+}
+
+// Step runs epochs until budget has passed (at least one) and reports whether any remain.
+func (u *UMAP) Step(budget time.Duration) bool {
+	for start := time.Now(); !u.Done(); {
+		u.epoch()
+		if time.Since(start) >= budget {
+			break
+		}
+	}
+	return !u.Done()
+}
+
+// FuzzyGraph turns each point's nearest others (g, found with neighbours−1 per point) into
+// memberships calibrated as umap-learn's smooth_knn_dist does, then takes their fuzzy union.
+func FuzzyGraph(g *knn.Graph, n, neighbours int) *Graph {
+	k := g.K
+	w := make([]float64, n*k)
+	dist := make([]float64, k)
+	var meanAll float64
+	for _, d2 := range g.Dist2 {
+		meanAll += math.Sqrt(d2)
+	}
+	meanAll /= float64(len(g.Dist2))
+	for i := 0; i < n; i++ {
+		for t := range dist {
+			dist[t] = math.Sqrt(g.Dist2[i*k+t])
+		}
+		rho, sigma := calibrate(dist, math.Log2(float64(neighbours)), meanAll)
+		for t, d := range dist {
+			if d-rho <= 0 || sigma == 0 {
+				w[i*k+t] = 1
+			} else {
+				w[i*k+t] = math.Exp(-(d - rho) / sigma)
+			}
+		}
+	}
+	// The fuzzy union: every pair once (in the order first met, for determinism), with its two
+	// directed memberships p and q, becomes an edge of weight p + q − pq, listed both ways.
+	type pair struct{ lo, hi int }
+	at := make(map[pair]int, n*k)
+	var pairs []pair
+	var forward, backward []float64 // the memberships lo→hi and hi→lo
+	for i := 0; i < n; i++ {
+		for t := 0; t < k; t++ {
+			j := g.Index[i*k+t]
+			p := pair{min(i, j), max(i, j)}
+			e, seen := at[p]
+			if !seen {
+				e = len(pairs)
+				at[p] = e
+				pairs, forward, backward = append(pairs, p), append(forward, 0), append(backward, 0)
+			}
+			if i < j {
+				forward[e] = w[i*k+t]
+			} else {
+				backward[e] = w[i*k+t]
+			}
+		}
+	}
+	out := &Graph{N: n}
+	for e, p := range pairs {
+		union := forward[e] + backward[e] - forward[e]*backward[e]
+		out.Head = append(out.Head, p.lo, p.hi)
+		out.Tail = append(out.Tail, p.hi, p.lo)
+		out.Weight = append(out.Weight, union, union)
+	}
+	return out
+}
+
+// calibrate finds ρ (the distance to the nearest neighbour) and σ such that
+// Σ exp(−max(0, d − ρ)/σ) = target, by umap-learn's binary search, with its floor on σ.
+func calibrate(dist []float64, target, meanAll float64) (rho, sigma float64) {
+	const tolerance, minScale = 1e-5, 1e-3
+	for _, d := range dist {
+		if d > 0 {
+			rho = d
+			break
+		}
+	}
+	lo, hi, mid := 0.0, math.Inf(1), 1.0
+	for it := 0; it < 64; it++ {
+		var sum float64
+		for _, d := range dist {
+			if d-rho > 0 {
+				sum += math.Exp(-(d - rho) / mid)
+			} else {
+				sum++
+			}
+		}
+		if math.Abs(sum-target) < tolerance {
+			break
+		}
+		if sum > target {
+			hi = mid
+			mid = (lo + hi) / 2
+		} else {
+			lo = mid
+			if math.IsInf(hi, 1) {
+				mid *= 2
+			} else {
+				mid = (lo + hi) / 2
+			}
+		}
+	}
+	var mean float64
+	for _, d := range dist {
+		mean += d
+	}
+	mean /= float64(len(dist))
+	if rho > 0 {
+		return rho, max(mid, minScale*mean)
+	}
+	return rho, max(mid, minScale*meanAll)
+}
+
+// prune drops edges weaker than the strongest over the number of epochs (they would never be
+// sampled) and sets up the sampling schedule.
+func (u *UMAP) prune() {
+	g := u.Graph
+	var strongest float64
+	for _, w := range g.Weight {
+		strongest = max(strongest, w)
+	}
+	kept := &Graph{N: g.N}
+	for e, w := range g.Weight {
+		if w >= strongest/float64(u.Epochs) {
+			kept.Head, kept.Tail, kept.Weight = append(kept.Head, g.Head[e]), append(kept.Tail, g.Tail[e]), append(kept.Weight, w)
+		}
+	}
+	u.Graph = kept
+	m := len(kept.Weight)
+	u.epochsPerSample = make([]float64, m)
+	u.nextSample = make([]float64, m)
+	u.nextNegative = make([]float64, m)
+	for e, w := range kept.Weight {
+		u.epochsPerSample[e] = strongest / w
+		u.nextSample[e] = u.epochsPerSample[e]
+		u.nextNegative[e] = u.epochsPerSample[e] / float64(u.NegativeRate)
+	}
+}
+
+// start is the initial layout: the given one rescaled to [0, 10] on each axis, or uniform noise.
+func (u *UMAP) start() []float64 {
+	dims := u.Dims
+	y := make([]float64, u.N*dims)
+	if u.Init == nil {
+		for i := range y {
+			y[i] = u.rng.Float64()*20 - 10
+		}
+		return y
+	}
+	for a := 0; a < dims; a++ {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := 0; i < u.N; i++ {
+			lo, hi = min(lo, u.Init[i*dims+a]), max(hi, u.Init[i*dims+a])
+		}
+		for i := 0; i < u.N; i++ {
+			y[i*dims+a] = 10 * (u.Init[i*dims+a] - lo) / max(hi-lo, 1e-12)
+		}
+	}
+	return y
+}
+
+// clip bounds a gradient component, as umap-learn does.
+func clip(v float64) float64 { return min(max(v, -4), 4) }
+
+// epoch runs one epoch of umap-learn's optimize_layout_euclidean (move_other on).
+func (u *UMAP) epoch() {
+	dims, a, b := u.Dims, u.A, u.B
+	alpha := u.LearningRate * (1 - float64(u.Epoch)/float64(u.Epochs))
+	n := float64(u.Epoch)
+	g := u.Graph
+	for e := range g.Weight {
+		if u.nextSample[e] > n {
+			continue
+		}
+		j, k := g.Head[e], g.Tail[e]
+		cur, other := u.Y[j*dims:(j+1)*dims], u.Y[k*dims:(k+1)*dims]
+		d2 := dist2(cur, other)
+		if d2 > 0 {
+			pb := pow(d2, b) // d^(b−1) is pb/d: one power, not two
+			coeff := -2 * a * b * (pb / d2) / (a*pb + 1)
+			for c := range cur {
+				grad := clip(coeff * (cur[c] - other[c]))
+				cur[c] += grad * alpha
+				other[c] -= grad * alpha
+			}
+		}
+		u.nextSample[e] += u.epochsPerSample[e]
+		perNegative := u.epochsPerSample[e] / float64(u.NegativeRate)
+		negatives := int((n - u.nextNegative[e]) / perNegative)
+		for p := 0; p < negatives; p++ {
+			k := u.rng.IntN(u.N)
+			if k == j {
+				continue
+			}
+			other := u.Y[k*dims : (k+1)*dims]
+			d2 := dist2(cur, other)
+			coeff := 0.0
+			if d2 > 0 {
+				coeff = 2 * b / ((0.001 + d2) * (a*pow(d2, b) + 1))
+			}
+			for c := range cur {
+				grad := 4.0
+				if coeff > 0 {
+					grad = clip(coeff * (cur[c] - other[c]))
+				}
+				cur[c] += grad * alpha
+			}
+		}
+		u.nextNegative[e] += float64(negatives) * perNegative
+	}
+	u.Epoch++
+}
+
+// pow is x^y for x > 0 as exp(y·ln x): the epochs' hot spot, and twice as fast as math.Pow,
+// which handles every special case.
+func pow(x, y float64) float64 { return math.Exp(y * math.Log(x)) }
+
+func dist2(p, q []float64) float64 {
+	var s float64
+	for c := range p {
+		d := p[c] - q[c]
+		s += d * d
+	}
+	return s
+}
+
+// FitAB fits 1/(1 + a·x^2b) to umap-learn's target curve for spread and minDist (1 up to
+// minDist, then exp(−(x − minDist)/spread), on 300 points over [0, 3·spread]) by least squares
+// (Gauss-Newton with a damped step), as its find_ab_params does with scipy's curve_fit.
+func FitAB(spread, minDist float64) (a, b float64, err error) {
+	if spread <= 0 || minDist < 0 || minDist >= spread {
+		return 0, 0, fmt.Errorf("umap: min_dist %g and spread %g: want 0 ≤ min_dist < spread", minDist, spread)
+	}
+	const points = 300
+	xs, ys := make([]float64, points), make([]float64, points)
+	for i := range xs {
+		xs[i] = 3 * spread * float64(i) / (points - 1)
+		ys[i] = 1
+		if xs[i] >= minDist {
+			ys[i] = math.Exp(-(xs[i] - minDist) / spread)
+		}
+	}
+	residual := func(a, b float64) float64 {
+		var s float64
+		for i, x := range xs {
+			r := 1/(1+a*math.Pow(x, 2*b)) - ys[i]
+			s += r * r
+		}
+		return s
+	}
+	a, b = 1, 1
+	lambda := 1e-3
+	for it := 0; it < 200; it++ {
+		// J^T J and J^T r for the two parameters.
+		var jaa, jab, jbb, ga, gb float64
+		for i, x := range xs {
+			if x == 0 {
+				continue
+			}
+			p := math.Pow(x, 2*b)
+			f := 1 / (1 + a*p)
+			r := f - ys[i]
+			da := -p * f * f
+			db := -a * p * 2 * math.Log(x) * f * f
+			jaa, jab, jbb = jaa+da*da, jab+da*db, jbb+db*db
+			ga, gb = ga+da*r, gb+db*r
+		}
+		before := residual(a, b)
+		for {
+			m00, m11 := jaa*(1+lambda), jbb*(1+lambda)
+			det := m00*m11 - jab*jab
+			if det == 0 {
+				return 0, 0, errors.New("umap: the curve fit is singular")
+			}
+			sa, sb := -(m11*ga-jab*gb)/det, -(m00*gb-jab*ga)/det
+			if na, nb := a+sa, b+sb; na > 0 && nb > 0 && residual(na, nb) < before {
+				a, b = na, nb
+				lambda /= 10
+				break
+			}
+			if lambda *= 10; lambda > 1e12 {
+				return a, b, nil // converged: no step improves it
+			}
+		}
+	}
+	return a, b, nil
+}

@@ -1,0 +1,211 @@
+package umap
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"lookbook/ml/knn"
+	"lookbook/ml/tsne"
+	"lookbook/pretrained/format"
+)
+
+// TestFitAB checks the fitted curve against umap-learn's find_ab_params for its defaults
+// (min_dist 0.1, spread 1: a = 1.5769, b = 0.8951, as umap-learn reports).
+func TestFitAB(t *testing.T) {
+	a, b, err := FitAB(1, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(a-1.5769) > 2e-3 || math.Abs(b-0.8951) > 2e-3 {
+		t.Errorf("a, b = %.4f, %.4f; umap-learn has 1.5769, 0.8951", a, b)
+	}
+	if _, _, err := FitAB(1, 1.5); err == nil {
+		t.Error("min_dist above spread was accepted")
+	}
+}
+
+// blobs is n points of d dimensions around c well-separated centres, with their labels.
+func blobs(n, d, c int, seed uint64) ([]float32, []int) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	centres := make([]float64, c*d)
+	for i := range centres {
+		centres[i] = rng.NormFloat64() * 10
+	}
+	x, labels := make([]float32, n*d), make([]int, n)
+	for i := 0; i < n; i++ {
+		labels[i] = i % c
+		for a := 0; a < d; a++ {
+			x[i*d+a] = float32(centres[labels[i]*d+a] + rng.NormFloat64())
+		}
+	}
+	return x, labels
+}
+
+// TestFuzzyGraph: each point's memberships sum to log2(n_neighbors) (the calibration), every
+// weight is in (0, 1], and the graph is symmetric with the fuzzy union's weights.
+func TestFuzzyGraph(t *testing.T) {
+	const n, d, neighbours = 300, 8, 15
+	x, _ := blobs(n, d, 3, 7)
+	g := knn.Find(x, n, d, neighbours-1)
+	dist := make([]float64, g.K)
+	var meanAll float64
+	for _, d2 := range g.Dist2 {
+		meanAll += math.Sqrt(d2)
+	}
+	meanAll /= float64(len(g.Dist2))
+	for i := 0; i < n; i++ {
+		for r := range dist {
+			dist[r] = math.Sqrt(g.Dist2[i*g.K+r])
+		}
+		rho, sigma := calibrate(dist, math.Log2(neighbours), meanAll)
+		var sum float64
+		for _, dd := range dist {
+			sum += math.Exp(-max(0, dd-rho) / sigma)
+		}
+		if math.Abs(sum-math.Log2(neighbours)) > 1e-4 {
+			t.Fatalf("point %d: memberships sum to %.6f, want log2(15) = %.6f", i, sum, math.Log2(neighbours))
+		}
+	}
+	fg := FuzzyGraph(g, n, neighbours)
+	weight := map[[2]int]float64{}
+	for e := range fg.Weight {
+		w := fg.Weight[e]
+		if w <= 0 || w > 1 {
+			t.Fatalf("edge %d→%d has weight %g", fg.Head[e], fg.Tail[e], w)
+		}
+		weight[[2]int{fg.Head[e], fg.Tail[e]}] = w
+	}
+	for k, w := range weight {
+		if back, ok := weight[[2]int{k[1], k[0]}]; !ok || back != w {
+			t.Fatalf("edge %v weighs %g, its reverse %g (present %v)", k, w, back, ok)
+		}
+	}
+}
+
+func TestDeterministicForASeed(t *testing.T) {
+	x, _ := blobs(200, 6, 4, 3)
+	run := func() []float64 {
+		cfg := DefaultConfig(2)
+		cfg.Seed, cfg.Epochs = 42, 60
+		u, err := New(x, 200, 6, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Run()
+		return u.Y
+	}
+	a, b := run(), run()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("coordinate %d: %g then %g", i, a[i], b[i])
+		}
+	}
+}
+
+// TestSeparatesClusters: well-separated blobs stay apart in 2D and 3D (10-NN accuracy of the
+// layout), and stepping gives the same layout as running.
+func TestSeparatesClusters(t *testing.T) {
+	const n, d = 600, 16
+	x, labels := blobs(n, d, 5, 11)
+	for _, dims := range []int{2, 3} {
+		cfg := DefaultConfig(dims)
+		cfg.Seed, cfg.Epochs = 1, 200
+		u, err := New(x, n, d, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for u.Step(0) {
+		}
+		acc := tsne.KNNAccuracy(u.Y, n, dims, labels, 10)
+		t.Logf("%dD: 10-NN accuracy %.3f after %d epochs", dims, acc, u.Epoch)
+		if acc < 0.99 {
+			t.Errorf("%dD: 10-NN accuracy %.3f, want ≥ 0.99", dims, acc)
+		}
+		for _, v := range u.Y {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%dD: the layout has %g", dims, v)
+			}
+		}
+	}
+}
+
+func TestRejectsBadConfigs(t *testing.T) {
+	x, _ := blobs(50, 4, 2, 1)
+	for name, cfg := range map[string]Config{
+		"4 dimensions":      {Neighbours: 15, MinDist: 0.1, Spread: 1, NegativeRate: 5, LearningRate: 1, Dims: 4},
+		"1 neighbour":       {Neighbours: 1, MinDist: 0.1, Spread: 1, NegativeRate: 5, LearningRate: 1, Dims: 2},
+		"a short start":     {Neighbours: 15, MinDist: 0.1, Spread: 1, NegativeRate: 5, LearningRate: 1, Dims: 2, Init: make([]float64, 7)},
+		"min_dist ≥ spread": {Neighbours: 15, MinDist: 2, Spread: 1, NegativeRate: 5, LearningRate: 1, Dims: 2},
+	} {
+		if _, err := New(x, 50, 4, cfg); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestFashionFeatures maps the shipped FashionNet features of the first 2,000 test images (the
+// Map view's data): images of a class stay together (10-NN accuracy of the layout). All 10,000
+// are measured by TestMeasureAllFashionFeatures.
+func TestFashionFeatures(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("the native run covers it (4 s under Node; the blobs test runs the same code there)")
+	}
+	x, labels, n := fashionFeatures(t, 2000)
+	cfg := DefaultConfig(2)
+	cfg.Seed, cfg.Epochs = 1, 200 // umap-learn's count for large sets; quicker than its 500 here
+	start := time.Now()
+	u, err := New(x, n, format.Latent, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Run()
+	acc := tsne.KNNAccuracy(u.Y, n, 2, labels, 10)
+	t.Logf("%d points, %d epochs in %v: 10-NN accuracy %.3f", n, u.Epoch, time.Since(start).Round(time.Millisecond), acc)
+	if acc < 0.88 {
+		t.Errorf("10-NN accuracy %.3f, want ≥ 0.88", acc)
+	}
+}
+
+// TestMeasureAllFashionFeatures times UMAP on all 10,000 test images' features, natively
+// (a measurement: LOOKBOOK_MEASURE=1).
+func TestMeasureAllFashionFeatures(t *testing.T) {
+	if os.Getenv("LOOKBOOK_MEASURE") == "" {
+		t.Skip("a measurement: set LOOKBOOK_MEASURE=1")
+	}
+	x, labels, n := fashionFeatures(t, 10000)
+	for _, epochs := range []int{200, 500} {
+		cfg := DefaultConfig(2)
+		cfg.Seed, cfg.Epochs = 1, epochs
+		start := time.Now()
+		u, err := New(x, n, format.Latent, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		graph := time.Since(start)
+		u.Run()
+		t.Logf("%d points, %d epochs: graph %v, total %v, 10-NN accuracy %.3f", n, epochs, graph.Round(time.Millisecond),
+			time.Since(start).Round(time.Millisecond), tsne.KNNAccuracy(u.Y, n, 2, labels, 10))
+	}
+}
+
+func fashionFeatures(t *testing.T, limit int) ([]float32, []int, int) {
+	t.Helper()
+	raw, err := os.ReadFile("../../pretrained/maps.safetensors")
+	if err != nil {
+		t.Skip("no shipped maps:", err)
+	}
+	m, err := format.DecodeMaps(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := min(limit, m.N())
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = int(m.Labels[i])
+	}
+	return m.Features[:n*format.Latent], labels, n
+}
