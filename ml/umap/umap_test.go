@@ -20,6 +20,7 @@ func TestFitAB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("a = %.4f, b = %.4f", a, b)
 	if math.Abs(a-1.5769) > 2e-3 || math.Abs(b-0.8951) > 2e-3 {
 		t.Errorf("a, b = %.4f, %.4f; umap-learn has 1.5769, 0.8951", a, b)
 	}
