@@ -388,3 +388,88 @@ func FitAB(spread, minDist float64) (a, b float64, err error) {
 	}
 	return a, b, nil
 }
+
+// Placer puts new points on a finished layout, as umap-learn's transform does: a new point
+// starts at the membership-weighted mean of its nearest data points' positions, then moves
+// for a few epochs under their attraction and negative samples' repulsion, the layout fixed.
+type Placer struct {
+	u     *UMAP
+	x     []float32 // the data the layout was made from, n×d
+	d     int
+	norms []float64
+}
+
+// placeEpochs is how long a new point moves: umap-learn's transform runs a third of its 100.
+const placeEpochs = 30
+
+// NewPlacer places points on u's layout of x (n×d).
+func NewPlacer(u *UMAP, x []float32, d int) *Placer {
+	return &Placer{u: u, x: x, d: d, norms: knn.SquaredNorms(x, u.N, d)}
+}
+
+// Place returns the position of p (d values) on the layout, and its nearest data points.
+func (pl *Placer) Place(p []float32) (pos []float64, neighbours []int) {
+	u, d, k := pl.u, pl.d, pl.u.Neighbours-1
+	best := knn.NewBest(k)
+	var pp float64
+	for _, v := range p {
+		pp += float64(v) * float64(v)
+	}
+	for j := 0; j < u.N; j++ {
+		var dot float64
+		for a, v := range pl.x[j*d : (j+1)*d] {
+			dot += float64(v) * float64(p[a])
+		}
+		best.Offer(j, max(pp+pl.norms[j]-2*dot, 0))
+	}
+	neighbours, squared := make([]int, k), make([]float64, k)
+	best.Sorted(neighbours, squared)
+	dist := make([]float64, k)
+	var mean float64
+	for t := range dist {
+		dist[t] = math.Sqrt(squared[t])
+		mean += dist[t]
+	}
+	rho, sigma := calibrate(dist, math.Log2(float64(u.Neighbours)), mean/float64(k))
+	w := make([]float64, k)
+	var total float64
+	for t, dd := range dist {
+		w[t] = 1
+		if dd-rho > 0 && sigma > 0 {
+			w[t] = math.Exp(-(dd - rho) / sigma)
+		}
+		total += w[t]
+	}
+	dims := u.Dims
+	pos = make([]float64, dims)
+	for t, j := range neighbours {
+		for c := range pos {
+			pos[c] += w[t] / total * u.Y[j*dims+c]
+		}
+	}
+	rng := rand.New(rand.NewPCG(u.Seed, uint64(neighbours[0])))
+	a, b := u.A, u.B
+	for e := 0; e < placeEpochs; e++ {
+		alpha := 0.1 * (1 - float64(e)/placeEpochs) // umap-learn's transform starts at a tenth
+		for t, j := range neighbours {
+			other := u.Y[j*dims : (j+1)*dims]
+			if d2 := dist2(pos, other); d2 > 0 {
+				pb := pow(d2, b)
+				coeff := -2 * a * b * (pb / d2) / (a*pb + 1) * w[t]
+				for c := range pos {
+					pos[c] += clip(coeff*(pos[c]-other[c])) * alpha
+				}
+			}
+			for s := 0; s < u.NegativeRate; s++ {
+				other := u.Y[rng.IntN(u.N)*dims:][:dims]
+				if d2 := dist2(pos, other); d2 > 0 {
+					coeff := 2 * b / ((0.001 + d2) * (a*pow(d2, b) + 1))
+					for c := range pos {
+						pos[c] += clip(coeff*(pos[c]-other[c])) * alpha
+					}
+				}
+			}
+		}
+	}
+	return pos, neighbours
+}

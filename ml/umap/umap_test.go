@@ -155,7 +155,9 @@ func TestFashionFeatures(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("the native run covers it (4 s under Node; the blobs test runs the same code there)")
 	}
-	x, labels, n := fashionFeatures(t, 2000)
+	all, allLabels, _ := fashionFeatures(t, 2100)
+	const n, placed = 2000, 100 // the map, and images placed on it afterwards
+	x, labels := all[:n*format.Latent], allLabels[:n]
 	cfg := DefaultConfig(2)
 	cfg.Seed, cfg.Epochs = 1, 200 // umap-learn's count for large sets; quicker than its 500 here
 	start := time.Now()
@@ -168,6 +170,24 @@ func TestFashionFeatures(t *testing.T) {
 	t.Logf("%d points, %d epochs in %v: 10-NN accuracy %.3f", n, u.Epoch, time.Since(start).Round(time.Millisecond), acc)
 	if acc < 0.88 {
 		t.Errorf("10-NN accuracy %.3f, want ≥ 0.88", acc)
+	}
+	// New images land among their class: the nearest map point has their label.
+	pl, same := NewPlacer(u, x, format.Latent), 0
+	for i := n; i < n+placed; i++ {
+		pos, _ := pl.Place(all[i*format.Latent : (i+1)*format.Latent])
+		nearest, bestD := 0, math.Inf(1)
+		for j := 0; j < n; j++ {
+			if dd := dist2(pos, u.Y[j*2:j*2+2]); dd < bestD {
+				nearest, bestD = j, dd
+			}
+		}
+		if labels[nearest] == allLabels[i] {
+			same++
+		}
+	}
+	t.Logf("%d of %d placed images land nearest a point of their class", same, placed)
+	if same < 80 {
+		t.Errorf("only %d of %d placed images land nearest a point of their class", same, placed)
 	}
 }
 
@@ -209,4 +229,35 @@ func fashionFeatures(t *testing.T, limit int) ([]float32, []int, int) {
 		labels[i] = int(m.Labels[i])
 	}
 	return m.Features[:n*format.Latent], labels, n
+}
+
+// TestPlaceLandsAmongItsClass places new points of each blob on a finished layout: each lands
+// nearest to points of its own blob.
+func TestPlaceLandsAmongItsClass(t *testing.T) {
+	const n, d, c = 500, 12, 4
+	x, labels := blobs(n+c*10, d, c, 5) // the last 40 are new points
+	cfg := DefaultConfig(2)
+	cfg.Seed, cfg.Epochs = 3, 200
+	u, err := New(x[:n*d], n, d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Run()
+	pl := NewPlacer(u, x[:n*d], d)
+	wrong := 0
+	for i := n; i < n+c*10; i++ {
+		pos, _ := pl.Place(x[i*d : (i+1)*d])
+		nearest, bestD := -1, math.Inf(1)
+		for j := 0; j < n; j++ {
+			if dd := dist2(pos, u.Y[j*2:j*2+2]); dd < bestD {
+				nearest, bestD = j, dd
+			}
+		}
+		if labels[nearest] != labels[i] {
+			wrong++
+		}
+	}
+	if wrong > 0 {
+		t.Errorf("%d of %d placed points landed nearest another blob", wrong, c*10)
+	}
 }
