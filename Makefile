@@ -45,10 +45,7 @@ generate:
 
 ## test: formatting, vet (native and js/wasm), the bundle, all tests natively (headless
 ## Chromium included), and the ml tests under js/wasm.
-test: deps-test fmt-check vet web
-	@# The native tests (the browser tests their longest part, which leaves a core idle much of
-	@# the time) and the js/wasm tests run side by side.
-	$(MAKE) --no-print-directory -j2 test-native test-wasm
+test: deps-test fmt-check vet web test-native test-wasm
 
 # Packages the tests need: the Fashion-MNIST test set (the shipped weights are evaluated on it),
 # Chromium (browser tests), Node.js (runs the js/wasm tests) and npm (the browser tests install
