@@ -105,6 +105,13 @@ func (b *browser) start() (context.Context, error) {
 		}
 		opts := append(chromedp.DefaultExecAllocatorOptions[:0:0], chromeFlags...)
 		opts = append(opts, chromedp.ExecPath(path), chromedp.UserDataDir(b.profile))
+		if os.Getenv("LOOKBOOK_MEASURE") == "" && os.Getenv("LOOKBOOK_BENCH_WEB") == "" {
+			// Each test's fresh browser context compiles the 13 MB program again, and V8's
+			// optimising tier would then spend a core on code these short tests barely run:
+			// baseline code only takes the browser tests from about 270 s to 195 s. Measurements
+			// keep Chromium's defaults, so their figures are what visitors get.
+			opts = append(opts, chromedp.Flag("js-flags", "--liftoff-only"))
+		}
 		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		// chromedp's protocol tables predate this Chromium: it logs fields it does not know.
 		quiet := func(string, ...any) {}
