@@ -116,22 +116,13 @@ func (u *UMAP) Step(budget time.Duration) bool {
 func FuzzyGraph(g *knn.Graph, n, neighbours int) *Graph {
 	k := g.K
 	w := make([]float64, n*k)
-	dist := make([]float64, k)
-	var meanAll float64
-	for _, d2 := range g.Dist2 {
-		meanAll += math.Sqrt(d2)
-	}
-	meanAll /= float64(len(g.Dist2))
+	rho, sigma := calibrateAll(g, n, neighbours)
 	for i := 0; i < n; i++ {
-		for t := range dist {
-			dist[t] = math.Sqrt(g.Dist2[i*k+t])
-		}
-		rho, sigma := calibrate(dist, math.Log2(float64(neighbours)), meanAll)
-		for t, d := range dist {
-			if d-rho <= 0 || sigma == 0 {
+		for t := 0; t < k; t++ {
+			if d := math.Sqrt(g.Dist2[i*k+t]); d-rho[i] <= 0 || sigma[i] == 0 {
 				w[i*k+t] = 1
 			} else {
-				w[i*k+t] = math.Exp(-(d - rho) / sigma)
+				w[i*k+t] = math.Exp(-(d - rho[i]) / sigma[i])
 			}
 		}
 	}
@@ -166,6 +157,25 @@ func FuzzyGraph(g *knn.Graph, n, neighbours int) *Graph {
 		out.Weight = append(out.Weight, union, union)
 	}
 	return out
+}
+
+// calibrateAll calibrates every point of g (see calibrate) to memberships summing to
+// log2(neighbours).
+func calibrateAll(g *knn.Graph, n, neighbours int) (rho, sigma []float64) {
+	var meanAll float64
+	for _, d2 := range g.Dist2 {
+		meanAll += math.Sqrt(d2)
+	}
+	meanAll /= float64(len(g.Dist2))
+	rho, sigma = make([]float64, n), make([]float64, n)
+	dist := make([]float64, g.K)
+	for i := range rho {
+		for t := range dist {
+			dist[t] = math.Sqrt(g.Dist2[i*g.K+t])
+		}
+		rho[i], sigma[i] = calibrate(dist, math.Log2(float64(neighbours)), meanAll)
+	}
+	return rho, sigma
 }
 
 // calibrate finds ρ (the distance to the nearest neighbour) and σ such that

@@ -52,20 +52,11 @@ func TestFuzzyGraph(t *testing.T) {
 	const n, d, neighbours = 300, 8, 15
 	x, _ := blobs(n, d, 3, 7)
 	g := knn.Find(x, n, d, neighbours-1)
-	dist := make([]float64, g.K)
-	var meanAll float64
-	for _, d2 := range g.Dist2 {
-		meanAll += math.Sqrt(d2)
-	}
-	meanAll /= float64(len(g.Dist2))
+	rho, sigma := calibrateAll(g, n, neighbours)
 	for i := 0; i < n; i++ {
-		for r := range dist {
-			dist[r] = math.Sqrt(g.Dist2[i*g.K+r])
-		}
-		rho, sigma := calibrate(dist, math.Log2(neighbours), meanAll)
 		var sum float64
-		for _, dd := range dist {
-			sum += math.Exp(-max(0, dd-rho) / sigma)
+		for _, d2 := range g.Dist2[i*g.K : (i+1)*g.K] {
+			sum += math.Exp(-max(0, math.Sqrt(d2)-rho[i]) / sigma[i])
 		}
 		if math.Abs(sum-math.Log2(neighbours)) > 1e-4 {
 			t.Fatalf("point %d: memberships sum to %.6f, want log2(15) = %.6f", i, sum, math.Log2(neighbours))
