@@ -42,13 +42,11 @@ func nextBuild(t *testing.T, bundle fs.FS, marker string) (build fstest.MapFS, o
 		text = buildID.ReplaceAllString(text, `const BUILD = "`+hex.EncodeToString(sum[:6])+`"`)
 		build[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	// The changed files' old compressed variants, and the old stylesheet, are gone.
+	// Gone: the old stylesheet, and the compressed variants of every file that changed.
+	delete(build, oldStyle)
 	for _, name := range []string{oldStyle, "index.html", "sw.js"} {
-		for _, suffix := range []string{"", ".br", ".gz"} {
-			if name != "index.html" && name != "sw.js" || suffix != "" {
-				delete(build, name+suffix)
-			}
-		}
+		delete(build, name+".br")
+		delete(build, name+".gz")
 	}
 	return build, oldStyle, newStyle
 }

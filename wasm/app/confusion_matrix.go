@@ -35,17 +35,18 @@ func (c *ConfusionMatrix) cellTitle(i, j int) string {
 	return fmt.Sprintf("%d images of %s classified as %s", c.App.Maps.Conf[i][j], ml.FashionNetClasses[i], ml.FashionNetClasses[j])
 }
 
+// cellOn reports whether cell (i, j) is the one the map is filtered to.
+func (c *ConfusionMatrix) cellOn(i, j int) bool { return c.App.Maps.Filter.Cell == i*10+j }
+
 // cellPressed tells screen readers which cell filters the map.
-func (c *ConfusionMatrix) cellPressed(i, j int) string {
-	return strconv.FormatBool(c.App.Maps.Filter.Cell == i*10+j)
-}
+func (c *ConfusionMatrix) cellPressed(i, j int) string { return strconv.FormatBool(c.cellOn(i, j)) }
 
 func (c *ConfusionMatrix) cellClass(i, j int) string {
 	cls := "lb-cell"
 	if i == j {
 		cls += " lb-diag"
 	}
-	if c.App.Maps.Filter.Cell == i*10+j {
+	if c.cellOn(i, j) {
 		cls += " lb-cell-on"
 	}
 	return cls
