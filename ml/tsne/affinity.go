@@ -21,7 +21,7 @@ import (
 // Sparse is a symmetric n×n matrix of joint probabilities in compressed rows.
 type Sparse struct {
 	RowStart []int // n+1
-	Col      []int
+	Col      []int32
 	Val      []float64
 }
 
@@ -112,7 +112,7 @@ func newSymmetriser(nb *knn.Graph, cond []float64, n int) *symmetriser {
 			fill[j]++
 		}
 	}
-	s := &Sparse{RowStart: make([]int, n+1), Col: make([]int, 0, start[n]), Val: make([]float64, 0, start[n])}
+	s := &Sparse{RowStart: make([]int, n+1), Col: make([]int32, 0, start[n]), Val: make([]float64, 0, start[n])}
 	return &symmetriser{n: n, start: start, entries: entries, s: s}
 }
 
@@ -126,7 +126,7 @@ func (b *symmetriser) rows(lo, hi int) {
 			if t > 0 && row[t].j == row[t-1].j {
 				s.Val[len(s.Val)-1] += row[t].v
 			} else {
-				s.Col = append(s.Col, int(row[t].j))
+				s.Col = append(s.Col, row[t].j)
 				s.Val = append(s.Val, row[t].v)
 			}
 			b.total += row[t].v

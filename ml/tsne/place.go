@@ -14,8 +14,7 @@ type Map struct {
 	Perplexity float64
 	Theta      float64
 
-	tree  tree
-	stack []int
+	tree tree
 }
 
 // NewMap wraps a finished embedding for placing points.
@@ -98,7 +97,7 @@ func (m *Map) costGrad(y []float64, nb []int, p []float64) (float64, []float64) 
 	dims := m.Dims
 	force := make([]float64, dims)
 	var z float64
-	z, m.stack = m.tree.repulsion(y, -1, m.Theta, force, m.stack)
+	z = m.tree.repulsion(y, -1, m.Theta, force)
 	grad := make([]float64, dims)
 	var cost float64
 	for t, j := range nb {

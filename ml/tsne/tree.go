@@ -7,6 +7,23 @@ import "math"
 type tree struct {
 	dims  int
 	nodes []node
+	// flat is the tree for traversal, rebuilt by build: the non-empty nodes in depth-first
+	// order, each with the index just past its subtree, so that the forces walk one array
+	// forward (opening a cell steps to its first child, accepting one skips its subtree)
+	// instead of pushing and popping a stack.
+	flat []flatNode
+	// order lists the points as the flat tree holds them (nearby points together).
+	order []int32
+	seen  []bool
+}
+
+// flatNode is a node as the traversal reads it.
+type flatNode struct {
+	com    [3]float64
+	width2 float64 // the cell's width squared; −1 for a leaf, which is always accepted
+	count  float64
+	skip   int32 // the index just past this node's subtree
+	point  int32 // a leaf's resident point; −2 for a cell
 }
 
 // maxDepth stops subdivision: points closer than the cell size there share a leaf (this also
@@ -45,6 +62,42 @@ func (t *tree) build(y []float64, n, dims int) {
 	for i := 0; i < n; i++ {
 		t.insert(y, i)
 	}
+	t.flat, t.order = t.flat[:0], t.order[:0]
+	t.flatten(0)
+	// Points sharing a leaf at maxDepth with another are not its resident: they go last.
+	if len(t.order) < n {
+		t.seen = append(t.seen[:0], make([]bool, n)...)
+		for _, i := range t.order {
+			t.seen[i] = true
+		}
+		for i := range n {
+			if !t.seen[i] {
+				t.order = append(t.order, int32(i))
+			}
+		}
+	}
+}
+
+// flatten appends node at and its subtree to t.flat. Children go last first: the order in
+// which a stack would pop them, so the forces add up in the same order as a stack walk would.
+func (t *tree) flatten(at int) {
+	nd := &t.nodes[at]
+	if nd.count == 0 {
+		return
+	}
+	f := flatNode{com: nd.com, width2: 4 * nd.half * nd.half, count: float64(nd.count), point: -2}
+	if nd.first == 0 {
+		f.width2, f.point = -1, int32(nd.point)
+		t.order = append(t.order, int32(nd.point))
+	}
+	me := len(t.flat)
+	t.flat = append(t.flat, f)
+	if nd.first != 0 {
+		for c := 1<<t.dims - 1; c >= 0; c-- {
+			t.flatten(nd.first + c)
+		}
+	}
+	t.flat[me].skip = int32(len(t.flat))
 }
 
 func (t *tree) insert(y []float64, i int) {
@@ -113,21 +166,19 @@ func (t *tree) childFor(at int, p []float64) int {
 // repulsion accumulates, for the point at p (index self, or −1 for a point not in the tree),
 // Σ_j w_j and Σ_j w_j²·(p − y_j) over the tree's points j ≠ self, with w = 1/(1+|p−y_j|²),
 // approximating a cell by its centre of mass when its width over its distance is below theta.
-func (t *tree) repulsion(p []float64, self int, theta float64, force []float64, stack []int) (z float64, _ []int) {
-	d := t.dims
-	stack = append(stack[:0], 0)
-	for len(stack) > 0 {
-		at := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		nd := &t.nodes[at]
+func (t *tree) repulsion(p []float64, self int, theta float64, force []float64) (z float64) {
+	if t.dims == 2 {
+		return t.repulsion2(p, self, theta, force)
+	}
+	d, theta2 := t.dims, theta*theta
+	flat := t.flat
+	for at := 0; at < len(flat); {
+		nd := &flat[at]
 		count := nd.count
-		if count == 0 {
-			continue
-		}
-		leaf := nd.first == 0
-		if leaf && nd.point == self {
+		if nd.point == int32(self) {
 			count-- // a leaf holding self (and perhaps duplicates of it)
 			if count == 0 {
+				at = int(nd.skip)
 				continue
 			}
 		}
@@ -137,18 +188,50 @@ func (t *tree) repulsion(p []float64, self int, theta float64, force []float64, 
 			diff[a] = p[a] - nd.com[a]
 			dist2 += diff[a] * diff[a]
 		}
-		if leaf || 2*nd.half < theta*math.Sqrt(dist2) {
+		if nd.width2 < theta2*dist2 { // a leaf, or a cell far enough away
 			w := 1 / (1 + dist2)
-			q := float64(count) * w
+			q := count * w
 			z += q
 			for a := 0; a < d; a++ {
 				force[a] += q * w * diff[a]
 			}
+			at = int(nd.skip)
 			continue
 		}
-		for c := 0; c < 1<<d; c++ {
-			stack = append(stack, nd.first+c)
-		}
+		at++
 	}
-	return z, stack
+	return z
+}
+
+// repulsion2 is repulsion in 2D, written out: the hot loop of a t-SNE iteration.
+func (t *tree) repulsion2(p []float64, self int, theta float64, force []float64) (z float64) {
+	theta2, px, py := theta*theta, p[0], p[1]
+	var fx, fy float64
+	flat := t.flat
+	for at := 0; at < len(flat); {
+		nd := &flat[at]
+		count := nd.count
+		if nd.point == int32(self) {
+			count--
+			if count == 0 {
+				at = int(nd.skip)
+				continue
+			}
+		}
+		dx, dy := px-nd.com[0], py-nd.com[1]
+		dist2 := dx*dx + dy*dy
+		if nd.width2 < theta2*dist2 {
+			w := 1 / (1 + dist2)
+			q := count * w
+			z += q
+			fx += q * w * dx
+			fy += q * w * dy
+			at = int(nd.skip)
+			continue
+		}
+		at++
+	}
+	force[0] += fx
+	force[1] += fy
+	return z
 }

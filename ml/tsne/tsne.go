@@ -235,10 +235,11 @@ func exactRepulsion(rep, y []float64, n, dims int) float64 {
 func bhRepulsion(rep, y []float64, n, dims int, theta float64, tr *tree) float64 {
 	tr.build(y, n, dims)
 	zPart := make([]float64, n)
+	// In the tree's order, so that consecutive points walk much the same cells (in cache).
 	ml.ParallelFor(n, func(lo, hi int) {
-		var stack []int
-		for i := lo; i < hi; i++ {
-			zPart[i], stack = tr.repulsion(y[i*dims:(i+1)*dims], i, theta, rep[i*dims:(i+1)*dims], stack)
+		for _, at := range tr.order[lo:hi] {
+			i := int(at)
+			zPart[i] = tr.repulsion(y[i*dims:(i+1)*dims], i, theta, rep[i*dims:(i+1)*dims])
 		}
 	})
 	return sumInOrder(zPart)
@@ -246,12 +247,16 @@ func bhRepulsion(rep, y []float64, n, dims int, theta float64, tr *tree) float64
 
 // attraction sets grad_i = exaggeration · Σ_j P_ij w_ij (y_i − y_j) over P's sparse rows.
 func attraction(grad, y []float64, P *Sparse, n, dims int, exaggeration float64) {
+	if dims == 2 {
+		attraction2(grad, y, P, n, exaggeration)
+		return
+	}
 	ml.ParallelFor(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			yi := y[i*dims : (i+1)*dims]
 			var attr [3]float64
 			for e := P.RowStart[i]; e < P.RowStart[i+1]; e++ {
-				j := P.Col[e]
+				j := int(P.Col[e])
 				var d2 float64
 				var diff [3]float64
 				for a := 0; a < dims; a++ {
@@ -264,6 +269,25 @@ func attraction(grad, y []float64, P *Sparse, n, dims int, exaggeration float64)
 				}
 			}
 			copy(grad[i*dims:(i+1)*dims], attr[:dims])
+		}
+	})
+}
+
+// attraction2 is attraction in 2D, written out.
+func attraction2(grad, y []float64, P *Sparse, n int, exaggeration float64) {
+	ml.ParallelFor(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			yx, yy := y[2*i], y[2*i+1]
+			var ax, ay float64
+			cols, vals := P.Col[P.RowStart[i]:P.RowStart[i+1]], P.Val[P.RowStart[i]:P.RowStart[i+1]]
+			for e, j := range cols {
+				dx, dy := yx-y[2*j], yy-y[2*j+1]
+				d2 := dx*dx + dy*dy
+				pw := exaggeration * vals[e] / (1 + d2)
+				ax += pw * dx
+				ay += pw * dy
+			}
+			grad[2*i], grad[2*i+1] = ax, ay
 		}
 	})
 }
@@ -292,7 +316,7 @@ func (t *TSNE) KL() float64 {
 	var kl float64
 	for i := 0; i < t.N; i++ {
 		for e := t.P.RowStart[i]; e < t.P.RowStart[i+1]; e++ {
-			j := t.P.Col[e]
+			j := int(t.P.Col[e])
 			var d2 float64
 			for a := 0; a < t.Dims; a++ {
 				diff := t.Y[i*t.Dims+a] - t.Y[j*t.Dims+a]

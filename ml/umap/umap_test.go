@@ -78,19 +78,29 @@ func TestFuzzyGraph(t *testing.T) {
 	}
 }
 
+// TestDeterministicForASeed: the same seed gives the same layout, whether run at once or
+// stepped in small pieces (a few neighbour rows at a time).
 func TestDeterministicForASeed(t *testing.T) {
 	x, _ := blobs(200, 6, 4, 3)
-	run := func() []float64 {
+	run := func(stepped bool) []float64 {
 		cfg := DefaultConfig(2)
 		cfg.Seed, cfg.Epochs = 42, 60
+		if stepped {
+			cfg.BlockRows = 7
+		}
 		u, err := New(x, 200, 6, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		u.Run()
+		if stepped {
+			for u.Step(0) {
+			}
+		} else {
+			u.Run()
+		}
 		return u.Y
 	}
-	a, b := run(), run()
+	a, b := run(false), run(true)
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("coordinate %d: %g then %g", i, a[i], b[i])
@@ -250,5 +260,21 @@ func TestPlaceLandsAmongItsClass(t *testing.T) {
 	}
 	if wrong > 0 {
 		t.Errorf("%d of %d placed points landed nearest another blob", wrong, c*10)
+	}
+}
+
+// TestPowTable checks the epochs' power table against math.Pow over the squared distances
+// UMAP meets, inside the table and beyond it.
+func TestPowTable(t *testing.T) {
+	worst := 0.0
+	for _, b := range []float64{0.79, 0.8951, 1, 1.5} {
+		p := newPowTable(b)
+		for x := 1e-15; x < 1e15; x *= 1.0137 {
+			got, want := p.at(x), math.Pow(x, b)
+			worst = max(worst, math.Abs(got-want)/want)
+		}
+	}
+	if worst > 2e-6 {
+		t.Errorf("largest relative error %.2g, want ≤ 2e-6", worst)
 	}
 }
