@@ -33,7 +33,8 @@ web: generate
 	@test -f pretrained/fashionnet.safetensors || { echo "pretrained/fashionnet.safetensors is missing: see README (Training)"; exit 1; }
 	rm -rf build/web && mkdir -p build/web
 	$(WASM_GO) build -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
-	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js build/web/
+	$(WASM_GO) build -ldflags="-s -w" -o build/web/mapworker.wasm ./wasm/cmd/mapworker
+	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js web/mapworker.js build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
 	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors build/web/
@@ -67,7 +68,7 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
+	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/livemap/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
 
 ## bench-web: our wasm inference against ONNX Runtime Web on the same weights, side by side in
 ## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"lookbook/ml/tsne"
 	"lookbook/wasm/jsapi"
 	"lookbook/wasm/share"
 )
@@ -252,36 +253,126 @@ func (a *app) frameGaps() []float64 {
 	return gaps
 }
 
-func TestLiveTSNEKeepsThePageResponsive(t *testing.T) {
+// TestLiveMapsOffTheMainThread runs the Map view's live maps of all 10,000 test images in the
+// map worker: UMAP in 2D to the end (50 epochs keep the test short), with pause, and the
+// drawing placed on it; then t-SNE in 3D, which starts drawing while the page keeps its frames.
+func TestLiveMapsOffTheMainThread(t *testing.T) {
 	a := visit(t, "")
 	a.openMap()
 	a.click("proj-live")
-	a.click("live-toggle") // pause at once: first the page's frames without t-SNE
-	idleLongest, idleMedian, _ := a.longestFrame(2 * time.Second)
-	// A shorter run than the default keeps the test quick: the slider's change event restarts
-	// the run with 300 iterations.
-	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="live-iterations"]'); s.value = "300"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil))
-	a.click("live-restart")
-	longest, typical, frames := a.longestFrame(4 * time.Second)
+	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="live-iterations"]'); s.value = "50"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil))
+	a.recordFrames()
+	m := a.untilMap("the live UMAP starts drawing", 60*time.Second, func(m jsapi.Map) bool { return m.Live.Iter > 0 && m.Drawn > 0 })
+	if m.Live.Method != "umap" || m.Live.Dims != 2 || m.Live.Points != 10000 || m.Live.Total != 50 {
+		t.Errorf("live map %+v, want UMAP in 2D of 10,000 images, 50 epochs", m.Live)
+	}
 	// The page answers input while it runs: pause takes effect at once.
 	a.click("live-toggle")
-	m := a.mapState()
+	m = a.mapState()
 	if m.Live.Running {
-		t.Errorf("pause did not stop the live t-SNE")
+		t.Errorf("pause did not stop the live map")
 	}
-	iter := m.Live.Iter
-	time.Sleep(500 * time.Millisecond)
-	if m = a.mapState(); m.Live.Iter != iter {
-		t.Errorf("paused at iteration %d, yet it reached %d", iter, m.Live.Iter)
+	time.Sleep(300 * time.Millisecond) // a message already on its way may still arrive
+	iter := a.mapState().Live.Iter
+	time.Sleep(700 * time.Millisecond)
+	if m = a.mapState(); m.Live.Iter != iter && !m.Live.Done {
+		t.Errorf("paused at epoch %d, yet it reached %d", iter, m.Live.Iter)
 	}
 	a.click("live-toggle")
-	rest, _, _ := a.longestFrame(time.Second)
-	m = a.untilMap("live t-SNE done", 90*time.Second, func(m jsapi.Map) bool { return m.Live.Done })
-	longest = max(longest, rest)
-	t.Logf("live t-SNE on 2,000 images: %d iterations at %.1f it/s, KL %.3f; longest slice %.1f ms; frames while running: median %.0f ms, longest %.0f ms (%d frames); without it: median %.0f, longest %.0f ms",
-		m.Live.Iter, m.Live.ItPerSec, m.Live.KL, m.Live.MaxStepMs, typical, longest, frames, idleMedian, idleLongest)
-	if longest > 300 {
-		t.Errorf("a frame took %.0f ms while t-SNE ran: the page froze", longest)
+	m = a.untilMap("the live UMAP is done", 90*time.Second, func(m jsapi.Map) bool { return m.Live.Done })
+	gaps := a.frameGaps()
+	t.Logf("live UMAP of 10,000 images, 50 epochs: %.1f s in the worker; frames while it ran: median %.0f ms, longest %.0f ms (%d)",
+		m.Live.Ms/1000, median(gaps), gaps[len(gaps)-1], len(gaps))
+	if m.Drawn < 9000 {
+		t.Errorf("%d points drawn on the finished live map", m.Drawn)
+	}
+	if !strings.Contains(a.text("live-progress"), "Done: UMAP, 50 epochs on 10,000 images") {
+		t.Errorf("the progress reads %q", a.text("live-progress"))
+	}
+	// The drawing is placed on the finished map, among its own kind.
+	a.drawSketch("region-mappad", sketchByName(t, "trouser-1"))
+	pred := a.state().Index
+	m = a.untilMap("the drawing is placed on the live map", 20*time.Second, func(m jsapi.Map) bool { return m.OwnOK && m.Own != nil })
+	same := 0
+	for _, l := range m.OwnNeighbourLabels {
+		if l == pred {
+			same++
+		}
+	}
+	if same < 6 {
+		t.Errorf("the drawing's neighbours on the live map: labels %v, want mostly its prediction %d", m.OwnNeighbourLabels, pred)
 	}
 	a.screenshot("21-map-live")
+
+	// t-SNE in 3D: it runs and draws, and the page keeps drawing frames.
+	a.click("proj-live3")
+	a.click("live-tsne")
+	a.recordFrames()
+	m = a.untilMap("the live 3D t-SNE starts drawing", 60*time.Second, func(m jsapi.Map) bool { return m.Live.Iter > 5 && m.Drawn > 0 })
+	gaps = a.frameGaps()
+	if m.Live.Method != "tsne" || m.Live.Dims != 3 || m.Live.Error != "" {
+		t.Errorf("live map %+v, want t-SNE in 3D", m.Live)
+	}
+	if len(gaps) == 0 || gaps[len(gaps)-1] > 300 {
+		t.Errorf("frames while the t-SNE started: %v", gaps)
+	}
+	a.screenshot("22-map-live3")
+}
+
+// TestLiveMapAPI checks lookbook.liveMap: maps of a few hundred test images keep images of a
+// class together, in the order of the test set, and bad arguments get clear errors.
+func TestLiveMapAPI(t *testing.T) {
+	a := visit(t, "")
+	labels := testImages(t).Labels
+	for _, c := range []struct {
+		method      string
+		dims, n     int
+		minAccuracy float64
+	}{{"umap", 2, 400, 0.8}, {"tsne", 3, 300, 0.8}} {
+		var out struct {
+			Ms, ComputeMs float64
+			Coords        map[string]float64
+		}
+		a.run(chromedp.Evaluate(fmt.Sprintf(`lookbook.liveMap({method: %q, dims: %d, points: %d}).then((r) => ({ms: r.ms, computeMs: r.computeMs, coords: r.coords}))`, c.method, c.dims, c.n), &out, awaitPromise))
+		if len(out.Coords) != c.n*c.dims {
+			t.Fatalf("%s: %d coordinates, want %d", c.method, len(out.Coords), c.n*c.dims)
+		}
+		y := make([]float64, c.n*c.dims)
+		for k, v := range out.Coords {
+			var i int
+			fmt.Sscan(k, &i)
+			y[i] = v
+		}
+		lab := make([]int, c.n)
+		for i := range lab {
+			lab[i] = int(labels[i])
+		}
+		acc := tsne.KNNAccuracy(y, c.n, c.dims, lab, 10)
+		t.Logf("%s %dD of %d images: %.0f ms (%.0f ms computing), 10-NN accuracy %.3f", c.method, c.dims, c.n, out.Ms, out.ComputeMs, acc)
+		if acc < c.minAccuracy || out.Ms <= 0 {
+			t.Errorf("%s: 10-NN accuracy %.3f (want ≥ %.2f), %.0f ms", c.method, acc, c.minAccuracy, out.Ms)
+		}
+	}
+	for _, c := range []struct{ args, want string }{
+		{``, "takes one object"},
+		{`"umap"`, "takes one object"},
+		{`{dims: 2}`, "method must be"},
+		{`{method: "pca", dims: 2}`, `method must be "tsne" or "umap", not "pca"`},
+		{`{method: "umap", dims: 4}`, "dims must be 2 or 3"},
+		{`{method: "umap", dims: "2"}`, "dims must be a whole number"},
+		{`{method: "umap", dims: 2, points: 20001}`, "points must be a whole number from 20 to 10000"},
+		{`{method: "umap", dims: 2, points: 2.5}`, "points must be a whole number"},
+		{`{method: "tsne", dims: 2, points: 50, perplexity: 30}`, "perplexity 30 needs at least"},
+		{`{method: "tsne", dims: 2, iterations: -1}`, "iterations must be"},
+	} {
+		var msg string
+		a.run(chromedp.Evaluate(fmt.Sprintf(`lookbook.liveMap(%s).then(() => "resolved", (e) => e.message)`, c.args), &msg, awaitPromise))
+		if !strings.HasPrefix(msg, "lookbook.liveMap: ") || !strings.Contains(msg, c.want) {
+			t.Errorf("liveMap(%s): %q, want an error with %q", c.args, msg, c.want)
+		}
+	}
+	// The page still works.
+	if s := a.state(); s.View != 0 {
+		t.Errorf("view %d after the API calls", s.View)
+	}
 }

@@ -107,7 +107,7 @@ func median(v []float64) float64 {
 
 // TestMeasureMapView measures what issue 6 asks to report: frame times while panning and
 // zooming all 10,000 points, the time to place a drawing on each map, and the live t-SNE's
-// speed (in TestLiveTSNEKeepsThePageResponsive). Median of three fresh visits; it asserts
+// speed (TestMeasureLiveMaps). Median of three fresh visits; it asserts
 // nothing about speed and writes artifacts/map-measurements.txt.
 func TestMeasureMapView(t *testing.T) {
 	measuring(t)

@@ -6,6 +6,7 @@ package knn
 
 import (
 	"container/heap"
+	"math"
 	"sort"
 
 	"lookbook/ml"
@@ -60,9 +61,13 @@ func (g *Graph) Rows(x []float32, norms []float64, n, d, lo, hi int) {
 		for r := a; r < b; r++ {
 			i := lo + r
 			best.Reset()
+			// Most candidates are farther than the k kept: test them here, not in Offer.
+			bound, ni := math.Inf(1), norms[i]
 			for j, dot := range dots[r*n : (r+1)*n] {
-				if j != i {
-					best.Offer(j, max(norms[i]+norms[j]-2*float64(dot), 0))
+				d2 := max(ni+norms[j]-2*float64(dot), 0)
+				if d2 <= bound && j != i {
+					best.Offer(j, d2)
+					bound = best.Bound()
 				}
 			}
 			best.Sorted(g.Index[i*g.K:(i+1)*g.K], g.Dist2[i*g.K:(i+1)*g.K])
@@ -103,6 +108,15 @@ func (b *Best) Sorted(index []int, dist2 []float64) {
 			dist2[t] = c.d2
 		}
 	}
+}
+
+// Bound is the distance a candidate must not exceed to be kept: the worst kept one's once k
+// are kept, else +Inf.
+func (b *Best) Bound() float64 {
+	if len(b.h) < b.k {
+		return math.Inf(1)
+	}
+	return b.h[0].d2
 }
 
 // Len is how many candidates are kept.

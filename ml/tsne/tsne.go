@@ -88,6 +88,9 @@ func New(x []float32, n, d int, cfg Config) (*TSNE, error) {
 	return t, nil
 }
 
+// NeighbourRows counts the points whose neighbours have been found.
+func (t *TSNE) NeighbourRows() int { return t.knnRow }
+
 // Done reports whether all iterations have run.
 func (t *TSNE) Done() bool { return t.P != nil && t.Iter >= t.Iterations }
 

@@ -26,6 +26,9 @@ import (
 //	  one call, for throughput (n ≤ 4096)
 //	lookbook.state() → {view, hasInput, label, index, probabilities, logits, link}
 //	lookbook.shareLink() → the link that reopens the current state
+//	lookbook.liveMap({method: "tsne" | "umap", dims: 2 | 3, points, perplexity?, iterations?})
+//	  → a promise of {ms, computeMs, coords: Float32Array(points·dims), kl?}: a t-SNE or UMAP
+//	  of the first `points` test images, computed by a map worker (see api_livemap.go)
 //
 // Called with env locked, once the model is loaded.
 func announceReady(a *App, apiModel *ml.FashionNet) {
@@ -117,6 +120,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		loc := js.Global().Get("location")
 		return loc.Get("origin").String() + loc.Get("pathname").String() + "#" + a.shareFragment()
 	}))
+	api.Set("liveMap", js.FuncOf(func(this js.Value, args []js.Value) any { return a.liveMap(args) }))
 	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
 		resolve.Invoke()
 	}
@@ -192,8 +196,9 @@ func (a *App) mapState() jsapi.Map {
 		out.Own = &jsapi.Point{X: x, Y: y}
 	}
 	l := &m.Live
-	out.Live = jsapi.Live{Iter: l.Iter, Running: l.Running, Done: l.run != nil && l.run.Done(), ItPerSec: l.ItPerSec, KL: l.KL,
-		BusyMs: float64(l.busy.Microseconds()) / 1000, MaxStepMs: float64(l.MaxStep.Microseconds()) / 1000}
+	out.Live = jsapi.Live{Method: l.Method, Dims: l.dims, Points: l.progress.Points, Iter: l.progress.Iter, Total: l.progress.Total,
+		Running: l.Running, Done: l.progress.Done, ItPerSec: l.ItPerSec, KL: l.progress.KL, Ms: l.progress.Ms,
+		MaxGapMs: l.MaxGapMs, Error: l.Error}
 	return out
 }
 

@@ -39,6 +39,7 @@ type App struct {
 
 	model *ml.FashionNet
 	api   *apiIO // the API exports' buffers, once announced
+	liveAPI liveMapAPI // lookbook.liveMap's runs
 
 	strokes    []pad.Stroke
 	current    *pad.Stroke

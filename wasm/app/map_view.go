@@ -19,7 +19,7 @@ type MapView struct {
 	App *App
 }
 
-var projectionLabels = [5]string{"PCA 2D", "PCA 3D", "t-SNE 2D", "t-SNE 3D", "Live t-SNE"}
+var projectionLabels = [6]string{"PCA 2D", "PCA 3D", "t-SNE 2D", "t-SNE 3D", "Live 2D", "Live 3D"}
 
 func (c *MapView) mapLoadingText() string {
 	return fmt.Sprintf("Loading the map data… %.0f %%", 100*c.App.Maps.Progress)
@@ -34,20 +34,7 @@ func (c *MapView) RetryMaps(e vugu.DOMEvent) { c.App.loadMaps() }
 
 func (c *MapView) mapShownText() string {
 	m := &c.App.Maps
-	n := m.data.N
-	if m.Projection == mapview.Live {
-		n = liveCount
-	}
-	shown := m.Shown
-	if m.Projection == mapview.Live {
-		shown = 0
-		for i := 0; i < liveCount; i++ {
-			if m.Filter.Shows(m.data, i) {
-				shown++
-			}
-		}
-	}
-	return fmt.Sprintf("Each of the %s test images sits where its 128 features put it: images the network finds alike sit together. Showing %s.", thousands(n), thousands(shown))
+	return fmt.Sprintf("Each of the %s test images sits where its 128 features put it: images the network finds alike sit together. Showing %s.", thousands(m.data.N), thousands(m.Shown))
 }
 
 func (c *MapView) projChecked(p int) string {
@@ -178,7 +165,7 @@ func (c *MapView) ownMapText() string {
 	a := c.App
 	m := &a.Maps
 	if !m.OwnOK {
-		if m.Projection == mapview.Live {
+		if m.Projection.IsLive() {
 			return fmt.Sprintf("The classifier says %s. Your drawing joins the live map when it has finished.", classNames[a.Pred])
 		}
 		return fmt.Sprintf("The classifier says %s.", classNames[a.Pred])

@@ -14,17 +14,15 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml/tsne"
+	"lookbook/wasm/livemap"
 	"lookbook/wasm/mapview"
 )
-
-// liveCount is how many test images the live t-SNE maps.
-const liveCount = 2000
 
 // neighbourCount is how many nearest neighbours a pinned point or the drawing lists.
 const neighbourCount = 10
 
 // Maps is the Map view's state: the shipped maps, how they are looked at and filtered, the
-// pinned point, the visitor's drawing placed on the map, and the live t-SNE.
+// pinned point, the visitor's drawing placed on the map, and the live map.
 type Maps struct {
 	env      vugu.EventEnv
 	Status   Status // Idle until the view opens, then Loading, Ready or Failed
@@ -52,32 +50,13 @@ type Maps struct {
 	PlaceMs       float64      // the last placement's time
 
 	picks      mapview.Screen // where the points were drawn, for hovering and clicking
-	Live       liveTSNE
+	Live       liveMap
 	geometry   int // bumps when what the stage draws changes
 	pending    url.Values
 	thumbs     map[int]string
 	exportPNG  bool
 	FrameMs    float64 // the stage's last map frame (building and drawing the points)
 	MaxFrameMs float64 // the longest since lookbook.map({resetFrames: true})
-}
-
-// liveTSNE is a t-SNE of the first liveCount test images computed in the page, a few
-// milliseconds a frame.
-type liveTSNE struct {
-	Perplexity float64
-	Iterations int
-	Running    bool
-	run        *tsne.TSNE
-	coords     []float32     // normalised, for drawing
-	frame      mapview.Frame // how, so that the drawing is placed in the same frame
-	Iter       int
-	ItPerSec   float64
-	KL         float64
-	started    time.Time
-	busy       time.Duration // time spent stepping
-	worker     bool          // whether startLive's goroutine is running
-	MaxStep    time.Duration // the longest slice so far
-	placer     *tsne.Map     // for the drawing, once the live map is done
 }
 
 // loadMaps downloads the maps the first time the view opens, with progress.
@@ -89,8 +68,8 @@ func (a *App) loadMaps() {
 	m.env = a.env
 	m.Status, m.Progress, m.Error = Loading, 0, ""
 	m.Hover, m.Pinned = -1, -1
-	if m.Live.Perplexity == 0 {
-		m.Live.Perplexity, m.Live.Iterations = 30, 750
+	if m.Live.Method == "" {
+		m.Live = liveMap{Method: livemap.UMAP, Perplexity: 30, Iterations: 1000, Epochs: 200}
 	}
 	go func() {
 		size, _ := strconv.Atoi(assetName("mapsSize"))
@@ -141,7 +120,7 @@ func (m *Maps) SetProjection(p mapview.Projection) {
 	}
 	m.Projection, m.Camera = p, mapview.DefaultCamera(p.Dims())
 	m.ownFor[1] = -1
-	if p == mapview.Live && m.Live.run == nil {
+	if p.IsLive() && (m.Live.id == 0 || m.Live.dims != p.Dims()) {
 		m.restartLive()
 	}
 	m.changed()
@@ -165,8 +144,11 @@ func (m *Maps) pin(i int) {
 
 // coords returns the current map's normalised coordinates and their dimension.
 func (m *Maps) coords() ([]float32, int) {
-	if m.Projection == mapview.Live {
-		return m.Live.coords, 2
+	if m.Projection.IsLive() {
+		if m.Live.dims != m.Projection.Dims() {
+			return nil, m.Projection.Dims()
+		}
+		return m.Live.coords, m.Live.dims
 	}
 	return m.data.Coords[m.Projection], m.Projection.Dims()
 }
@@ -201,96 +183,17 @@ func (a *App) placeOwn() {
 		pl := m.placers[k].Place(a.Latent[:])
 		m.Own = d.ToFrame(p, pl.Y)
 		m.OwnNeighbours = pl.Neighbours[:min(neighbourCount, len(pl.Neighbours))]
-	case mapview.Live:
-		if m.Live.placer == nil {
-			m.OwnOK = false // placed once the live map has converged
+	case mapview.Live, mapview.Live3:
+		// The worker places it once the live map is done; until its answer comes the
+		// drawing is not shown.
+		m.OwnOK = false
+		if !m.Live.place(a.Latent[:]) {
 			m.ownFor[1] = -1
-			return
 		}
-		pl := m.Live.placer.Place(a.Latent[:])
-		m.Own = m.Live.frame.Apply(pl.Y)
-		m.OwnNeighbours = pl.Neighbours[:min(neighbourCount, len(pl.Neighbours))]
+		return
 	}
 	m.PlaceMs = float64(time.Since(start).Microseconds()) / 1000
 	m.changed()
-}
-
-// restartLive starts the live t-SNE over with the current perplexity and iterations.
-func (m *Maps) restartLive() {
-	cfg := tsne.DefaultConfig(2)
-	cfg.Perplexity, cfg.Iterations = m.Live.Perplexity, m.Live.Iterations
-	cfg.Seed, cfg.BlockRows = 1, 8 // from noise: the animation shows the map forming
-	run, err := tsne.New(m.data.Features[:liveCount*mapview.Latent], liveCount, mapview.Latent, cfg)
-	if err != nil {
-		m.Notice = err.Error()
-		return
-	}
-	m.Live.run, m.Live.placer, m.Live.Running = run, nil, true
-	m.Live.Iter, m.Live.KL, m.Live.ItPerSec, m.Live.busy = 0, 0, 0, 0
-	m.Live.coords = make([]float32, 2*liveCount)
-	m.Live.started = time.Now()
-	m.ownFor[1] = -1
-	m.changed()
-	m.startLive()
-}
-
-// startLive runs the live t-SNE in its own goroutine, a bounded slice at a time, sleeping
-// between slices so that the browser can draw frames and deliver input: js/wasm never
-// preempts a busy goroutine, and frames (slow ones especially, as with software WebGL)
-// must not set the pace of the computation either.
-func (m *Maps) startLive() {
-	l := &m.Live
-	if l.worker || l.run == nil || !l.Running {
-		return
-	}
-	l.worker = true
-	go func() {
-		for {
-			m.env.Lock()
-			if l.run == nil || !l.Running {
-				l.worker = false
-				m.env.UnlockRender()
-				return
-			}
-			if m.stepLive(12 * time.Millisecond) {
-				m.env.UnlockRender()
-			} else {
-				m.env.UnlockOnly()
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}()
-}
-
-// stepLive advances the live t-SNE by about budget; it reports whether the DOM should update.
-func (m *Maps) stepLive(budget time.Duration) bool {
-	l := &m.Live
-	if l.run == nil || !l.Running {
-		return false
-	}
-	start := time.Now()
-	done := l.run.Step(budget)
-	took := time.Since(start)
-	l.busy += took
-	l.MaxStep = max(l.MaxStep, took)
-	before := l.Iter
-	l.Iter = l.run.Iter
-	if l.run.Y != nil {
-		l.frame = mapview.FrameOf(l.run.Y, liveCount, 2)
-		mapview.Into(l.frame, l.coords, l.run.Y, liveCount, 2)
-		m.changed()
-	}
-	if secs := l.busy.Seconds(); secs > 0 && l.Iter > 0 {
-		l.ItPerSec = float64(l.Iter) / time.Since(l.started).Seconds()
-	}
-	if done {
-		l.Running = false
-		l.KL = l.run.KL()
-		l.placer = tsne.NewMap(m.data.Features[:liveCount*mapview.Latent], liveCount, mapview.Latent, l.run.Y, 2, l.Perplexity)
-		m.ownFor[1] = -1
-		return true
-	}
-	return l.Iter/25 != before/25 // the DOM's progress, a few times a second
 }
 
 // thumb returns point i's picture as a PNG data URL for the DOM, cached.

@@ -28,15 +28,20 @@ type Camera struct {
 // Point is a position on the page in CSS pixels.
 type Point struct{ X, Y float64 }
 
-// Live is the live t-SNE's progress.
+// Live is the Map view's live map.
 type Live struct {
-	Iter      int     `json:"iter"`
-	Running   bool    `json:"running"`
-	Done      bool    `json:"done"`
-	ItPerSec  float64 `json:"itPerSec"`
-	KL        float64 `json:"kl"`
-	BusyMs    float64 `json:"busyMs"`    // time spent computing so far
-	MaxStepMs float64 `json:"maxStepMs"` // the longest slice
+	Method   string  `json:"method"` // "tsne" or "umap"
+	Dims     int     `json:"dims"`
+	Points   int     `json:"points"`
+	Iter     int     `json:"iter"`
+	Total    int     `json:"total"`
+	Running  bool    `json:"running"`
+	Done     bool    `json:"done"`
+	ItPerSec float64 `json:"itPerSec"`
+	KL       float64 `json:"kl"`
+	Ms       float64 `json:"ms"`       // the worker's computing time so far
+	MaxGapMs float64 `json:"maxGapMs"` // the longest wait between two of the worker's messages
+	Error    string  `json:"error"`
 }
 
 // Map is lookbook.map(): the Map view's data status and, once ready, what it shows.

@@ -14,26 +14,31 @@ import (
 // Projection names one map of the test set.
 type Projection int
 
-// The maps: the four shipped ones, and the t-SNE the page computes live on a subset.
+// The maps: the four shipped ones, and the live map (t-SNE or UMAP) the page computes, in 2D
+// and 3D.
 const (
 	PCA2 Projection = iota
 	PCA3
 	TSNE2
 	TSNE3
 	Live
+	Live3
 	projections
 )
 
 // The shipped maps come first, in the maps file's order.
-var projectionNames = [projections]string{format.MapNames[0], format.MapNames[1], format.MapNames[2], format.MapNames[3], "live"}
+var projectionNames = [projections]string{format.MapNames[0], format.MapNames[1], format.MapNames[2], format.MapNames[3], "live", "live3"}
 
 // Dims is 2 or 3.
 func (p Projection) Dims() int {
-	if p == PCA3 || p == TSNE3 {
+	if p == PCA3 || p == TSNE3 || p == Live3 {
 		return 3
 	}
 	return 2
 }
+
+// IsLive reports whether p is the live map (computed in the page, not shipped).
+func (p Projection) IsLive() bool { return p == Live || p == Live3 }
 
 func (p Projection) String() string {
 	if p < 0 || p >= projections {

@@ -1,0 +1,64 @@
+package livemap
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"lookbook/ml/knn"
+	"lookbook/ml/tsne"
+	"lookbook/ml/umap"
+	"lookbook/pretrained/format"
+)
+
+func TestMeasurePhases(t *testing.T) {
+	if os.Getenv("LOOKBOOK_MEASURE") == "" {
+		t.Skip("a measurement: set LOOKBOOK_MEASURE=1")
+	}
+	installKernels(t)
+	raw, err := os.ReadFile("../../pretrained/maps.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := format.DecodeMaps(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := m.N()
+	x := m.Features[:n*format.Latent]
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = int(m.Labels[i])
+	}
+	start := time.Now()
+	knn.Find(x, n, format.Latent, 14)
+	t.Logf("knn 14: %v", time.Since(start))
+	start = time.Now()
+	cfg := umap.DefaultConfig(2)
+	cfg.Seed, cfg.Epochs = 1, 200
+	u, err := umap.New(x, n, format.Latent, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u.Y == nil {
+		u.Step(time.Second)
+	}
+	g := time.Since(start)
+	u.Run()
+	t.Logf("umap: graph %v total %v acc %.3f", g, time.Since(start), tsne.KNNAccuracy(u.Y, n, 2, labels, 10))
+	start = time.Now()
+	tc := tsne.DefaultConfig(2)
+	tc.Seed = 1
+	ts, _ := tsne.New(x, n, format.Latent, tc)
+	for ts.P == nil {
+		ts.Step(time.Second)
+	}
+	g = time.Since(start)
+	for _, upto := range []int{250, 500, 1000} {
+		for ts.Iter < upto {
+			ts.Step(time.Millisecond)
+		}
+		t.Logf("tsne: graph %v, %d its %v", g, upto, time.Since(start)-g)
+	}
+	t.Logf("tsne acc %.3f", tsne.KNNAccuracy(ts.Y, n, 2, labels, 10))
+}
