@@ -37,8 +37,8 @@ type App struct {
 	// ShareNote confirms a Share click beside the button, in every view.
 	ShareNote string
 
-	model *ml.FashionNet
-	api   *apiIO // the API exports' buffers, once announced
+	model   *ml.FashionNet
+	api     *apiIO     // the API exports' buffers, once announced
 	liveAPI liveMapAPI // lookbook.liveMap's runs
 
 	strokes    []pad.Stroke
