@@ -211,7 +211,7 @@ func TestKeyboardAndScreenReaders(t *testing.T) {
 	a.screenshot("a11y-map-keyboard")
 	audit("Map, a cell filtered and an image pinned")
 	a.click("proj-live")
-	audit("Map, live t-SNE")
+	audit("Map, live UMAP")
 
 	// Faces: pick faces from the lists, move the crop box with the arrows.
 	a.openFaces()

@@ -106,9 +106,9 @@ func median(v []float64) float64 {
 }
 
 // TestMeasureMapView measures what issue 6 asks to report: frame times while panning and
-// zooming all 10,000 points, the time to place a drawing on each map, and the live t-SNE's
-// speed (TestMeasureLiveMaps). Median of three fresh visits; it asserts
-// nothing about speed and writes artifacts/map-measurements.txt.
+// zooming all 10,000 points, and the time to place a drawing on each map (the live maps have
+// TestMeasureLiveMaps). Median of three fresh visits; it asserts nothing about speed and writes
+// artifacts/map-measurements.txt.
 func TestMeasureMapView(t *testing.T) {
 	measuring(t)
 	const runs = 3

@@ -128,7 +128,8 @@ func (a *App) startLiveMapCall() {
 	c := l.queue[0]
 	features := float32Array(a.Maps.data.Features[:c.req.Points*mapview.Latent])
 	l.worker.post(map[string]any{"type": "start", "id": c.id, "method": c.req.Method, "dims": c.req.Dims, "points": c.req.Points,
-		"perplexity": c.req.Perplexity, "iterations": c.req.Iterations, "seed": float64(c.req.Seed), "features": features},
+		"perplexity": c.req.Perplexity, "iterations": c.req.Iterations, "seed": float64(c.req.Seed), "quiet": true,
+		"features": features},
 		features.Get("buffer"))
 }
 

@@ -29,9 +29,10 @@ type liveMap struct {
 	ItPerSec float64
 	MaxGapMs float64 // the longest the page waited between two of the worker's messages
 	lastMsg  time.Time
-	runs     int  // started so far: the next run's id, so that an old run's late message is ignored
-	placeSeq int  // of the last placement asked for
-	placed   bool // whether the drawing's placement for placeSeq has come
+	rendered time.Time // when a message last re-rendered the DOM
+	runs     int       // started so far: the next run's id, so that an old run's late message is ignored
+	placeSeq int       // of the last placement asked for
+	placed   bool      // whether the drawing's placement for placeSeq has come
 }
 
 // restartLive starts the live map over with the current method, settings and dimensions.
@@ -81,7 +82,10 @@ func (m *Maps) onLive(msg workerMessage) {
 		}
 		l.lastMsg = now
 		// The text changes a few times a second; the stage draws every message anyway.
-		render = msg.Done || msg.Iter/25 != l.progress.Iter/25 || msg.Iter == 0
+		render = msg.Done || now.Sub(l.rendered) >= 250*time.Millisecond
+		if render {
+			l.rendered = now
+		}
 		l.progress = msg
 		if msg.Coords != nil && msg.Dims == l.dims {
 			n := len(msg.Coords) / msg.Dims

@@ -6,7 +6,7 @@
 // and starts fast. web/mapworker.js starts it; the page talks to it with messages:
 //
 //	page → worker: {type: "start", id, method, dims, points, perplexity, iterations, seed,
-//	                features: Float32Array(points·128)}
+//	                quiet (post only the finished map), features: Float32Array(points·128)}
 //	               {type: "pause" | "resume" | "stop", id}, {type: "extend", id, iterations}
 //	               {type: "place", id, seq, features: Float32Array(128)}
 //	worker → page: {type: "progress", id, iter, total, found (points whose neighbours are found), points, exaggerated, done,
@@ -38,6 +38,7 @@ type message struct {
 	dims, points, iters int
 	perplexity          float64
 	seed                uint64
+	quiet               bool // post only the finished map
 	features            []float32
 }
 
@@ -48,6 +49,7 @@ type worker struct {
 	run      *livemap.Run
 	id       int
 	paused   bool
+	quiet    bool
 	lastPost time.Time
 	posted   bool // whether the finished map has been posted
 }
@@ -82,6 +84,7 @@ func read(v js.Value) message {
 	if p := v.Get("perplexity"); p.Type() == js.TypeNumber {
 		m.perplexity = p.Float()
 	}
+	m.quiet = v.Get("quiet").Truthy()
 	if s := v.Get("seed"); s.Type() == js.TypeNumber {
 		m.seed = uint64(s.Float())
 	}
@@ -124,7 +127,7 @@ func (w *worker) loop() {
 		default:
 		}
 		done := w.run.Step(slice)
-		if done || time.Since(w.lastPost) >= postEvery {
+		if done || !w.quiet && time.Since(w.lastPost) >= postEvery {
 			w.progress()
 		}
 		w.yield()
@@ -141,7 +144,7 @@ func (w *worker) yield() {
 func (w *worker) handle(m message) {
 	switch m.kind {
 	case "start":
-		w.run, w.paused, w.posted = nil, false, false
+		w.run, w.paused, w.posted, w.quiet = nil, false, false, m.quiet
 		w.id = m.id
 		req := livemap.Request{Method: m.method, Dims: m.dims, Points: m.points, Perplexity: m.perplexity, Iterations: m.iters, Seed: m.seed}
 		run, err := livemap.Start(m.features, len(m.features)/max(m.points, 1), req)
@@ -150,7 +153,9 @@ func (w *worker) handle(m message) {
 			return
 		}
 		w.run = run
-		w.progress()
+		if !w.quiet {
+			w.progress()
+		}
 	case "pause", "resume":
 		if m.id == w.id {
 			w.paused = m.kind == "pause"
