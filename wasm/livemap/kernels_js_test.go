@@ -8,6 +8,7 @@ import (
 	"lookbook/wasm/kernels"
 )
 
+// installKernels installs the SIMD kernel, as the map worker does.
 func installKernels(t *testing.T) {
 	if err := kernels.Install(); err != nil {
 		t.Fatal(err)
