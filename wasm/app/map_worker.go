@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"syscall/js"
-	"unsafe"
 )
 
 // mapWorker is the page's end of a map worker (wasm/cmd/mapworker, started by
@@ -87,7 +86,7 @@ func (mw *mapWorker) post(msg map[string]any, transfer ...any) {
 func float32Array(f []float32) js.Value {
 	arr := js.Global().Get("Float32Array").New(len(f))
 	if len(f) > 0 {
-		js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f)))
+		js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), floatBytes(f))
 	}
 	return arr
 }
@@ -115,7 +114,7 @@ func readWorkerMessage(v js.Value) workerMessage {
 		m.coordsJS = c
 		m.Coords = make([]float32, c.Length())
 		if len(m.Coords) > 0 {
-			js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&m.Coords[0])), 4*len(m.Coords)), js.Global().Get("Uint8Array").New(c.Get("buffer"), c.Get("byteOffset"), c.Get("byteLength")))
+			js.CopyBytesToGo(floatBytes(m.Coords), js.Global().Get("Uint8Array").New(c.Get("buffer"), c.Get("byteOffset"), c.Get("byteLength")))
 		}
 	}
 	if p := v.Get("pos"); p.InstanceOf(js.Global().Get("Array")) {
