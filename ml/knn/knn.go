@@ -5,7 +5,6 @@
 package knn
 
 import (
-	"container/heap"
 	"math"
 	"sort"
 
@@ -79,22 +78,57 @@ func (g *Graph) Rows(x []float32, norms []float64, n, d, lo, hi int) {
 // results do not depend on the order of the scan.
 type Best struct {
 	k int
-	h maxHeap
+	h []candidate // a max-heap: the worst kept candidate at the top
 }
 
 // NewBest keeps the k nearest.
-func NewBest(k int) *Best { return &Best{k: k, h: make(maxHeap, 0, k)} }
+func NewBest(k int) *Best { return &Best{k: k, h: make([]candidate, 0, k)} }
 
 // Reset forgets every candidate.
 func (b *Best) Reset() { b.h = b.h[:0] }
 
 // Offer considers point j at squared distance d2.
 func (b *Best) Offer(j int, d2 float64) {
+	c := candidate{j, d2}
 	if len(b.h) < b.k {
-		heap.Push(&b.h, candidate{j, d2})
-	} else if c := b.h[0]; d2 < c.d2 || d2 == c.d2 && j < c.j {
-		b.h[0] = candidate{j, d2}
-		heap.Fix(&b.h, 0)
+		b.h = append(b.h, c)
+		b.up(len(b.h) - 1)
+	} else if c.less(b.h[0]) {
+		b.h[0] = c
+		b.down()
+	}
+}
+
+// up and down restore the heap after a change at position i or at the top. They are
+// container/heap's, written for this one type: its interface calls cost more than the
+// comparisons in the neighbour search's inner loop (in wasm above all).
+func (b *Best) up(i int) {
+	h := b.h
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[parent].less(h[i]) {
+			break
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func (b *Best) down() {
+	h, i := b.h, 0
+	for {
+		child := 2*i + 1
+		if child >= len(h) {
+			return
+		}
+		if r := child + 1; r < len(h) && h[child].less(h[r]) {
+			child = r
+		}
+		if !h[i].less(h[child]) {
+			return
+		}
+		h[i], h[child] = h[child], h[i]
+		i = child
 	}
 }
 
@@ -128,17 +162,3 @@ type candidate struct {
 }
 
 func (c candidate) less(o candidate) bool { return c.d2 < o.d2 || c.d2 == o.d2 && c.j < o.j }
-
-// maxHeap has the worst kept candidate on top.
-type maxHeap []candidate
-
-func (h maxHeap) Len() int           { return len(h) }
-func (h maxHeap) Less(a, b int) bool { return h[b].less(h[a]) }
-func (h maxHeap) Swap(a, b int)      { h[a], h[b] = h[b], h[a] }
-func (h *maxHeap) Push(v any)        { *h = append(*h, v.(candidate)) }
-func (h *maxHeap) Pop() any {
-	old := *h
-	v := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return v
-}

@@ -11,14 +11,16 @@ type tree struct {
 	// order, each with the index just past its subtree, so that the forces walk one array
 	// forward (opening a cell steps to its first child, accepting one skips its subtree)
 	// instead of pushing and popping a stack.
-	flat []flatNode
+	flat []FlatNode
 	// order lists the points as the flat tree holds them (nearby points together).
 	order []int32
 	seen  []bool
 }
 
-// flatNode is a node as the traversal reads it.
-type flatNode struct {
+// FlatNode is a node as the traversal reads it. The browser's wasm kernel (Kernels.Repulsion2)
+// reads it by byte offset: com at 0, width2 at 24, count at 32, skip at 40, point at 44, 48 bytes
+// in all; keep the fields in this order.
+type FlatNode struct {
 	com    [3]float64
 	width2 float64 // the cell's width squared; −1 for a leaf, which is always accepted
 	count  float64
@@ -33,7 +35,7 @@ const maxDepth = 48
 type node struct {
 	center [3]float64 // of the cell
 	half   float64    // half the cell's width
-	com    [3]float64 // centre of mass of the points inside
+	sum    [3]float64 // of the points inside: the centre of mass times count
 	count  int
 	first  int // index of the first child; 0 for a leaf
 	point  int // for a leaf holding points: one of them; −1 when empty
@@ -59,8 +61,17 @@ func (t *tree) build(y []float64, n, dims int) {
 		root.half = max(root.half, (hi[a]-lo[a])/2*(1+1e-5)+1e-5)
 	}
 	t.nodes = append(t.nodes, root)
-	for i := 0; i < n; i++ {
-		t.insert(y, i)
+	if len(t.order) == n {
+		// In the last tree's order: points move little between builds, so consecutive points
+		// walk down much the same path (in cache, branches predicted). The tree is the same
+		// in any order, but for the residents of leaves at maxDepth.
+		for _, i := range t.order {
+			t.insert(y, int(i))
+		}
+	} else {
+		for i := 0; i < n; i++ {
+			t.insert(y, i)
+		}
 	}
 	t.flat, t.order = t.flat[:0], t.order[:0]
 	t.flatten(0)
@@ -85,7 +96,10 @@ func (t *tree) flatten(at int) {
 	if nd.count == 0 {
 		return
 	}
-	f := flatNode{com: nd.com, width2: 4 * nd.half * nd.half, count: float64(nd.count), point: -2}
+	f := FlatNode{width2: 4 * nd.half * nd.half, count: float64(nd.count), point: -2}
+	for a := 0; a < t.dims; a++ {
+		f.com[a] = nd.sum[a] / f.count
+	}
 	if nd.first == 0 {
 		f.width2, f.point = -1, int32(nd.point)
 		t.order = append(t.order, int32(nd.point))
@@ -106,9 +120,9 @@ func (t *tree) insert(y []float64, i int) {
 	at, depth := 0, 0
 	for {
 		nd := &t.nodes[at]
-		// Update the centre of mass on the way down.
+		// Update the centre of mass on the way down (as a sum: flatten divides).
 		for a := 0; a < d; a++ {
-			nd.com[a] = (nd.com[a]*float64(nd.count) + p[a]) / float64(nd.count+1)
+			nd.sum[a] += p[a]
 		}
 		nd.count++
 		if nd.first == 0 {
@@ -127,7 +141,7 @@ func (t *tree) insert(y []float64, i int) {
 			child := t.childFor(at, y[old*d:old*d+d])
 			c := &t.nodes[child]
 			c.count, c.point = 1, old
-			copy(c.com[:d], y[old*d:old*d+d])
+			copy(c.sum[:d], y[old*d:old*d+d])
 		}
 		at = t.childFor(at, p)
 		depth++
@@ -168,7 +182,7 @@ func (t *tree) childFor(at int, p []float64) int {
 // approximating a cell by its centre of mass when its width over its distance is below theta.
 func (t *tree) repulsion(p []float64, self int, theta float64, force []float64) (z float64) {
 	if t.dims == 2 {
-		return t.repulsion2(p, self, theta, force)
+		return repulsion2(t.flat, p, self, theta*theta, force)
 	}
 	d, theta2 := t.dims, theta*theta
 	flat := t.flat
@@ -203,11 +217,11 @@ func (t *tree) repulsion(p []float64, self int, theta float64, force []float64) 
 	return z
 }
 
-// repulsion2 is repulsion in 2D, written out: the hot loop of a t-SNE iteration.
-func (t *tree) repulsion2(p []float64, self int, theta float64, force []float64) (z float64) {
-	theta2, px, py := theta*theta, p[0], p[1]
+// repulsion2 is repulsion in 2D over the flat tree, written out: the hot loop of a t-SNE
+// iteration.
+func repulsion2(flat []FlatNode, p []float64, self int, theta2 float64, force []float64) (z float64) {
+	px, py := p[0], p[1]
 	var fx, fy float64
-	flat := t.flat
 	for at := 0; at < len(flat); {
 		nd := &flat[at]
 		count := nd.count

@@ -238,6 +238,10 @@ func exactRepulsion(rep, y []float64, n, dims int) float64 {
 func bhRepulsion(rep, y []float64, n, dims int, theta float64, tr *tree) float64 {
 	tr.build(y, n, dims)
 	zPart := make([]float64, n)
+	if dims == 2 {
+		kernels().Repulsion2(tr.flat, tr.order, y, rep, zPart, theta*theta)
+		return sumInOrder(zPart)
+	}
 	// In the tree's order, so that consecutive points walk much the same cells (in cache).
 	ml.ParallelFor(n, func(lo, hi int) {
 		for _, at := range tr.order[lo:hi] {
@@ -251,7 +255,7 @@ func bhRepulsion(rep, y []float64, n, dims int, theta float64, tr *tree) float64
 // attraction sets grad_i = exaggeration · Σ_j P_ij w_ij (y_i − y_j) over P's sparse rows.
 func attraction(grad, y []float64, P *Sparse, n, dims int, exaggeration float64) {
 	if dims == 2 {
-		attraction2(grad, y, P, n, exaggeration)
+		kernels().Attraction2(P.RowStart[:n+1], P.Col, P.Val, y, grad, exaggeration)
 		return
 	}
 	ml.ParallelFor(n, func(lo, hi int) {
@@ -272,25 +276,6 @@ func attraction(grad, y []float64, P *Sparse, n, dims int, exaggeration float64)
 				}
 			}
 			copy(grad[i*dims:(i+1)*dims], attr[:dims])
-		}
-	})
-}
-
-// attraction2 is attraction in 2D, written out.
-func attraction2(grad, y []float64, P *Sparse, n int, exaggeration float64) {
-	ml.ParallelFor(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			yx, yy := y[2*i], y[2*i+1]
-			var ax, ay float64
-			cols, vals := P.Col[P.RowStart[i]:P.RowStart[i+1]], P.Val[P.RowStart[i]:P.RowStart[i+1]]
-			for e, j := range cols {
-				dx, dy := yx-y[2*j], yy-y[2*j+1]
-				d2 := dx*dx + dy*dy
-				pw := exaggeration * vals[e] / (1 + d2)
-				ax += pw * dx
-				ay += pw * dy
-			}
-			grad[2*i], grad[2*i+1] = ax, ay
 		}
 	})
 }

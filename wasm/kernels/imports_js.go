@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"lookbook/ml"
+	"lookbook/ml/tsne"
 )
 
 // The kernels are called as WebAssembly imports of the program (module "lookbook_kernels"):
@@ -32,10 +33,16 @@ func wasmScatter(out, col, table, channels, plane, taps, pixels uint32)
 //go:wasmimport lookbook_kernels bias_act
 func wasmBiasAct(x, bias, channels, plane, act uint32)
 
+//go:wasmimport lookbook_kernels tsne_rep2
+func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
+
+//go:wasmimport lookbook_kernels tsne_attr2
+func wasmTSNEAttr2(n, rowStart, col, val, y, grad uint32, exaggeration float64)
+
 // address is where a slice's first element sits in the program's linear memory (0 for an
 // empty one, which the kernels then do not read). Go's heap does not move, and the slice stays
 // alive on the caller's stack during the call.
-func address[T float32 | int32](s []T) uint32 {
+func address[T float32 | float64 | int32 | int | tsne.FlatNode](s []T) uint32 {
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(s))))
 }
 
@@ -69,6 +76,18 @@ func moduleKernels() *ml.Kernels {
 		},
 		BiasAct: func(x, bias []float32, plane int, act ml.Activation) {
 			wasmBiasAct(address(x), address(bias), uint32(len(bias)), uint32(plane), uint32(act))
+		},
+	}
+}
+
+// tsneKernels are the module's t-SNE kernels, called through the program's imports.
+func tsneKernels() *tsne.Kernels {
+	return &tsne.Kernels{
+		Repulsion2: func(flat []tsne.FlatNode, order []int32, y, rep, zPart []float64, theta2 float64) {
+			wasmTSNERep2(address(flat), uint32(len(flat)), address(order), uint32(len(order)), address(y), address(rep), address(zPart), theta2)
+		},
+		Attraction2: func(rowStart []int, col []int32, val, y, grad []float64, exaggeration float64) {
+			wasmTSNEAttr2(uint32(len(rowStart)-1), address(rowStart), address(col), address(val), address(y), address(grad), exaggeration)
 		},
 	}
 }

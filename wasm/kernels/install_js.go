@@ -8,17 +8,19 @@ import (
 	"syscall/js"
 
 	"lookbook/ml"
+	"lookbook/ml/tsne"
 )
 
 // Install instantiates the kernels on the Go program's memory (which the page's loader hands
 // over as lookbook._goMemory) and makes ml use them: the tile and dot kernels for its matrix
-// products, and the eval kernels for frozen layers. Without WebAssembly SIMD, or without that
+// products, the eval kernels for frozen layers, and tsne its 2D repulsion and attraction. Without WebAssembly SIMD, or without that
 // memory, it returns an error and ml keeps its Go code.
 func Install() error {
 	if err := instantiateForImports(); err != nil {
 		return err
 	}
 	ml.SetKernels(moduleKernels())
+	tsne.SetKernels(tsneKernels())
 	return nil
 }
 

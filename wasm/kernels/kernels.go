@@ -8,18 +8,22 @@
 //   - gather, ftiles, scatter, bias_act: whole layers for one image (ml.Kernels.Gather, Tiles, Scatter, BiasAct): im2col
 //     straight into packed panels, the product with bias, ReLU, BatchNorm and 2×2 pooling
 //     applied as each tile is finished, col2im, and bias with ReLU or sigmoid.
+//   - tsne_rep2 and tsne_attr2: t-SNE's Barnes-Hut repulsion and its attraction in 2D, in f64x2
+//     (tsne.Kernels), which take the live t-SNE of 10,000 points from 22 to 14 ms an iteration.
 //
-// Each gives ml's Go reference bit for bit (same float32 operations in the same order; no
-// fused multiply-add). The browser program instantiates the module on Go's own memory and
-// installs it at start (Install); ml's pure-Go code stays the reference and the fallback.
+// Each gives its Go reference (ml's, tsne's) bit for bit: the same operations in the same order,
+// no fused multiply-add. The browser program and the map worker instantiate the module on Go's
+// own memory and install it at start (Install); the pure-Go code stays the reference and the
+// fallback.
 package kernels
 
 import _ "embed"
 
-// Module is the assembled kernel module (about 4 KB). It imports the memory it works on as
+// Module is the assembled kernel module (about 5 KB). It imports the memory it works on as
 // env.mem and exports, with byte addresses, tiles(kc, a, rowPanels, b, panels, out) as
 // ml.TileKernel describes, dots(n, k, x, b, ldb, y, accumulate) as ml.DotKernel does, and the
-// four whole-layer kernels of ml.Kernels (see gen_wat.py for their exact arguments).
+// four whole-layer kernels of ml.Kernels, and tsne.Kernels' two (see gen_wat.py for their exact
+// arguments).
 //
 //go:embed kernels.wasm
 var Module []byte
