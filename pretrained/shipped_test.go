@@ -146,7 +146,7 @@ func TestShippedMaps(t *testing.T) {
 			}
 		}
 	}
-	for k := 2; k < 4; k++ {
+	for k := 2; k < len(format.MapNames); k++ {
 		name, dims := format.MapNames[k], format.MapDims(k)
 		coords := make([]float64, len(m.Coords[k]))
 		for i, v := range m.Coords[k] {

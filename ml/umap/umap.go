@@ -104,6 +104,20 @@ func New(x []float32, n, d int, cfg Config) (*UMAP, error) {
 	return u, nil
 }
 
+// Finished wraps a layout made earlier with cfg (y, n×cfg.Dims, such as a shipped map) as a
+// finished UMAP, so that NewPlacer can place new points on it.
+func Finished(y []float64, n int, cfg Config) (*UMAP, error) {
+	if cfg.Dims != 2 && cfg.Dims != 3 || len(y) != n*cfg.Dims || n < cfg.Neighbours || cfg.Neighbours < 2 {
+		return nil, fmt.Errorf("umap: a layout of %d values for %d points in %dD with %d neighbours", len(y), n, cfg.Dims, cfg.Neighbours)
+	}
+	a, b, err := FitAB(cfg.Spread, cfg.MinDist)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Epochs = max(cfg.Epochs, 1)
+	return &UMAP{Config: cfg, N: n, Y: y, A: a, B: b, Epoch: cfg.Epochs, NeighbourRows: n, power: newPowTable(b)}, nil
+}
+
 // Done reports whether every epoch has run.
 func (u *UMAP) Done() bool { return u.Y != nil && u.Epoch >= u.Epochs }
 

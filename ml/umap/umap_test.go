@@ -261,6 +261,22 @@ func TestPlaceLandsAmongItsClass(t *testing.T) {
 	if wrong > 0 {
 		t.Errorf("%d of %d placed points landed nearest another blob", wrong, c*10)
 	}
+	// A layout kept and wrapped again (as the page does with the shipped maps) places the same.
+	kept, err := Finished(append([]float64(nil), u.Y...), n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := NewPlacer(kept, x[:n*d], d)
+	for i := n; i < n+c*10; i += 7 {
+		want, _ := pl.Place(x[i*d : (i+1)*d])
+		got, _ := again.Place(x[i*d : (i+1)*d])
+		if want[0] != got[0] || want[1] != got[1] {
+			t.Errorf("point %d: placed at %v on the wrapped layout, %v on the original", i, got, want)
+		}
+	}
+	if _, err := Finished(u.Y[:10], n, cfg); err == nil {
+		t.Error("Finished took a layout of the wrong size")
+	}
 }
 
 // TestPowTable checks the epochs' power table against math.Pow over the squared distances

@@ -20,8 +20,8 @@ import (
 // MapsKind is the maps file's kind, in its metadata.
 const MapsKind = "lookbook-maps-v1"
 
-// MapNames are the shipped maps in the order of Maps.Coords: PCA and t-SNE, in 2D and 3D.
-var MapNames = [4]string{"pca2", "pca3", "tsne2", "tsne3"}
+// MapNames are the shipped maps in the order of Maps.Coords: PCA, t-SNE and UMAP, in 2D and 3D.
+var MapNames = [6]string{"pca2", "pca3", "tsne2", "tsne3", "umap2", "umap3"}
 
 // MapDims is the number of coordinates of map i (of MapNames).
 func MapDims(i int) int { return 2 + i%2 }
@@ -41,13 +41,13 @@ const MaxPoints = 100_000
 // the PCA projection itself (mean and three components), so that a new drawing is placed
 // exactly where the shipped points are.
 type Maps struct {
-	Labels, Predictions []uint8      // N, classes 0–9
-	Images              []uint8      // N×28×28
-	Features            []float32    // N×128
-	PCAMean             []float32    // 128
-	PCAComponents       []float32    // 3×128, one component a row
-	Coords              [4][]float32 // by MapNames: N×MapDims(i), as the trainer computed them
-	Perplexity          float64      // the t-SNE maps'
+	Labels, Predictions []uint8                  // N, classes 0–9
+	Images              []uint8                  // N×28×28
+	Features            []float32                // N×128
+	PCAMean             []float32                // 128
+	PCAComponents       []float32                // 3×128, one component a row
+	Coords              [len(MapNames)][]float32 // by MapNames: N×MapDims(i), as the trainer computed them
+	Perplexity          float64                  // the t-SNE maps'
 	Meta                map[string]string
 }
 

@@ -9,6 +9,7 @@ import (
 	"lookbook/ml/dataset"
 	"lookbook/ml/pca"
 	"lookbook/ml/tsne"
+	"lookbook/ml/umap"
 )
 
 // Features runs FashionNet over a labelled set and returns its 128-d latent features (N×128,
@@ -57,8 +58,11 @@ func (q MapQuality) String() string {
 	return s
 }
 
-// Embed maps x (n×d) with PCA or t-SNE and measures the result. t-SNE starts from the scaled
-// principal components (scikit-learn's default) unless randomInit is set or cfg.Init given.
+// Embed maps x (n×d) with PCA, t-SNE or UMAP and measures the result. t-SNE starts from the
+// scaled principal components (scikit-learn's default) unless randomInit is set or cfg.Init
+// given. UMAP takes umap-learn's defaults (umap.DefaultConfig, cfg.Seed) and starts from the
+// principal components (umap-learn's init="pca") unless randomInit is set; of cfg it uses only
+// Dims and Seed.
 func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, randomInit bool, progress io.Writer) ([]float64, MapQuality, error) {
 	start := time.Now()
 	q := MapQuality{Method: method, Dims: cfg.Dims}
@@ -82,23 +86,33 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 		if err != nil {
 			return nil, q, err
 		}
-		// On a terminal the line is redrawn in place; in a log, each report is a line of its own.
-		redraw, end := "\r", ""
-		if !isTerminal(progress) {
-			redraw, end = "", "\n"
-		}
 		for !t.Step(2 * time.Second) {
-			if progress != nil {
-				fmt.Fprintf(progress, "%st-SNE %dD: iteration %d/%d %s", redraw, cfg.Dims, t.Iter, cfg.Iterations, end)
-			}
+			report(progress, "t-SNE %dD: iteration %d/%d", cfg.Dims, t.Iter, cfg.Iterations)
 		}
-		if progress != nil && redraw != "" {
-			fmt.Fprint(progress, "\r\033[K")
-		}
+		report(progress, "")
 		y = t.Y
 		q.KL = t.KL()
+	case "umap":
+		uc := umap.DefaultConfig(cfg.Dims)
+		uc.Seed = cfg.Seed
+		if !randomInit {
+			p, err := pca.Fit(x, n, d, cfg.Dims)
+			if err != nil {
+				return nil, q, err
+			}
+			uc.Init = p.Transform(x, n)
+		}
+		u, err := umap.New(x, n, d, uc)
+		if err != nil {
+			return nil, q, err
+		}
+		for u.Step(2 * time.Second) {
+			report(progress, "UMAP %dD: epoch %d/%d", cfg.Dims, u.Epoch, u.Epochs)
+		}
+		report(progress, "")
+		y = u.Y
 	default:
-		return nil, q, fmt.Errorf("unknown method %q (want pca or tsne)", method)
+		return nil, q, fmt.Errorf("unknown method %q (want pca, tsne or umap)", method)
 	}
 	q.Seconds = time.Since(start).Seconds()
 	q.Trustworthiness = tsne.Trustworthiness(x, n, d, y, cfg.Dims, 12)
@@ -106,4 +120,18 @@ func Embed(x []float32, n, d int, labels []int, method string, cfg tsne.Config, 
 		q.KNNAccuracy, q.HasLabels = tsne.KNNAccuracy(y, n, cfg.Dims, labels, 10), true
 	}
 	return y, q, nil
+}
+
+// report writes a progress line: on a terminal redrawn in place (an empty format clears it),
+// in a log as a line of its own (an empty format writes nothing).
+func report(progress io.Writer, format string, args ...any) {
+	switch {
+	case progress == nil:
+	case isTerminal(progress) && format == "":
+		fmt.Fprint(progress, "\r\033[K")
+	case isTerminal(progress):
+		fmt.Fprintf(progress, "\r"+format+" ", args...)
+	case format != "":
+		fmt.Fprintf(progress, format+"\n", args...)
+	}
 }

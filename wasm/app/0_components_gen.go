@@ -95,6 +95,13 @@ func (c *ClassifyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "5"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "brush"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Brush size"}}}
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("value", c.App.Brush)
+					{
+						b, err := vjson.Marshal(c.App.Brush)
+						if err != nil {
+							panic(err)
+						}
+						vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
+					}
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType: "input",
 						Func:      func(event vugu.DOMEvent) { c.SetBrush(event) },
@@ -624,6 +631,13 @@ func (c *FacesView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "step", Val: "0.01"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "alpha"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Interpolation position α"}}}
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("value", c.App.Faces.Alpha)
+					{
+						b, err := vjson.Marshal(c.App.Faces.Alpha)
+						if err != nil {
+							panic(err)
+						}
+						vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
+					}
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType: "input",
 						Func:      func(event vugu.DOMEvent) { c.SetAlpha(event) },
@@ -648,7 +662,13 @@ func (c *FacesView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "radio"}, vugu.VGAttribute{Namespace: "", Key: "name", Val: "mode"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "slerp"}}}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("checked", c.App.Faces.Slerp)
+						{
+							b, err := vjson.Marshal(c.App.Faces.Slerp)
+							if err != nil {
+								panic(err)
+							}
+							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "checked", JSONVal: vjson.RawMessage(b)})
+						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "change",
 							Func:      func(event vugu.DOMEvent) { c.SetSlerp(event, true) },
@@ -666,7 +686,13 @@ func (c *FacesView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "radio"}, vugu.VGAttribute{Namespace: "", Key: "name", Val: "mode"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "lerp"}}}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("checked", !c.App.Faces.Slerp)
+						{
+							b, err := vjson.Marshal(!c.App.Faces.Slerp)
+							if err != nil {
+								panic(err)
+							}
+							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "checked", JSONVal: vjson.RawMessage(b)})
+						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "change",
 							Func:      func(event vugu.DOMEvent) { c.SetSlerp(event, false) },
@@ -738,6 +764,13 @@ func (c *FacesView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0.2"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "1.6"}, vugu.VGAttribute{Namespace: "", Key: "step", Val: "0.1"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "temperature"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Sampling temperature"}}}
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("value", c.App.Faces.Temperature)
+					{
+						b, err := vjson.Marshal(c.App.Faces.Temperature)
+						if err != nil {
+							panic(err)
+						}
+						vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
+					}
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType: "input",
 						Func:      func(event vugu.DOMEvent) { c.SetTemperature(event) },
@@ -1499,7 +1532,13 @@ func (c *MapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "checkbox"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "misclassified"}}}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("checked", c.App.Maps.Filter.Misclassified)
+						{
+							b, err := vjson.Marshal(c.App.Maps.Filter.Misclassified)
+							if err != nil {
+								panic(err)
+							}
+							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "checked", JSONVal: vjson.RawMessage(b)})
+						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "change",
 							Func:      func(event vugu.DOMEvent) { c.ToggleMisclassified(event) },

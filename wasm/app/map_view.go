@@ -19,7 +19,7 @@ type MapView struct {
 	App *App
 }
 
-var projectionLabels = [6]string{"PCA 2D", "PCA 3D", "t-SNE 2D", "t-SNE 3D", "Live 2D", "Live 3D"}
+var projectionLabels = [...]string{"PCA 2D", "PCA 3D", "t-SNE 2D", "t-SNE 3D", "UMAP 2D", "UMAP 3D", "Live 2D", "Live 3D"}
 
 func (c *MapView) mapLoadingText() string {
 	return fmt.Sprintf("Loading the map data… %.0f %%", 100*c.App.Maps.Progress)

@@ -14,6 +14,7 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml/tsne"
+	"lookbook/ml/umap"
 	"lookbook/wasm/livemap"
 	"lookbook/wasm/mapview"
 )
@@ -46,8 +47,9 @@ type Maps struct {
 	OwnOK         bool
 	OwnNeighbours []int
 	ownFor        [2]int
-	placers       [2]*tsne.Map // for the shipped t-SNE maps, built on first use
-	PlaceMs       float64      // the last placement's time
+	placers       [2]*tsne.Map    // for the shipped t-SNE maps, built on first use
+	umapPlacers   [2]*umap.Placer // for the shipped UMAP maps, likewise
+	PlaceMs       float64         // the last placement's time
 
 	picks      mapview.Screen // where the points were drawn, for hovering and clicking
 	Live       liveMap
@@ -154,7 +156,8 @@ func (m *Maps) coords() ([]float32, int) {
 }
 
 // placeOwn puts the visitor's drawing (its 128-d features) on the current map, unless it is
-// already there. PCA projects it exactly; the t-SNE maps place it as openTSNE does.
+// already there. PCA projects it exactly; the t-SNE maps place it as openTSNE does, the UMAP
+// maps as umap-learn does.
 func (a *App) placeOwn() {
 	m := &a.Maps
 	if m.Status != Ready {
@@ -183,6 +186,20 @@ func (a *App) placeOwn() {
 		pl := m.placers[k].Place(a.Latent[:])
 		m.Own = d.ToFrame(p, pl.Y)
 		m.OwnNeighbours = pl.Neighbours[:min(neighbourCount, len(pl.Neighbours))]
+	case mapview.UMAP2, mapview.UMAP3:
+		k := p.Dims() - 2
+		if m.umapPlacers[k] == nil {
+			// The trainer made the shipped maps with umap-learn's defaults (umap.DefaultConfig).
+			u, err := umap.Finished(d.RawCoords(p), d.N, umap.DefaultConfig(p.Dims()))
+			if err != nil {
+				m.OwnOK = false
+				return
+			}
+			m.umapPlacers[k] = umap.NewPlacer(u, d.Features, mapview.Latent)
+		}
+		pos, neighbours := m.umapPlacers[k].Place(a.Latent[:])
+		m.Own = d.ToFrame(p, pos)
+		m.OwnNeighbours = neighbours[:min(neighbourCount, len(neighbours))]
 	case mapview.Live, mapview.Live3:
 		// The worker places it once the live map is done; until its answer comes the
 		// drawing is not shown.

@@ -14,24 +14,27 @@ import (
 // Projection names one map of the test set.
 type Projection int
 
-// The maps: the four shipped ones, and the live map (t-SNE or UMAP) the page computes, in 2D
-// and 3D.
+// The maps: the six shipped ones, and the live map (t-SNE or UMAP) the page computes, in 2D
+// and 3D. Links name them (String), so their order here is free.
 const (
 	PCA2 Projection = iota
 	PCA3
 	TSNE2
 	TSNE3
+	UMAP2
+	UMAP3
 	Live
 	Live3
 	projections
 )
 
 // The shipped maps come first, in the maps file's order.
-var projectionNames = [projections]string{format.MapNames[0], format.MapNames[1], format.MapNames[2], format.MapNames[3], "live", "live3"}
+var projectionNames = [projections]string{format.MapNames[0], format.MapNames[1], format.MapNames[2], format.MapNames[3],
+	format.MapNames[4], format.MapNames[5], "live", "live3"}
 
 // Dims is 2 or 3.
 func (p Projection) Dims() int {
-	if p == PCA3 || p == TSNE3 || p == Live3 {
+	if p == PCA3 || p == TSNE3 || p == UMAP3 || p == Live3 {
 		return 3
 	}
 	return 2

@@ -47,7 +47,7 @@ func embedNPY(fs call) error {
 	in := fs.String("in", "build/features.npy", "N×D float32 .npy of features")
 	out := fs.String("out", "build/coords.npy", "N×dims float32 .npy of coordinates to write")
 	labelsPath := fs.String("labels", "", "optional N labels .npy, for the 10-NN accuracy")
-	method := fs.String("method", "tsne", "tsne or pca")
+	method := fs.String("method", "tsne", "tsne, umap or pca")
 	cfg := tsne.DefaultConfig(2)
 	fs.IntVar(&cfg.Dims, "dims", 2, "output dimensions: 2 or 3")
 	fs.Float64Var(&cfg.Perplexity, "perplexity", cfg.Perplexity, "perplexity")
