@@ -7,6 +7,7 @@ package knn
 import (
 	"math"
 	"sort"
+	"sync/atomic"
 
 	"lookbook/ml"
 )
@@ -55,23 +56,71 @@ func (g *Graph) Rows(x []float32, norms []float64, n, d, lo, hi int) {
 	rows := hi - lo
 	dots := make([]float32, rows*n)
 	ml.MatMul(rows, n, d, ml.Mat{Data: x[lo*d:], Stride: d}, ml.Mat{Data: x, Stride: d, Trans: true}, dots, n, false)
+	scan := scanKernel()
 	ml.ParallelFor(rows, func(a, b int) {
-		best := NewBest(g.K)
+		best, found := NewBest(g.K), make([]int32, scanChunk)
 		for r := a; r < b; r++ {
 			i := lo + r
 			best.Reset()
-			// Most candidates are farther than the k kept: test them here, not in Offer.
-			bound, ni := math.Inf(1), norms[i]
-			for j, dot := range dots[r*n : (r+1)*n] {
-				d2 := max(ni+norms[j]-2*float64(dot), 0)
-				if d2 <= bound && j != i {
-					best.Offer(j, d2)
-					bound = best.Bound()
+			// Most candidates are farther than the k kept: a chunk at a time, scan drops those
+			// beyond the bound as it stood at the chunk's start, and the rest are tested here
+			// against the bound as it tightens, so the offers are those of a plain loop.
+			bound, ni, row := math.Inf(1), norms[i], dots[r*n:(r+1)*n]
+			for c0 := 0; c0 < n; c0 += scanChunk {
+				c1 := min(c0+scanChunk, n)
+				for _, jj := range found[:scan(row[c0:c1], norms[c0:c1], i-c0, ni, bound, found)] {
+					j := c0 + int(jj)
+					if d2 := max(ni+norms[j]-2*float64(row[j]), 0); d2 <= bound {
+						best.Offer(j, d2)
+						bound = best.Bound()
+					}
 				}
 			}
 			best.Sorted(g.Index[i*g.K:(i+1)*g.K], g.Dist2[i*g.K:(i+1)*g.K])
 		}
 	})
+}
+
+// scanChunk is how many columns one call of the scan kernel filters.
+const scanChunk = 512
+
+// ScanKernel writes into out the columns j < len(dots), other than self, whose squared
+// distance max(ni + norms[j] − 2·dots[j], 0), computed in float64 in that order, is at most
+// bound, in increasing order, and returns how many it wrote.
+type ScanKernel func(dots []float32, norms []float64, self int, ni, bound float64, out []int32) int
+
+var installedScan atomic.Pointer[ScanKernel]
+
+// SetScanKernel installs a faster ScanKernel (the browser's wasm SIMD one), process-wide like
+// ml.SetKernels; nil restores Go's, scanGo, which an installed one must equal.
+func SetScanKernel(k ScanKernel) {
+	if k == nil {
+		installedScan.Store(nil)
+		return
+	}
+	installedScan.Store(&k)
+}
+
+func scanKernel() ScanKernel {
+	if k := installedScan.Load(); k != nil {
+		return *k
+	}
+	return scanGo
+}
+
+// GoScanKernel returns ScanKernel's reference, in Go.
+func GoScanKernel() ScanKernel { return scanGo }
+
+// scanGo is ScanKernel in Go.
+func scanGo(dots []float32, norms []float64, self int, ni, bound float64, out []int32) int {
+	count := 0
+	for j, dot := range dots {
+		if d2 := max(ni+norms[j]-2*float64(dot), 0); d2 <= bound && j != self {
+			out[count] = int32(j)
+			count++
+		}
+	}
+	return count
 }
 
 // Best keeps the k nearest candidates offered so far. Ties go to the smaller index, so that

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"lookbook/ml/knn"
@@ -70,6 +71,7 @@ type UMAP struct {
 	norms []float64
 
 	rng                      *rand.Rand
+	negatives                tauRand // picks the negative samples
 	epochsPerSample          []float64
 	nextSample, nextNegative []float64
 	power                    powTable
@@ -101,6 +103,7 @@ func New(x []float32, n, d int, cfg Config) (*UMAP, error) {
 	}
 	u := &UMAP{Config: cfg, N: n, A: a, B: b, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
 		x: x, d: d, nb: knn.NewGraph(n, cfg.Neighbours-1), power: newPowTable(b)}
+	u.negatives = newTauRand(u.rng)
 	return u, nil
 }
 
@@ -330,19 +333,67 @@ func clip(v float64) float64 { return min(max(v, -4), 4) }
 
 // epoch runs one epoch of umap-learn's optimize_layout_euclidean (move_other on).
 func (u *UMAP) epoch() {
-	dims, a, b := u.Dims, u.A, u.B
-	alpha := u.LearningRate * (1 - float64(u.Epoch)/float64(u.Epochs))
-	n := float64(u.Epoch)
-	g := u.Graph
-	for e := range g.Weight {
-		if u.nextSample[e] > n {
+	s := &Epoch{Head: u.Graph.Head, Tail: u.Graph.Tail, EpochsPerSample: u.epochsPerSample,
+		NextSample: u.nextSample, NextNegative: u.nextNegative, Y: u.Y, Points: u.N, Dims: u.Dims,
+		NegativeRate: u.NegativeRate, A: u.A, B: u.B, Alpha: u.LearningRate * (1 - float64(u.Epoch)/float64(u.Epochs)),
+		Epoch: float64(u.Epoch), RNG: (*[3]uint32)(&u.negatives), Pow: u.power.v}
+	epochKernel()(s)
+	u.Epoch++
+}
+
+// Epoch is everything one epoch reads and writes, laid out for a kernel (see EpochKernel).
+type Epoch struct {
+	Head, Tail                                []int     // the graph's edges
+	EpochsPerSample, NextSample, NextNegative []float64 // per edge; the last two are updated
+	Y                                         []float64 // the layout, Points×Dims, updated
+	Points, Dims, NegativeRate                int
+	A, B                                      float64    // the curve
+	Alpha                                     float64    // this epoch's learning rate
+	Epoch                                     float64    // its number
+	RNG                                       *[3]uint32 // the negative samples' taus88 state
+	// Pow is the table of x^B (powTable.v): 256 points per octave from 2^−powOctaves/2.
+	Pow []float64
+}
+
+// EpochKernel runs one epoch on e, as epochGo does, bit for bit.
+type EpochKernel func(e *Epoch)
+
+var installedEpoch atomic.Pointer[EpochKernel]
+
+// SetEpochKernel installs a faster EpochKernel (the browser's wasm one), process-wide like
+// ml.SetKernels; nil restores Go's.
+func SetEpochKernel(k EpochKernel) {
+	if k == nil {
+		installedEpoch.Store(nil)
+		return
+	}
+	installedEpoch.Store(&k)
+}
+
+// GoEpochKernel returns EpochKernel's reference, in Go.
+func GoEpochKernel() EpochKernel { return epochGo }
+
+func epochKernel() EpochKernel {
+	if k := installedEpoch.Load(); k != nil {
+		return *k
+	}
+	return epochGo
+}
+
+// epochGo is one epoch of umap-learn's optimize_layout_euclidean (move_other on): every edge
+// due this epoch pulls its two ends together, then pushes its head away from random points.
+func epochGo(s *Epoch) {
+	dims, a, b, alpha, n := s.Dims, s.A, s.B, s.Alpha, s.Epoch
+	power, rng := powTable{b: b, v: s.Pow}, (*tauRand)(s.RNG)
+	for e, eps := range s.EpochsPerSample {
+		if s.NextSample[e] > n {
 			continue
 		}
-		j, k := g.Head[e], g.Tail[e]
-		cur, other := u.Y[j*dims:(j+1)*dims], u.Y[k*dims:(k+1)*dims]
+		j, k := s.Head[e], s.Tail[e]
+		cur, other := s.Y[j*dims:(j+1)*dims], s.Y[k*dims:(k+1)*dims]
 		d2 := dist2(cur, other)
 		if d2 > 0 {
-			pb := u.power.at(d2) // d^(b−1) is pb/d: one power, not two
+			pb := power.at(d2) // d^(b−1) is pb/d: one power, not two
 			coeff := -2 * a * b * (pb / d2) / (a*pb + 1)
 			for c := range cur {
 				grad := clip(coeff * (cur[c] - other[c]))
@@ -350,19 +401,19 @@ func (u *UMAP) epoch() {
 				other[c] -= grad * alpha
 			}
 		}
-		u.nextSample[e] += u.epochsPerSample[e]
-		perNegative := u.epochsPerSample[e] / float64(u.NegativeRate)
-		negatives := int((n - u.nextNegative[e]) / perNegative)
+		s.NextSample[e] += eps
+		perNegative := eps / float64(s.NegativeRate)
+		negatives := int((n - s.NextNegative[e]) / perNegative)
 		for p := 0; p < negatives; p++ {
-			k := u.rng.IntN(u.N)
+			k := rng.intN(s.Points)
 			if k == j {
 				continue
 			}
-			other := u.Y[k*dims : (k+1)*dims]
+			other := s.Y[k*dims : (k+1)*dims]
 			d2 := dist2(cur, other)
 			coeff := 0.0
 			if d2 > 0 {
-				coeff = 2 * b / ((0.001 + d2) * (a*u.power.at(d2) + 1))
+				coeff = 2 * b / ((0.001 + d2) * (a*power.at(d2) + 1))
 			}
 			for c := range cur {
 				grad := 4.0
@@ -372,27 +423,28 @@ func (u *UMAP) epoch() {
 				cur[c] += grad * alpha
 			}
 		}
-		u.nextNegative[e] += float64(negatives) * perNegative
+		s.NextNegative[e] += float64(negatives) * perNegative
 	}
-	u.Epoch++
 }
 
 // powTable is x ↦ x^b for one b, the epochs' hot spot: math.Pow, or math.Exp and math.Log
 // (plain Go under js/wasm), took two thirds of their time. It interpolates linearly between
 // 256 points per octave of x, picked by the float's own exponent and top mantissa bits, to a
 // relative error under 2e-6 (TestPowTable), far below what stochastic gradient descent
-// notices; outside 2^±40 it falls back to math.Pow.
+// notices.
 type powTable struct {
 	b float64
 	v []float64
 }
 
 const (
-	powOctaves = 80  // 2^−40 … 2^40
+	powOctaves = 120 // 2^−60 … 2^60
 	powSteps   = 256 // points per octave: the top 8 mantissa bits
 	powShift   = 52 - 8
-	// powFirst is the table's first index in x's bits shifted by powShift: exponent −40.
+	// powFirst is the table's first index in x's bits shifted by powShift: exponent −60.
 	powFirst = (1023 - powOctaves/2) << 8
+	powBelow = 1 << (powOctaves / 2)         // 1 / the table's first x
+	powAbove = 1.0 / (1 << (powOctaves / 2)) // 1 / its last
 )
 
 func newPowTable(b float64) powTable {
@@ -403,16 +455,42 @@ func newPowTable(b float64) powTable {
 	return powTable{b: b, v: v}
 }
 
-// at is x^b for x > 0.
+// at is x^b for x > 0. Beyond the table (x under 2^−60 or over 2^60, distances a layout does
+// not reach but for duplicates) it is linear in x from the table's end, so that a kernel can
+// follow it without math.Pow.
 func (p powTable) at(x float64) float64 {
 	bits := math.Float64bits(x)
 	i := int(bits>>powShift) - powFirst
-	if i < 0 || i >= len(p.v)-1 {
-		return math.Pow(x, p.b)
+	switch {
+	case i < 0:
+		return p.v[0] * (x * powBelow)
+	case i >= len(p.v)-1:
+		return p.v[len(p.v)-1] * (x * powAbove)
 	}
 	frac := float64(bits&(1<<powShift-1)) * (1.0 / (1 << powShift))
 	return p.v[i] + frac*(p.v[i+1]-p.v[i])
 }
+
+// tauRand is umap-learn's tau_rand_int, with which it picks negative samples: L'Ecuyer's
+// three-component Tausworthe generator (taus88). Its few shifts and xors on 32 bits cost far
+// less in wasm than math/rand's PCG, whose 64×64-bit products the wasm port does in software,
+// and a kernel can follow it: the negative samples are most of an epoch's random numbers.
+type tauRand [3]uint32
+
+// newTauRand seeds the generator from rng, within taus88's bounds (above 1, 7 and 15).
+func newTauRand(rng *rand.Rand) tauRand {
+	return tauRand{rng.Uint32() | 2, rng.Uint32() | 8, rng.Uint32() | 16}
+}
+
+func (t *tauRand) next() uint32 {
+	t[0] = (t[0]&0xfffffffe)<<12 ^ (t[0]<<13^t[0])>>19
+	t[1] = (t[1]&0xfffffff8)<<4 ^ (t[1]<<2^t[1])>>25
+	t[2] = (t[2]&0xfffffff0)<<17 ^ (t[2]<<3^t[2])>>11
+	return t[0] ^ t[1] ^ t[2]
+}
+
+// intN is a number in [0, n), as umap-learn takes it (the remainder; n is far below 2^32).
+func (t *tauRand) intN(n int) int { return int(t.next() % uint32(n)) }
 
 func dist2(p, q []float64) float64 {
 	var s float64

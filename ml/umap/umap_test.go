@@ -293,4 +293,37 @@ func TestPowTable(t *testing.T) {
 	if worst > 2e-6 {
 		t.Errorf("largest relative error %.2g, want ≤ 2e-6", worst)
 	}
+	// Beyond the table it goes on linearly from the table's ends: continuous there, and
+	// falling to 0 with x.
+	p := newPowTable(0.8951)
+	for _, edge := range []float64{math.Ldexp(1, -powOctaves/2), math.Ldexp(1, powOctaves/2)} {
+		below, above := p.at(edge*(1-1e-12)), p.at(edge*(1+1e-12))
+		if math.Abs(below-above)/above > 1e-6 {
+			t.Errorf("at the table's end %g: %g just below, %g just above", edge, below, above)
+		}
+	}
+	if tiny := p.at(1e-300); !(tiny >= 0 && tiny < p.at(1e-20)) {
+		t.Errorf("x^b at 1e-300 is %g, want between 0 and its value at 1e-20", tiny)
+	}
+}
+
+// TestTauRand: the negative samples' generator gives umap-learn's tau_rand_int sequence (values
+// from its Python code, the state 12345, 67890, 424242), and spreads intN evenly.
+func TestTauRand(t *testing.T) {
+	g := tauRand{12345, 67890, 424242}
+	for i, want := range []uint32{4050851190, 879301221, 2289694355, 3910176176, 2982099351, 2197756729} {
+		if got := g.next(); got != want {
+			t.Fatalf("value %d: %d, umap-learn's %d", i, got, want)
+		}
+	}
+	var counts [10]int
+	const draws = 100_000
+	for range draws {
+		counts[g.intN(10)]++
+	}
+	for k, c := range counts {
+		if c < draws/10*95/100 || c > draws/10*105/100 {
+			t.Errorf("intN(10) gave %d %d times in %d draws, want about %d", k, c, draws, draws/10)
+		}
+	}
 }

@@ -3,10 +3,12 @@
 package kernels
 
 import (
+	"runtime"
 	"unsafe"
 
 	"lookbook/ml"
 	"lookbook/ml/tsne"
+	"lookbook/ml/umap"
 )
 
 // The kernels are called as WebAssembly imports of the program (module "lookbook_kernels"):
@@ -36,13 +38,19 @@ func wasmBiasAct(x, bias, channels, plane, act uint32)
 //go:wasmimport lookbook_kernels tsne_rep2
 func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
 
+//go:wasmimport lookbook_kernels knn_scan
+func wasmKNNScan(dots, norms, n, self uint32, ni, bound float64, out uint32) uint32
+
+//go:wasmimport lookbook_kernels umap_epoch
+func wasmUMAPEpoch(args uint32)
+
 //go:wasmimport lookbook_kernels tsne_attr2
 func wasmTSNEAttr2(n, rowStart, col, val, y, grad uint32, exaggeration float64)
 
 // address is where a slice's first element sits in the program's linear memory (0 for an
 // empty one, which the kernels then do not read). Go's heap does not move, and the slice stays
 // alive on the caller's stack during the call.
-func address[T float32 | float64 | int32 | int | tsne.FlatNode](s []T) uint32 {
+func address[T float32 | float64 | int32 | uint32 | int | tsne.FlatNode](s []T) uint32 {
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(s))))
 }
 
@@ -78,6 +86,31 @@ func moduleKernels() *ml.Kernels {
 			wasmBiasAct(address(x), address(bias), uint32(len(bias)), uint32(plane), uint32(act))
 		},
 	}
+}
+
+// knnScan is the module's knn.ScanKernel. self may lie outside the chunk (then no column is
+// skipped): as a uint32 it then matches no column.
+func knnScan(dots []float32, norms []float64, self int, ni, bound float64, out []int32) int {
+	return int(wasmKNNScan(address(dots), address(norms), uint32(len(dots)), uint32(self), ni, bound, address(out)))
+}
+
+// epochArgs is umap.Epoch as umap_epoch reads it (gen_wat.py gives the offsets): the floats,
+// the counts, then byte addresses.
+type epochArgs struct {
+	a, b, alpha, epoch                                       float64
+	edges, points, dims, negativeRate                        uint32
+	head, tail, epochsPerSample, nextSample, nextNegative, y uint32
+	rng, pow, powLen                                         uint32
+}
+
+// umapEpoch is the module's umap.EpochKernel.
+func umapEpoch(e *umap.Epoch) {
+	args := []epochArgs{{a: e.A, b: e.B, alpha: e.Alpha, epoch: e.Epoch,
+		edges: uint32(len(e.EpochsPerSample)), points: uint32(e.Points), dims: uint32(e.Dims), negativeRate: uint32(e.NegativeRate),
+		head: address(e.Head), tail: address(e.Tail), epochsPerSample: address(e.EpochsPerSample), nextSample: address(e.NextSample),
+		nextNegative: address(e.NextNegative), y: address(e.Y), rng: address(e.RNG[:]), pow: address(e.Pow), powLen: uint32(len(e.Pow))}}
+	wasmUMAPEpoch(uint32(uintptr(unsafe.Pointer(&args[0]))))
+	runtime.KeepAlive(args)
 }
 
 // tsneKernels are the module's t-SNE kernels, called through the program's imports.

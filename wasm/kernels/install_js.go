@@ -8,19 +8,24 @@ import (
 	"syscall/js"
 
 	"lookbook/ml"
+	"lookbook/ml/knn"
 	"lookbook/ml/tsne"
+	"lookbook/ml/umap"
 )
 
 // Install instantiates the kernels on the Go program's memory (which the page's loader hands
 // over as lookbook._goMemory) and makes ml use them: the tile and dot kernels for its matrix
-// products, the eval kernels for frozen layers, and tsne its 2D repulsion and attraction. Without WebAssembly SIMD, or without that
-// memory, it returns an error and ml keeps its Go code.
+// products, the eval kernels for frozen layers, knn its scan, umap its epochs and tsne its 2D
+// repulsion and attraction. Without WebAssembly SIMD, or without that memory, it returns an
+// error and ml keeps its Go code.
 func Install() error {
 	if err := instantiateForImports(); err != nil {
 		return err
 	}
 	ml.SetKernels(moduleKernels())
 	tsne.SetKernels(tsneKernels())
+	knn.SetScanKernel(knnScan)
+	umap.SetEpochKernel(umapEpoch)
 	return nil
 }
 
