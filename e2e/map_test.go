@@ -119,7 +119,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 		t.Fatal("the drawing has no position on the map")
 	}
 	a.screenshot("18-map-drawing")
-	for _, p := range []string{"pca2", "tsne3", "umap2", "umap3"} {
+	for _, p := range []string{"pca2", "pca3", "tsne3", "umap2", "umap3"} {
 		a.click("proj-" + p)
 		m = a.untilMap("drawing placed on "+p, 0, func(m jsapi.Map) bool { return m.OwnOK && m.Projection == p })
 		t.Logf("%s: placed in %.1f ms", p, m.PlaceMs)
