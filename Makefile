@@ -12,7 +12,7 @@ WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
 # no file of their own for js/wasm, so vetting them there would repeat the native vet.
 WASM_PKGS := ./ml/... ./wasm/... ./pretrained/format
 
-.PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps golden fuzz kernels bench-web bench-browser
+.PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps replay golden fuzz kernels bench-web bench-browser
 
 all: test
 
@@ -111,6 +111,10 @@ bench-tsne:
 ## maps: regenerate the shipped latent maps from the shipped FashionNet.
 maps:
 	$(GO) run ./pretrained/cmd/train maps
+
+## replay: regenerate the Teach view's replay sample (training-set features) from the shipped FashionNet.
+replay:
+	$(GO) run ./pretrained/cmd/train replay
 
 ## golden: regenerate the PyTorch golden fixtures (needs python3-torch).
 golden:

@@ -77,7 +77,8 @@ var subcommands = []subcommand{
 	{name: "plot", run: plotLog, summary: "draw a training log (JSON lines) as a PNG chart"},
 	{name: "features", run: features, summary: "write FashionNet's 128-d test-set features (and labels) as .npy"},
 	{name: "tsne", run: embedNPY, summary: "map any N×D float32 .npy to 2D/3D coordinates with t-SNE or PCA"},
-	{name: "maps", run: maps, summary: "write the browser's latent maps of the test set (PCA and t-SNE, 2D and 3D)"},
+	{name: "maps", run: maps, summary: "write the browser's latent maps of the test set (PCA, t-SNE and UMAP, 2D and 3D)"},
+	{name: "replay", run: replay, summary: "write the Teach view's replay sample (training-set features, balanced by class)"},
 	{name: "gallery", run: gallery, summary: "write the Faces view's starting latent codes (validation faces' posterior means)"},
 	{name: "drawings", run: drawingsCmd, summary: "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets"},
 }
