@@ -37,7 +37,7 @@ web: generate
 	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js web/mapworker.js build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
-	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors build/web/
+	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors build/web/
 	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
 
 ## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.

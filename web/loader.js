@@ -30,8 +30,9 @@
 	window.lookbook.classify = (pixels) => {
 		const index = call("lookbook_classify", pixels, 1024, "lookbook.classify takes a Float32Array of 1024 values (32×32, in [0, 1])");
 		if (index < 0) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
-		const out = output(20);
-		return { label: window.lookbook._labels[index], index, probabilities: Array.from(out.subarray(10, 20)), logits: Array.from(out.subarray(0, 10)) };
+		const labels = window.lookbook._labels, n = labels.length; // 10, or 11 with a taught class
+		const out = output(2 * n);
+		return { label: labels[index], index, probabilities: Array.from(out.subarray(n, 2 * n)), logits: Array.from(out.subarray(0, n)) };
 	};
 	window.lookbook.decode = (z) => {
 		if (call("lookbook_decode", z, 120, "lookbook.decode takes a Float32Array of 120 latent values") < 0) {
@@ -51,7 +52,7 @@
 		if (r instanceof Error) throw r;
 		return out;
 	};
-	window.lookbook.classifyBatch = (pixels) => batch("_classifyBatch", pixels, 1024, 10,
+	window.lookbook.classifyBatch = (pixels) => batch("_classifyBatch", pixels, 1024, (window.lookbook._labels || []).length || 10,
 		"lookbook.classifyBatch takes a Float32Array of n·1024 values (n images of 32×32 in [0, 1], 1 ≤ n ≤ 4096)");
 	window.lookbook.decodeBatch = (z) => batch("_decodeBatch", z, 120, 3 * 32 * 32,
 		"lookbook.decodeBatch takes a Float32Array of n·120 latent values (1 ≤ n ≤ 4096)");

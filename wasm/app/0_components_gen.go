@@ -192,7 +192,7 @@ func (c *ClassifyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				_ = vgparent
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
 				vgparent.AppendChild(vgn)
-				for i := 0; i < 10; i++ {
+				for i := 0; i < c.App.classCount(); i++ {
 					var vgiterkey interface{} = i
 					_ = vgiterkey
 					i := i
@@ -208,7 +208,7 @@ func (c *ClassifyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-name"}}}
 						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML(ml.FashionNetClasses[i])
+						vgn.SetInnerHTML(c.App.className(i))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-bar"}}}

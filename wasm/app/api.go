@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"lookbook/ml"
+	"lookbook/ml/teach"
 	"lookbook/wasm/jsapi"
 	"lookbook/wasm/share"
 )
@@ -21,7 +22,7 @@ import (
 //	  throws clear errors, which Go cannot do without eval)
 //	lookbook.decode(Float32Array of 120) → Float32Array of 3×32×32 values in [0, 1] (once the
 //	  Faces view has loaded)
-//	lookbook.classifyBatch(Float32Array of n·32·32) → Float32Array of n·10 logits, and
+//	lookbook.classifyBatch(Float32Array of n·32·32) → Float32Array of n·10 (11 when taught) logits, and
 //	lookbook.decodeBatch(Float32Array of n·120) → Float32Array of n·3·32·32: many inputs in
 //	  one call, for throughput (n ≤ 4096)
 //	lookbook.state() → {view, hasInput, label, index, probabilities, logits, link}
@@ -29,6 +30,11 @@ import (
 //	lookbook.liveMap({method: "tsne" | "umap", dims: 2 | 3, points, perplexity?, iterations?})
 //	  → a promise of {ms, computeMs, coords: Float32Array(points·dims), kl?}: a t-SNE or UMAP
 //	  of the first `points` test images, computed by a map worker (see api_livemap.go)
+//	lookbook.teach({name, examples: [Float32Array(1024), …]}) → a promise of {classes,
+//	  accuracyBefore, accuracyAfter, ms, trainMs, loss}: the last layer learns a new class from
+//	  at least 5 examples (or, when name is a garment's, corrects that garment), after which
+//	  classify answers with it; accuracies are the ten garments' on the 10,000 test images
+//	  (see teach.go); lookbook.untaught() restores the shipped classifier
 //
 // Called with env locked, once the model is loaded.
 func announceReady(a *App, apiModel *ml.FashionNet) {
@@ -41,11 +47,8 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	a.api = io
 	apiModel.Forward(io.image) // its buffers are made now, not in the export
 	api.Set("_io", map[string]any{"in": address(io.in[:]), "out": address(io.out[:])})
-	names := make([]any, len(ml.FashionNetClasses))
-	for i, n := range ml.FashionNetClasses {
-		names[i] = n
-	}
-	api.Set("_labels", names)
+	a.Teach.shipped = teach.Shipped(a.model)
+	a.setLabels()
 	exported = a
 	// The batch wrappers pass byte views of the whole input and of an output array they made.
 	api.Set("_classifyBatch", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -121,6 +124,8 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		return loc.Get("origin").String() + loc.Get("pathname").String() + "#" + a.shareFragment()
 	}))
 	api.Set("liveMap", js.FuncOf(func(this js.Value, args []js.Value) any { return a.liveMap(args) }))
+	api.Set("teach", js.FuncOf(func(this js.Value, args []js.Value) any { return a.teachAPI(args) }))
+	api.Set("untaught", js.FuncOf(func(this js.Value, args []js.Value) any { return a.untaughtAPI() }))
 	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
 		resolve.Invoke()
 	}
@@ -139,8 +144,9 @@ func toJS(v any) any {
 func (a *App) state() jsapi.State {
 	s := jsapi.State{View: int(a.View), HasInput: a.HasInput, Notice: a.Notice, Link: a.shareFragment(), Version: a.Version, LastMs: a.LastMs}
 	if a.HasInput {
-		s.Index, s.Label = a.Pred, ml.FashionNetClasses[a.Pred]
-		s.Probabilities, s.Logits = ml.Floats[float64](a.Probs[:]), ml.Floats[float64](a.Logits[:])
+		n := a.classCount()
+		s.Index, s.Label = a.Pred, a.className(a.Pred)
+		s.Probabilities, s.Logits = ml.Floats[float64](a.Probs[:n]), ml.Floats[float64](a.Logits[:n])
 		s.View28 = make([]int, len(a.Result.View))
 		for i, b := range a.Result.View {
 			s.View28[i] = int(b)
@@ -236,7 +242,7 @@ func exportClassify() int32 {
 	if a == nil || a.api == nil {
 		return -1
 	}
-	n := len(ml.FashionNetClasses)
+	n := a.api.model.FC3.Out // 10, or 11 with a taught class
 	out := a.api.out[:2*n]
 	copy(out, a.api.model.Forward(a.api.image).Data)
 	ml.Softmax(out[n:], out[:n], n)

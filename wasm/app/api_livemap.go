@@ -84,23 +84,11 @@ func liveMapRequest(args []js.Value) (livemap.Request, error) {
 
 // runLiveMap waits for the map data (loading it if the Map view has not), then queues the call.
 func (a *App) runLiveMap(call *liveMapCall) {
-	for first := true; ; first = false {
-		a.env.Lock()
-		m := &a.Maps
-		if m.Status == Ready {
-			break
-		}
-		if m.Status == Failed && !first {
-			a.env.UnlockOnly()
-			call.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + m.Error))
-			return
-		}
-		if m.Status == Idle || m.Status == Failed {
-			a.loadMaps()
-		}
-		a.env.UnlockRender()
-		time.Sleep(50 * time.Millisecond)
+	if err := a.awaitMaps(); err != nil {
+		call.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + err.Error()))
+		return
 	}
+	a.env.Lock()
 	defer a.env.UnlockOnly()
 	l := &a.liveAPI
 	if l.worker == nil {

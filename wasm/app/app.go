@@ -14,6 +14,7 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/ml/teach"
 	"lookbook/pretrained/sketches"
 	"lookbook/wasm/layout"
 	"lookbook/wasm/pad"
@@ -50,8 +51,8 @@ type App struct {
 
 	HasInput     bool
 	Result       prep.Result
-	Logits       [10]float32
-	Probs        [10]float32
+	Logits       [teach.MaxClasses]float32 // the first classCount() hold the answer
+	Probs        [teach.MaxClasses]float32
 	Pred         int
 	Blocks       [4]*ml.Tensor                // feature maps of the last classification
 	Latent       [ml.FashionNetLatent]float32 // the input's features, as the Map view places them
@@ -66,6 +67,9 @@ type App struct {
 	// examples are the hand-drawn sketches the pad's example list offers, parsed on first use.
 	examples []sketches.Sketch
 	example  shownExample
+
+	// Teach is what lookbook.teach taught: nil while the model is the shipped one.
+	Teach teachState
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
@@ -112,9 +116,10 @@ func (a *App) classify(r prep.Result) {
 	a.Result, a.HasInput = r, true
 	x := ml.FromData(append([]float32(nil), r.Input[:]...), 1, 1, 32, 32)
 	logits := a.model.Forward(x)
-	copy(a.Logits[:], logits.Data)
-	ml.Softmax(a.Probs[:], a.Logits[:], 10)
-	a.Pred = ml.ArgMax(a.Probs[:])
+	n := a.classCount()
+	copy(a.Logits[:n], logits.Data)
+	ml.Softmax(a.Probs[:n], a.Logits[:n], n)
+	a.Pred = ml.ArgMax(a.Probs[:n])
 	for i := range a.Blocks {
 		a.Blocks[i] = a.model.Block(i).Clone()
 	}

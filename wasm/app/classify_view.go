@@ -42,7 +42,7 @@ func (c *ClassifyView) Upload(e vugu.DOMEvent) {
 
 func (c *ClassifyView) predictionText() string {
 	a := c.App
-	return fmt.Sprintf("%s · %.0f%%", classNames[a.Pred], 100*a.Probs[a.Pred])
+	return fmt.Sprintf("%s · %.0f%%", a.className(a.Pred), 100*a.Probs[a.Pred])
 }
 
 func (c *ClassifyView) rowClass(i int) string {

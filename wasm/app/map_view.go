@@ -166,12 +166,12 @@ func (c *MapView) ownMapText() string {
 	m := &a.Maps
 	if !m.OwnOK {
 		if m.Projection.IsLive() {
-			return fmt.Sprintf("The classifier says %s. Your drawing joins the live map when it has finished.", classNames[a.Pred])
+			return fmt.Sprintf("The classifier says %s. Your drawing joins the live map when it has finished.", a.className(a.Pred))
 		}
-		return fmt.Sprintf("The classifier says %s.", classNames[a.Pred])
+		return fmt.Sprintf("The classifier says %s.", a.className(a.Pred))
 	}
 	same := m.ownSummary(a.Pred)
-	return fmt.Sprintf("The classifier says %s. %d of its %d nearest neighbours among the test images are %s too.", classNames[a.Pred], same, len(m.OwnNeighbours), classNames[a.Pred])
+	return fmt.Sprintf("The classifier says %s. %d of its %d nearest neighbours among the test images are %s too.", a.className(a.Pred), same, len(m.OwnNeighbours), a.className(a.Pred))
 }
 
 func (c *MapView) padToolsStyle() string {

@@ -223,7 +223,7 @@ func (v *mapStage) draw(screen *ebiten.Image, a *App) {
 		}
 		x, y, _ := tr.Apply(m.Own[0], m.Own[1], m.Own[2])
 		if area.Contains(x, y) {
-			drawStar(clip, im.white, float32(x*sc), float32(y*sc), float32(9*sc), mapview.ClassColours[a.Pred])
+			drawStar(clip, im.white, float32(x*sc), float32(y*sc), float32(9*sc), mapview.ColourOf(a.Pred))
 		}
 	}
 	if m.Hover >= 0 {

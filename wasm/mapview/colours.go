@@ -19,3 +19,14 @@ var ClassColours = [10]color.RGBA{
 	{0xdd, 0xee, 0x33, 0xff}, // Bag: yellow
 	{0x44, 0xff, 0xcc, 0xff}, // Ankle boot: aqua
 }
+
+// TaughtColour is the colour of a class taught in the page (lookbook.teach).
+var TaughtColour = color.RGBA{0xff, 0xff, 0xff, 0xff}
+
+// ColourOf is class k's colour: a garment's, or the taught class's (k = 10).
+func ColourOf(k int) color.RGBA {
+	if k >= 0 && k < len(ClassColours) {
+		return ClassColours[k]
+	}
+	return TaughtColour
+}

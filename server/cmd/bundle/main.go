@@ -182,10 +182,10 @@ func refersToAssets(name string) bool { return strings.HasSuffix(name, ".webmani
 // for each build: its build hash and the files to precache.
 const serviceWorker = "sw.js"
 
-// lazyAssets are the files only the Map and Faces views load (the maps, the map worker and its
-// program, the face models): the service worker keeps them once they have been used rather
+// lazyAssets are the files only some views load (the maps, the map worker and its program, the
+// face models, the replay sample lookbook.teach learns with): the service worker keeps them once they have been used rather
 // than on every first visit.
-var lazyAssets = []string{"maps.", "mapworker.", "vae.", "faces."}
+var lazyAssets = []string{"maps.", "mapworker.", "vae.", "faces.", "replay."}
 
 // serviceWorkerFor fills the worker's template with this build's hash and precache list.
 func serviceWorkerFor(template []byte, names []string) []byte {

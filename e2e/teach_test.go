@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"lookbook/ml/dataset"
+	"lookbook/pretrained/drawings"
+)
+
+// hatInputs returns n generated hats (drawings.Hat) as the network's 32×32 inputs, as JSON.
+func hatInputs(t *testing.T, seed uint64, n int) string {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	set := &dataset.Fashion{}
+	for i := 0; i < n; i++ {
+		set.Pixels = append(set.Pixels, drawings.Hat(rng)...)
+		set.Labels = append(set.Labels, 0)
+	}
+	inputs := make([][]float32, n)
+	for i := range inputs {
+		inputs[i] = make([]float32, 32*32)
+		set.Image(inputs[i], i, false, 0, 0)
+	}
+	b, err := json.Marshal(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestTeachAPI: lookbook.teach learns a new class from ten generated hats; new hats are then
+// classified as hats, the ten garments lose at most a point of test accuracy, the Classify view
+// shows an eleventh bar, and lookbook.untaught restores the shipped classifier. Bad input is
+// refused with clear messages and the page keeps working.
+func TestTeachAPI(t *testing.T) {
+	a := visit(t, "")
+	var out struct {
+		Classes                       []string
+		AccuracyBefore, AccuracyAfter float64
+		Ms, TrainMs, Loss             float64
+	}
+	a.run(chromedp.Evaluate(`lookbook.teach({name: "Hat", examples: `+hatInputs(t, 1, 10)+`.map((x) => Float32Array.from(x))})`, &out, awaitPromise))
+	t.Logf("taught %v: test accuracy %.4f → %.4f, %.0f ms in all, %.0f ms training, last loss %.3f", out.Classes, out.AccuracyBefore, out.AccuracyAfter, out.Ms, out.TrainMs, out.Loss)
+	if len(out.Classes) != 11 || out.Classes[10] != "Hat" || out.Classes[0] != "T-shirt/top" {
+		t.Fatalf("classes after teaching: %v", out.Classes)
+	}
+	if out.AccuracyBefore < 0.9 || out.AccuracyAfter < out.AccuracyBefore-0.01 {
+		t.Errorf("test accuracy %.4f → %.4f: more than a point forgotten", out.AccuracyBefore, out.AccuracyAfter)
+	}
+	classifyAll := func(inputs string) []string {
+		var labels []string
+		a.run(chromedp.Evaluate(inputs+`.map((x) => lookbook.classify(Float32Array.from(x)).label)`, &labels))
+		return labels
+	}
+	fresh := hatInputs(t, 2, 20)
+	hats := 0
+	for _, l := range classifyAll(fresh) {
+		if l == "Hat" {
+			hats++
+		}
+	}
+	t.Logf("%d of 20 new hats classified as Hat", hats)
+	if hats < 15 {
+		t.Errorf("only %d of 20 new hats are classified as Hat", hats)
+	}
+	// The Classify view answers with the taught model: an eleventh bar, named.
+	a.drawSketch("region-pad", sketchByName(t, "trouser-1"))
+	var bars []string
+	a.run(chromedp.Evaluate(`Array.from(document.querySelectorAll('[data-testid^="prob-"] .lb-name')).map((e) => e.textContent)`, &bars))
+	if len(bars) != 11 || bars[10] != "Hat" {
+		t.Errorf("the probability bars after teaching: %v", bars)
+	}
+	if s := a.state(); len(s.Probabilities) != 11 || s.Label != "Trouser" {
+		t.Errorf("a drawn trouser after teaching: %s with %d probabilities", s.Label, len(s.Probabilities))
+	}
+	a.screenshot("30-taught-classify")
+
+	// Back to the shipped model.
+	a.run(chromedp.Evaluate(`lookbook.untaught()`, nil))
+	for _, l := range classifyAll(fresh) {
+		if l == "Hat" {
+			t.Fatal("a hat is still classified as Hat after lookbook.untaught()")
+		}
+	}
+	if s := a.state(); len(s.Probabilities) != 10 {
+		t.Errorf("%d probabilities after lookbook.untaught()", len(s.Probabilities))
+	}
+
+	for _, c := range []struct{ args, want string }{
+		{``, "takes one object"},
+		{`{name: "Hat"}`, "examples must be an array"},
+		{`{name: "Hat", examples: []}`, "examples must hold 5 to 200 images, not 0"},
+		{`{name: "", examples: five()}`, "name must be 1 to 24 characters"},
+		{`{name: "   ", examples: five()}`, "name must be 1 to 24 characters"},
+		{`{name: "` + strings.Repeat("x", 25) + `", examples: five()}`, "name must be 1 to 24 characters, not 25"},
+		{`{name: 7, examples: five()}`, "name must be a string"},
+		{`{name: "Hat", examples: five().slice(0, 4)}`, "examples must hold 5 to 200 images, not 4"},
+		{`{name: "Hat", examples: [...five().slice(0, 4), new Float32Array(100)]}`, "example 4 must be a Float32Array of 1024"},
+		{`{name: "Hat", examples: [...five().slice(0, 4), [1, 2, 3]]}`, "example 4 must be a Float32Array"},
+		{`{name: "Hat", examples: [...five().slice(0, 4), new Float32Array(1024).fill(NaN)]}`, "example 4 holds a NaN"},
+	} {
+		var msg string
+		a.run(chromedp.Evaluate(`(() => { const five = () => Array.from({length: 5}, () => new Float32Array(1024)); return lookbook.teach(`+c.args+`); })().then(() => "resolved", (e) => e.message)`, &msg, awaitPromise))
+		if !strings.HasPrefix(msg, "lookbook.teach: ") || !strings.Contains(msg, c.want) {
+			t.Errorf("teach(%s): %q, want an error with %q", c.args, msg, c.want)
+		}
+	}
+	// The page still works, with the shipped classifier.
+	if s := a.state(); s.Label != "Trouser" || len(s.Probabilities) != 10 {
+		t.Errorf("after the bad calls: %s with %d probabilities", s.Label, len(s.Probabilities))
+	}
+}

@@ -1,0 +1,275 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"syscall/js"
+	"time"
+	"unicode"
+
+	"lookbook/ml"
+	"lookbook/ml/teach"
+	"lookbook/pretrained/format"
+)
+
+// teachState is what the visitor has taught the classifier (ml/teach): a new class, or a
+// correction of one of the ten garments. Teaching again starts from the shipped model.
+type teachState struct {
+	Name    string     // the taught class's name; "" while the model is the shipped one
+	Class   int        // its index: 10 for a new class, else the garment corrected
+	head    teach.Head // the last layer in use
+	shipped teach.Head // the shipped last layer, to start from and to restore
+	replay  *teach.Replay
+	busy    bool // a teaching is running
+}
+
+// maxNameLength bounds a taught class's name (it labels a bar and travels in links).
+const maxNameLength = 24
+
+// classCount is how many classes the classifier answers with: 10, or 11 with a taught class.
+func (a *App) classCount() int {
+	if a.model == nil {
+		return teach.Garments
+	}
+	return a.model.FC3.Out
+}
+
+// className names class i, the taught one included.
+func (a *App) className(i int) string {
+	if i >= 0 && i < teach.Garments {
+		return ml.FashionNetClasses[i]
+	}
+	return a.Teach.Name
+}
+
+// setLabels tells the JS API's wrappers the class names, whose count they read outputs by.
+func (a *App) setLabels() {
+	names := make([]any, a.classCount())
+	for i := range names {
+		names[i] = a.className(i)
+	}
+	js.Global().Get("lookbook").Set("_labels", names)
+}
+
+// applyHead makes h the classifier's last layer, in the app's model and the API's, and
+// answers the current input again. name is the taught class ("" for the shipped model).
+func (a *App) applyHead(h teach.Head, name string, class int) {
+	for _, m := range []*ml.FashionNet{a.model, a.api.model} {
+		fc := ml.NewLinear("fc3", teach.Latent, h.Classes)
+		copy(fc.Weight.Value.Data, h.Weight)
+		copy(fc.Bias.Value.Data, h.Bias)
+		fc.SetFrozen(true)
+		m.FC3 = fc
+	}
+	a.api.model.Forward(a.api.image) // the export's buffers are made now, not in the export
+	a.Teach.head, a.Teach.Name, a.Teach.Class = h, name, class
+	a.setLabels()
+	if a.HasInput {
+		a.classify(a.Result)
+	}
+	a.Maps.ownFor = [2]int{-1, -1}
+}
+
+// teachRequest is lookbook.teach's argument, checked.
+type teachRequest struct {
+	name   string
+	class  int // 10 for a new class, else the garment it corrects
+	images [][]float32
+}
+
+// parseTeach reads {name, examples} and says exactly what is wrong with it.
+func parseTeach(args []js.Value) (teachRequest, error) {
+	var req teachRequest
+	if len(args) != 1 || args[0].Type() != js.TypeObject {
+		return req, errors.New("it takes one object: {name: a class name, examples: an array of at least 5 Float32Array(1024)}")
+	}
+	o := args[0]
+	if o.Get("name").Type() != js.TypeString {
+		return req, errors.New("name must be a string: the class to teach")
+	}
+	req.name = strings.TrimSpace(o.Get("name").String())
+	if n := len([]rune(req.name)); n == 0 || n > maxNameLength {
+		return req, fmt.Errorf("name must be 1 to %d characters, not %d", maxNameLength, n)
+	}
+	for _, r := range req.name {
+		if !unicode.IsPrint(r) {
+			return req, errors.New("name must be printable text")
+		}
+	}
+	req.class = teach.Garments
+	for k, g := range ml.FashionNetClasses {
+		if strings.EqualFold(g, req.name) {
+			req.name, req.class = g, k // a correction of that garment
+		}
+	}
+	ex := o.Get("examples")
+	if !js.Global().Get("Array").Call("isArray", ex).Bool() {
+		return req, errors.New("examples must be an array of Float32Array(1024), 32×32 values in [0, 1]")
+	}
+	const most = 200
+	if n := ex.Length(); n < teach.MinExamples || n > most {
+		return req, fmt.Errorf("examples must hold %d to %d images, not %d", teach.MinExamples, most, n)
+	}
+	f32 := js.Global().Get("Float32Array")
+	for i := 0; i < ex.Length(); i++ {
+		v := ex.Index(i)
+		if !v.InstanceOf(f32) || v.Length() != 1024 {
+			return req, fmt.Errorf("example %d must be a Float32Array of 1024 values (32×32, in [0, 1])", i)
+		}
+		img := make([]float32, 1024)
+		js.CopyBytesToGo(floatBytes(img), js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), 4096))
+		for _, x := range img {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return req, fmt.Errorf("example %d holds a NaN or an infinity", i)
+			}
+		}
+		req.images = append(req.images, img)
+	}
+	return req, nil
+}
+
+// teachAPI is lookbook.teach({name, examples}): a promise of {classes, accuracyBefore,
+// accuracyAfter, ms, trainMs} once the classifier has learnt the class.
+func (a *App) teachAPI(args []js.Value) any {
+	req, err := parseTeach(args)
+	resolve, reject, promise := newPromise()
+	if err != nil {
+		reject("lookbook.teach: " + err.Error())
+		return promise
+	}
+	go func() {
+		out, err := a.teachRun(req)
+		if err != nil {
+			reject("lookbook.teach: " + err.Error())
+			return
+		}
+		resolve(out)
+	}()
+	return promise
+}
+
+// teachRun teaches req, waiting for what it needs (the model, the test features on which
+// forgetting is measured, the replay sample), training in slices so the page keeps running.
+func (a *App) teachRun(req teachRequest) (map[string]any, error) {
+	start := time.Now()
+	a.env.Lock()
+	if a.Teach.busy {
+		a.env.UnlockOnly()
+		return nil, errors.New("a class is being taught already: wait for it")
+	}
+	a.Teach.busy = true
+	a.env.UnlockOnly()
+	defer func() { a.env.Lock(); a.Teach.busy = false; a.env.UnlockOnly() }()
+	if err := a.awaitMaps(); err != nil {
+		return nil, err
+	}
+	replay, err := a.loadReplay()
+	if err != nil {
+		return nil, err
+	}
+	a.env.Lock()
+	classes, own := teach.Garments, make([]teach.Example, len(req.images))
+	if req.class == teach.Garments {
+		classes++
+	}
+	for i, img := range req.images {
+		a.model.Forward(ml.FromData(img, 1, 1, 32, 32))
+		own[i] = teach.Example{Feature: append([]float32(nil), a.model.Latent().Data...), Label: req.class}
+	}
+	base, test := a.Teach.shipped, a.Maps.data
+	a.env.UnlockOnly()
+	run, err := teach.New(base, classes, own, *replay, teach.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	trainStart := time.Now()
+	for !run.Step(8 * time.Millisecond) {
+		time.Sleep(time.Millisecond) // the page's turn
+	}
+	trainMs := msSince(trainStart)
+	head := run.Head()
+	before, after := base.Accuracy(test.Features, test.Labels), head.Accuracy(test.Features, test.Labels)
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	a.applyHead(head, req.name, req.class)
+	names := make([]any, a.classCount())
+	for i := range names {
+		names[i] = a.className(i)
+	}
+	return map[string]any{"classes": names, "accuracyBefore": before, "accuracyAfter": after,
+		"ms": msSince(start), "trainMs": trainMs, "loss": run.Loss}, nil
+}
+
+// untaughtAPI is lookbook.untaught(): the shipped classifier again.
+func (a *App) untaughtAPI() any {
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	if a.model != nil && a.Teach.Name != "" {
+		a.applyHead(a.Teach.shipped, "", 0)
+	}
+	return nil
+}
+
+// awaitMaps waits for the map data (the test images' features), loading it if no view has.
+func (a *App) awaitMaps() error {
+	for first := true; ; first = false {
+		a.env.Lock()
+		m := &a.Maps
+		switch {
+		case m.Status == Ready:
+			a.env.UnlockOnly()
+			return nil
+		case m.Status == Failed && !first:
+			err := errors.New(m.Error)
+			a.env.UnlockOnly()
+			return err
+		case m.Status == Idle || m.Status == Failed:
+			a.loadMaps()
+		}
+		a.env.UnlockRender()
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// loadReplay downloads and checks the replay sample the first time it is needed.
+func (a *App) loadReplay() (*teach.Replay, error) {
+	a.env.RLock()
+	r := a.Teach.replay
+	a.env.RUnlock()
+	if r != nil {
+		return r, nil
+	}
+	raw, err := fetchBytes(assetName("replay"))
+	if err != nil {
+		return nil, fmt.Errorf("the replay sample could not be loaded: %w", err)
+	}
+	f, err := format.DecodeReplay(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the replay sample is damaged: %w", err)
+	}
+	r = &teach.Replay{Features: f.Features, Labels: f.Labels}
+	a.env.Lock()
+	a.Teach.replay = r
+	a.env.UnlockOnly()
+	return r, nil
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }
+
+// newPromise returns a JS promise and functions that settle it (reject with an Error of the
+// message); each may be called from any goroutine, once.
+func newPromise() (resolve func(any), reject func(string), promise js.Value) {
+	var res, rej js.Value
+	executor := js.FuncOf(func(_ js.Value, p []js.Value) any {
+		res, rej = p[0], p[1]
+		return nil
+	})
+	promise = js.Global().Get("Promise").New(executor)
+	executor.Release()
+	return func(v any) { res.Invoke(v) },
+		func(msg string) { rej.Invoke(js.Global().Get("Error").New(msg)) }, promise
+}
