@@ -10,6 +10,7 @@ import (
 
 	"lookbook/ml/dataset"
 	"lookbook/pretrained/drawings"
+	"lookbook/wasm/share"
 )
 
 // hatInputs returns n generated hats (drawings.Hat) as the network's 32×32 inputs, as JSON.
@@ -78,6 +79,35 @@ func TestTeachAPI(t *testing.T) {
 		t.Errorf("a drawn trouser after teaching: %s with %d probabilities", s.Label, len(s.Probabilities))
 	}
 	a.screenshot("30-taught-classify")
+
+	// A link carries the taught class: whoever opens it classifies exactly as the sender does.
+	var link string
+	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
+	t.Logf("share link with the drawing and the taught class: %d characters", len(link))
+	if len(link) > 8192 {
+		t.Errorf("the share link is %d characters, over 8 KB", len(link))
+	}
+	sent := classifyAll(fresh)
+	b := visit(t, link[len(a.url):])
+	if s := b.state(); len(s.Probabilities) != 11 || s.Label != "Trouser" || s.Notice != "" {
+		t.Errorf("the link opened with %d probabilities, %s, notice %q", len(s.Probabilities), s.Label, s.Notice)
+	}
+	var received []string
+	b.run(chromedp.Evaluate(fresh+`.map((x) => lookbook.classify(Float32Array.from(x)).label)`, &received))
+	if strings.Join(received, ",") != strings.Join(sent, ",") {
+		t.Errorf("the link's classifier answers %v, the sender's %v", received, sent)
+	}
+	// A damaged taught class opens the shipped classifier, with a notice; the rest of the link
+	// still opens.
+	st, err := share.Decode(link[strings.Index(link, "#"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Options.Set("trow", st.Options.Get("trow")[:100])
+	c := visit(t, "#"+share.Encode(st))
+	if s := c.state(); len(s.Probabilities) != 10 || s.Label != "Trouser" || !strings.Contains(s.Notice, "taught class in this link is damaged") {
+		t.Errorf("a damaged taught class: %d probabilities, %s, notice %q", len(s.Probabilities), s.Label, s.Notice)
+	}
 
 	// Back to the shipped model.
 	a.run(chromedp.Evaluate(`lookbook.untaught()`, nil))

@@ -234,3 +234,21 @@ func (r *Run) Head() Head {
 	return Head{Classes: r.layer.Out, Weight: append([]float32(nil), r.layer.Weight.Value.Data...),
 		Bias: append([]float32(nil), r.layer.Bias.Value.Data...)}
 }
+
+// Row returns class k's weights (a copy) and bias.
+func (h Head) Row(k int) ([]float32, float32) {
+	return append([]float32(nil), h.Weight[k*Latent:(k+1)*Latent]...), h.Bias[k]
+}
+
+// WithRow returns a copy of h with class k's row set to weights (Latent) and bias; k may be
+// h.Classes, which adds a class.
+func (h Head) WithRow(k int, weights []float32, bias float32) Head {
+	out := Head{Classes: max(h.Classes, k+1), Weight: append([]float32(nil), h.Weight...), Bias: append([]float32(nil), h.Bias...)}
+	if k == h.Classes {
+		out.Weight = append(out.Weight, make([]float32, Latent)...)
+		out.Bias = append(out.Bias, 0)
+	}
+	copy(out.Weight[k*Latent:(k+1)*Latent], weights)
+	out.Bias[k] = bias
+	return out
+}

@@ -168,3 +168,22 @@ func TestRefusesBadInput(t *testing.T) {
 		t.Errorf("good input refused: %v", err)
 	}
 }
+
+// TestWithRow: setting a row copies the head and changes only that row; setting row Classes
+// adds a class.
+func TestWithRow(t *testing.T) {
+	h := teach.Head{Classes: 10, Weight: make([]float32, 10*teach.Latent), Bias: make([]float32, 10)}
+	w := make([]float32, teach.Latent)
+	w[3] = 2
+	added := h.WithRow(10, w, 0.5)
+	if added.Classes != 11 || added.Check() != nil || h.Classes != 10 || len(h.Weight) != 10*teach.Latent {
+		t.Fatalf("adding a class: %d classes (%v); the original has %d", added.Classes, added.Check(), h.Classes)
+	}
+	if rw, rb := added.Row(10); rw[3] != 2 || rb != 0.5 {
+		t.Errorf("row 10 reads back %v, %v", rw[3], rb)
+	}
+	changed := added.WithRow(4, w, -1)
+	if rw, rb := changed.Row(4); rw[3] != 2 || rb != -1 || added.Bias[4] != 0 {
+		t.Errorf("row 4: %v, %v; the original's bias %v", rw[3], rb, added.Bias[4])
+	}
+}

@@ -107,8 +107,8 @@ func (a *App) loadModel() {
 		return
 	}
 	a.model, a.Status = model, Ready
+	announceReady(a, apiModel) // resolves lookbook.ready once this call returns, after the link
 	a.restoreFromLink(js.Global().Get("location").Get("hash").String())
-	announceReady(a, apiModel)
 }
 
 // classify runs the model on a prepared input and records everything the views show.
@@ -217,6 +217,7 @@ func (a *App) shareFragment() string {
 	if a.HasInput {
 		s.Image = a.Result.View
 	}
+	a.teachOptions(s.Options)
 	return share.Encode(s)
 }
 
@@ -234,6 +235,9 @@ func (a *App) restoreFromLink(fragment string) {
 	a.View = s.View
 	if b, err := strconv.Atoi(s.Options.Get("brush")); err == nil && b >= 1 && b <= 5 {
 		a.Brush = b
+	}
+	if err := a.restoreTeach(s.Options); err != nil {
+		a.Notice = "The taught class in this link is damaged (" + err.Error() + "), so the shipped classifier answers."
 	}
 	if s.HasImage {
 		view := s.Image

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"syscall/js"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"lookbook/ml"
 	"lookbook/ml/teach"
 	"lookbook/pretrained/format"
+	"lookbook/wasm/share"
 )
 
 // teachState is what the visitor has taught the classifier (ml/teach): a new class, or a
@@ -91,20 +93,9 @@ func parseTeach(args []js.Value) (teachRequest, error) {
 	if o.Get("name").Type() != js.TypeString {
 		return req, errors.New("name must be a string: the class to teach")
 	}
-	req.name = strings.TrimSpace(o.Get("name").String())
-	if n := len([]rune(req.name)); n == 0 || n > maxNameLength {
-		return req, fmt.Errorf("name must be 1 to %d characters, not %d", maxNameLength, n)
-	}
-	for _, r := range req.name {
-		if !unicode.IsPrint(r) {
-			return req, errors.New("name must be printable text")
-		}
-	}
-	req.class = teach.Garments
-	for k, g := range ml.FashionNetClasses {
-		if strings.EqualFold(g, req.name) {
-			req.name, req.class = g, k // a correction of that garment
-		}
+	var err error
+	if req.name, req.class, err = taughtClass(o.Get("name").String()); err != nil {
+		return req, err
 	}
 	ex := o.Get("examples")
 	if !js.Global().Get("Array").Call("isArray", ex).Bool() {
@@ -130,6 +121,63 @@ func parseTeach(args []js.Value) (teachRequest, error) {
 		req.images = append(req.images, img)
 	}
 	return req, nil
+}
+
+// taughtClass checks a taught class's name and says which class it is: a garment's name
+// (in any case) corrects that garment, any other adds class 10.
+func taughtClass(name string) (string, int, error) {
+	name = strings.TrimSpace(name)
+	if n := len([]rune(name)); n == 0 || n > maxNameLength {
+		return "", 0, fmt.Errorf("name must be 1 to %d characters, not %d", maxNameLength, n)
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return "", 0, errors.New("name must be printable text")
+		}
+	}
+	for k, g := range ml.FashionNetClasses {
+		if strings.EqualFold(g, name) {
+			return g, k, nil
+		}
+	}
+	return name, teach.Garments, nil
+}
+
+// Links carry a taught class as its name (tname) and its row of the last layer (trow: 128
+// weights and the bias as float16, 344 characters); every other row is the shipped one. The
+// page rounds its own row to float16 when training ends, so both ends classify alike.
+
+// teachOptions adds the taught class, if any, to a link's options.
+func (a *App) teachOptions(o url.Values) {
+	if a.Teach.Name == "" {
+		return
+	}
+	w, b := a.Teach.head.Row(a.Teach.Class)
+	o.Set("tname", a.Teach.Name)
+	o.Set("trow", share.EncodeHalves(append(w, b)))
+}
+
+// restoreTeach applies a link's taught class; a damaged one leaves the shipped classifier.
+func (a *App) restoreTeach(o url.Values) error {
+	if !o.Has("tname") && !o.Has("trow") {
+		return nil
+	}
+	name, class, err := taughtClass(o.Get("tname"))
+	if err != nil {
+		return err
+	}
+	row, err := share.DecodeHalves(o.Get("trow"), teach.Latent+1, 1e4)
+	if err != nil {
+		return err
+	}
+	a.applyHead(a.Teach.shipped.WithRow(class, row[:teach.Latent], row[teach.Latent]), name, class)
+	return nil
+}
+
+// roundRow rounds class k's row to float16, as a link carries it.
+func roundRow(h teach.Head, k int) teach.Head {
+	w, b := h.Row(k)
+	return h.WithRow(k, share.RoundCode(w), share.RoundCode([]float32{b})[0])
 }
 
 // teachAPI is lookbook.teach({name, examples}): a promise of {classes, accuracyBefore,
@@ -191,7 +239,7 @@ func (a *App) teachRun(req teachRequest) (map[string]any, error) {
 		time.Sleep(time.Millisecond) // the page's turn
 	}
 	trainMs := msSince(trainStart)
-	head := run.Head()
+	head := roundRow(run.Head(), req.class)
 	before, after := base.Accuracy(test.Features, test.Labels), head.Accuracy(test.Features, test.Labels)
 	a.env.Lock()
 	defer a.env.UnlockRender()

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -55,6 +56,32 @@ func TestDecodeCodeRejects(t *testing.T) {
 	} {
 		if z, err := DecodeCode(s); !errors.Is(err, ErrBadCode) || z != nil {
 			t.Errorf("%s: got %v, %v; want ErrBadCode", name, z, err)
+		}
+	}
+}
+
+// TestHalves: values round-trip through EncodeHalves at float16 precision, and DecodeHalves
+// refuses a wrong count, bad base64, NaN and values beyond its limit.
+func TestHalves(t *testing.T) {
+	v := []float32{0, 1, -2.5, 0.333, 1000}
+	got, err := DecodeHalves(EncodeHalves(v), len(v), 1e4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range RoundCode(v) {
+		if got[i] != x {
+			t.Errorf("value %d: %v, want %v", i, got[i], x)
+		}
+	}
+	nan := float32(math.NaN())
+	for name, s := range map[string]string{
+		"one too few":  EncodeHalves(v[:4]),
+		"not base64":   "!!!" + EncodeHalves(v)[3:],
+		"a NaN":        EncodeHalves([]float32{0, 1, nan, 0, 0}),
+		"out of range": EncodeHalves([]float32{0, 1, 2e4, 0, 0}),
+	} {
+		if _, err := DecodeHalves(s, len(v), 1e4); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }
