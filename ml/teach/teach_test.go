@@ -89,7 +89,7 @@ func TestTeachesANewClassAndKeepsTheGarments(t *testing.T) {
 	}
 	t.Logf("%d updates in %v, last loss %.3f; new hats taken for hats %d/40; garments' test accuracy %.4f → %.4f",
 		run.Done, time.Since(start), run.Loss, hatsRight, before, after)
-	if hatsRight < 30 {
+	if hatsRight < 36 {
 		t.Errorf("only %d of 40 new hats are classified as the taught class", hatsRight)
 	}
 	if after < before-0.01 {
@@ -125,7 +125,7 @@ func TestCorrectsAClass(t *testing.T) {
 			bags++
 		}
 	}
-	if bags < 15 {
+	if bags < 18 {
 		t.Errorf("only %d of 20 new hats are taken for bags after teaching that hats are bags", bags)
 	}
 	if acc := head.Accuracy(maps.Features, maps.Labels); acc < teach.Shipped(m).Accuracy(maps.Features, maps.Labels)-0.01 {

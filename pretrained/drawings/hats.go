@@ -4,15 +4,15 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"lookbook/ml/dataset"
+	"lookbook/wasm/prep"
 )
 
 // Hat draws a garment Fashion-MNIST does not have, for the Teach view's tests: a filled dome
-// over a wide brim, as a 28×28 image in the dataset's format (white on black), at a random
+// over a wide brim, as a 28×28 image in the dataset's format (white on black, 784 bytes), at a random
 // size, position and tilt of the brim. Its features differ from every shipped class's, so a
 // class taught from a few hats can be told apart from the ten garments.
 func Hat(rng *rand.Rand) []byte {
-	const side = dataset.FashionSide
+	const side = prep.Side
 	img := make([]byte, side*side)
 	cx := 14 + rng.Float64()*4 - 2
 	brimY := 18 + rng.Float64()*4 - 2

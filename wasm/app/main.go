@@ -86,6 +86,10 @@ func (a *App) acceptFile(data []byte, name string) {
 		a.Faces.loadOwnFace(data, name)
 		return
 	}
+	if a.View == share.Teach {
+		a.addExampleFile(data, name)
+		return
+	}
 	a.loadUpload(data, name)
 }
 

@@ -218,12 +218,17 @@ func (m *Maps) thumb(i int) string {
 	if s, ok := m.thumbs[i]; ok {
 		return s
 	}
-	img := &image.Gray{Pix: append([]byte(nil), m.data.Image(i)...), Stride: mapview.Side, Rect: image.Rect(0, 0, mapview.Side, mapview.Side)}
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	s := "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+	s := grayPNG(m.data.Image(i), mapview.Side)
 	m.thumbs[i] = s
 	return s
+}
+
+// grayPNG is a side×side grayscale picture as a PNG data URL, for the DOM.
+func grayPNG(pix []byte, side int) string {
+	img := &image.Gray{Pix: append([]byte(nil), pix...), Stride: side, Rect: image.Rect(0, 0, side, side)}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
 // ownText describes the drawing on the map for the panel.

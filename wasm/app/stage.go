@@ -31,7 +31,7 @@ type stage struct {
 	padVersion int           // App.Version the pad image shows
 	touchID    ebiten.TouchID
 	touching   bool
-	views      [3]stageView // by share.View
+	views      [4]stageView // by share.View
 	// What the screen shows: the App.scene it drew, when, and at what size.
 	drawnScene int
 	drawnAt    time.Time
@@ -53,10 +53,11 @@ type stageView interface {
 
 func newStage(a *App) *stage {
 	s := &stage{app: a, padImage: ebiten.NewImage(pad.Res, pad.Res), padVersion: -1}
-	s.views = [3]stageView{
+	s.views = [4]stageView{
 		share.Classify: &classifyStage{s: s, view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1},
 		share.Map:      &mapStage{s: s},
 		share.Faces:    &facesStage{s: s},
+		share.Teach:    &teachStage{s: s},
 	}
 	return s
 }

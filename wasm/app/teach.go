@@ -26,7 +26,27 @@ type teachState struct {
 	head    teach.Head // the last layer in use
 	shipped teach.Head // the shipped last layer, to start from and to restore
 	replay  *teach.Replay
-	busy    bool // a teaching is running
+	busy    bool // a teaching is running (the view's or the API's)
+
+	// The Teach view: the class name typed, the examples given, and the last teaching.
+	NameInput        string
+	Examples         []teachExample
+	Done, Steps      int     // updates made, of all, while teaching
+	Loss             float64 // the last batch's
+	Before, After    float64 // the garments' test accuracy around the last teaching; −1: none yet
+	TrainMs          float64
+	Error            string // why the view could not teach
+	taughtByView     bool   // the examples' predictions belong to the model in use
+	lastProgressDraw time.Time
+}
+
+// teachExample is one example the view holds: the network's input, its 28×28 view for the
+// thumbnail, and after teaching the class the taught model gives it.
+type teachExample struct {
+	input    [32 * 32]float32
+	Thumb    string // a PNG data URL of the 28×28 view
+	HeldBack bool   // kept out of the training, to check the taught model on
+	Pred     int    // the taught model's class for it; −1 before teaching
 }
 
 // maxNameLength bounds a taught class's name (it labels a bar and travels in links).
@@ -76,11 +96,20 @@ func (a *App) applyHead(h teach.Head, name string, class int) {
 	a.Maps.ownFor = [2]int{-1, -1}
 }
 
-// teachRequest is lookbook.teach's argument, checked.
+// teachRequest is what to teach, checked: from lookbook.teach or the Teach view.
 type teachRequest struct {
-	name   string
-	class  int // 10 for a new class, else the garment it corrects
-	images [][]float32
+	name     string
+	class    int // 10 for a new class, else the garment it corrects
+	images   [][]float32
+	heldBack []bool // images kept out of the training (nil: none)
+}
+
+// teachOutcome is what a teaching did.
+type teachOutcome struct {
+	classes                    []string
+	before, after, ms, trainMs float64
+	loss                       float64
+	preds                      []int // the taught model's class for each image
 }
 
 // parseTeach reads {name, examples} and says exactly what is wrong with it.
@@ -190,52 +219,64 @@ func (a *App) teachAPI(args []js.Value) any {
 		return promise
 	}
 	go func() {
-		out, err := a.teachRun(req)
+		out, err := a.teachRun(req, nil)
 		if err != nil {
 			reject("lookbook.teach: " + err.Error())
 			return
 		}
-		resolve(out)
+		names := make([]any, len(out.classes))
+		for i, n := range out.classes {
+			names[i] = n
+		}
+		resolve(map[string]any{"classes": names, "accuracyBefore": out.before, "accuracyAfter": out.after,
+			"ms": out.ms, "trainMs": out.trainMs, "loss": out.loss})
 	}()
 	return promise
 }
 
 // teachRun teaches req, waiting for what it needs (the model, the test features on which
-// forgetting is measured, the replay sample), training in slices so the page keeps running.
-func (a *App) teachRun(req teachRequest) (map[string]any, error) {
+// forgetting is measured, the replay sample), training in slices so the page keeps running;
+// progress, if given, is called between slices, unlocked.
+func (a *App) teachRun(req teachRequest, progress func(done, steps int, loss float64)) (teachOutcome, error) {
 	start := time.Now()
 	a.env.Lock()
 	if a.Teach.busy {
 		a.env.UnlockOnly()
-		return nil, errors.New("a class is being taught already: wait for it")
+		return teachOutcome{}, errors.New("a class is being taught already: wait for it")
 	}
 	a.Teach.busy = true
 	a.env.UnlockOnly()
 	defer func() { a.env.Lock(); a.Teach.busy = false; a.env.UnlockOnly() }()
 	if err := a.awaitMaps(); err != nil {
-		return nil, err
+		return teachOutcome{}, err
 	}
 	replay, err := a.loadReplay()
 	if err != nil {
-		return nil, err
+		return teachOutcome{}, err
 	}
 	a.env.Lock()
-	classes, own := teach.Garments, make([]teach.Example, len(req.images))
+	classes, own := teach.Garments, []teach.Example{}
 	if req.class == teach.Garments {
 		classes++
 	}
 	for i, img := range req.images {
+		if req.heldBack != nil && req.heldBack[i] {
+			continue
+		}
 		a.model.Forward(ml.FromData(img, 1, 1, 32, 32))
-		own[i] = teach.Example{Feature: append([]float32(nil), a.model.Latent().Data...), Label: req.class}
+		own = append(own, teach.Example{Feature: append([]float32(nil), a.model.Latent().Data...), Label: req.class})
 	}
 	base, test := a.Teach.shipped, a.Maps.data
 	a.env.UnlockOnly()
 	run, err := teach.New(base, classes, own, *replay, teach.DefaultConfig())
 	if err != nil {
-		return nil, err
+		return teachOutcome{}, err
 	}
 	trainStart := time.Now()
 	for !run.Step(8 * time.Millisecond) {
+		if progress != nil {
+			progress(run.Done, run.Steps(), run.Loss)
+		}
 		time.Sleep(time.Millisecond) // the page's turn
 	}
 	trainMs := msSince(trainStart)
@@ -244,12 +285,14 @@ func (a *App) teachRun(req teachRequest) (map[string]any, error) {
 	a.env.Lock()
 	defer a.env.UnlockRender()
 	a.applyHead(head, req.name, req.class)
-	names := make([]any, a.classCount())
-	for i := range names {
-		names[i] = a.className(i)
+	out := teachOutcome{before: before, after: after, ms: msSince(start), trainMs: trainMs, loss: run.Loss}
+	for i := 0; i < a.classCount(); i++ {
+		out.classes = append(out.classes, a.className(i))
 	}
-	return map[string]any{"classes": names, "accuracyBefore": before, "accuracyAfter": after,
-		"ms": msSince(start), "trainMs": trainMs, "loss": run.Loss}, nil
+	for _, img := range req.images {
+		out.preds = append(out.preds, ml.ArgMax(a.model.Forward(ml.FromData(img, 1, 1, 32, 32)).Data))
+	}
+	return out, nil
 }
 
 // untaughtAPI is lookbook.untaught(): the shipped classifier again.

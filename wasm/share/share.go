@@ -2,7 +2,7 @@
 // its sender saw, and nothing is stored anywhere. The format is versioned: "v1." followed by
 // base64url (no padding) of DEFLATE-compressed bytes:
 //
-//	byte 0       view: 0 Classify, 1 Map, 2 Faces
+//	byte 0       view: 0 Classify, 1 Map, 2 Faces, 3 Teach
 //	byte 1       flags: bit 0 set when an image follows
 //	bytes 2–785  the 28×28 image the model saw (only when flag bit 0 is set)
 //	then         view options as key=value pairs separated by '&' (later views add theirs)
@@ -29,6 +29,7 @@ const (
 	Classify View = iota
 	Map
 	Faces
+	Teach
 )
 
 // State is what a link carries.
@@ -89,7 +90,7 @@ func Decode(fragment string) (State, error) {
 		return State{}, fmt.Errorf("%w (wrong size)", ErrMalformed)
 	}
 	s := State{View: View(raw[0])}
-	if s.View > Faces || raw[1] > 1 {
+	if s.View > Teach || raw[1] > 1 {
 		return State{}, fmt.Errorf("%w (unknown view or flags)", ErrMalformed)
 	}
 	rest := raw[2:]
