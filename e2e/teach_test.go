@@ -13,6 +13,7 @@ import (
 
 	"lookbook/ml/dataset"
 	"lookbook/pretrained/drawings"
+	"lookbook/wasm/jsapi"
 	"lookbook/wasm/share"
 )
 
@@ -214,6 +215,18 @@ func TestTeachView(t *testing.T) {
 	if len(labels) != 11 || labels[10] != "Hat" {
 		t.Errorf("labels after teaching in the view: %v", labels)
 	}
+	// The Map shows the examples where the network puts them, as diamonds in the class's colour.
+	a.openMap()
+	for _, p := range []string{"tsne2", "pca3", "umap2"} {
+		a.click("proj-" + p)
+		m := a.untilMap("the examples placed on "+p, 0, func(m jsapi.Map) bool { return m.Projection == p && m.TaughtExamples == 10 })
+		t.Logf("%s: %d examples placed", p, m.TaughtExamples)
+	}
+	if got := txt(a, "map-taught"); !strings.Contains(got, "Hat, the class you taught: its 10 examples are the diamonds") {
+		t.Errorf("the map's note on the taught class: %q", got)
+	}
+	a.screenshot("32-teach-map")
+	a.click("nav-teach")
 	a.click("teach-reset")
 	a.run(chromedp.Evaluate(`lookbook._labels`, &labels))
 	if len(labels) != 10 || txt(a, "teach-reset") != "" {

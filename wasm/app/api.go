@@ -186,6 +186,7 @@ func (a *App) mapState() jsapi.Map {
 	out.Hidden, out.Misclassified, out.Cell = int(m.Filter.Hidden), m.Filter.Misclassified, m.Filter.Cell
 	out.Shown, out.Drawn, out.Hover, out.Pinned = m.Shown, len(m.picks.Index), m.Hover, m.Pinned
 	out.Neighbours, out.OwnOK, out.OwnNeighbours = m.Neighbours, m.OwnOK, m.OwnNeighbours
+	out.TaughtExamples = len(m.Examples)
 	out.PlaceMs, out.FrameMs, out.MaxFrameMs = m.PlaceMs, m.FrameMs, m.MaxFrameMs
 	out.OwnNeighbourLabels = make([]int, 0, len(m.OwnNeighbours))
 	for _, j := range m.OwnNeighbours {

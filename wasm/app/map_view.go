@@ -202,3 +202,21 @@ func thousands(n int) string {
 
 // Clear clears the drawing from the map's corner pad (the one pad both views share).
 func (c *MapView) Clear(e vugu.DOMEvent) { c.App.Clear() }
+
+func (c *MapView) taughtStyle() string {
+	k := mapview.ColourOf(c.App.Teach.Class)
+	return fmt.Sprintf("background:rgb(%d,%d,%d)", k.R, k.G, k.B)
+}
+
+// taughtText says what the map shows of the class taught in the page.
+func (c *MapView) taughtText() string {
+	a := c.App
+	n := len(a.Maps.Examples)
+	switch {
+	case n > 0:
+		return fmt.Sprintf("%s, the class you taught: its %d %s are the diamonds.", a.Teach.Name, n, plural(n, "example", "examples"))
+	case a.Maps.Projection.IsLive():
+		return fmt.Sprintf("%s, the class you taught: its examples show on the shipped maps.", a.Teach.Name)
+	}
+	return fmt.Sprintf("%s, the class you taught: the classifier answers with it.", a.Teach.Name)
+}

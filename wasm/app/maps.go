@@ -47,9 +47,13 @@ type Maps struct {
 	OwnOK         bool
 	OwnNeighbours []int
 	ownFor        [2]int
-	placers       [2]*tsne.Map    // for the shipped t-SNE maps, built on first use
-	umapPlacers   [2]*umap.Placer // for the shipped UMAP maps, likewise
-	PlaceMs       float64         // the last placement's time
+	// Examples are where the examples of the class taught in the Teach view sit on the map;
+	// examplesFor records for which examples (teachState.examplesVersion) and projection.
+	Examples    [][3]float64
+	examplesFor [2]int
+	placers     [2]*tsne.Map    // for the shipped t-SNE maps, built on first use
+	umapPlacers [2]*umap.Placer // for the shipped UMAP maps, likewise
+	PlaceMs     float64         // the last placement's time
 
 	picks      mapview.Screen // where the points were drawn, for hovering and clicking
 	Live       liveMap
@@ -172,35 +176,7 @@ func (a *App) placeOwn() {
 	}
 	start := time.Now()
 	m.ownFor = [2]int{a.inputVersion, int(m.Projection)}
-	d, p := m.data, m.Projection
-	m.OwnOK = true
-	switch p {
-	case mapview.PCA2, mapview.PCA3:
-		m.Own = d.ToFrame(p, d.ProjectPCA(a.Latent[:], p.Dims()))
-		m.OwnNeighbours = d.Nearest(a.Latent[:], neighbourCount, -1)
-	case mapview.TSNE2, mapview.TSNE3:
-		k := p.Dims() - 2
-		if m.placers[k] == nil {
-			m.placers[k] = tsne.NewMap(d.Features, d.N, mapview.Latent, d.RawCoords(p), p.Dims(), d.Perplexity)
-		}
-		pl := m.placers[k].Place(a.Latent[:])
-		m.Own = d.ToFrame(p, pl.Y)
-		m.OwnNeighbours = pl.Neighbours[:min(neighbourCount, len(pl.Neighbours))]
-	case mapview.UMAP2, mapview.UMAP3:
-		k := p.Dims() - 2
-		if m.umapPlacers[k] == nil {
-			// The trainer made the shipped maps with umap-learn's defaults (umap.DefaultConfig).
-			u, err := umap.Finished(d.RawCoords(p), d.N, umap.DefaultConfig(p.Dims()))
-			if err != nil {
-				m.OwnOK = false
-				return
-			}
-			m.umapPlacers[k] = umap.NewPlacer(u, d.Features, mapview.Latent)
-		}
-		pos, neighbours := m.umapPlacers[k].Place(a.Latent[:])
-		m.Own = d.ToFrame(p, pos)
-		m.OwnNeighbours = neighbours[:min(neighbourCount, len(neighbours))]
-	case mapview.Live, mapview.Live3:
+	if m.Projection.IsLive() {
 		// The worker places it once the live map is done; until its answer comes the
 		// drawing is not shown.
 		m.OwnOK = false
@@ -209,7 +185,71 @@ func (a *App) placeOwn() {
 		}
 		return
 	}
+	pos, neighbours, ok := m.place(m.Projection, a.Latent[:])
+	m.Own, m.OwnNeighbours, m.OwnOK = pos, neighbours[:min(neighbourCount, len(neighbours))], ok
 	m.PlaceMs = float64(time.Since(start).Microseconds()) / 1000
+	m.changed()
+}
+
+// place puts a feature vector on shipped map p, in the frame its points are drawn in, with its
+// nearest test images: PCA projects it exactly, t-SNE places it as openTSNE does, UMAP as
+// umap-learn does.
+func (m *Maps) place(p mapview.Projection, feature []float32) (pos [3]float64, neighbours []int, ok bool) {
+	d := m.data
+	switch p {
+	case mapview.PCA2, mapview.PCA3:
+		return d.ToFrame(p, d.ProjectPCA(feature, p.Dims())), d.Nearest(feature, neighbourCount, -1), true
+	case mapview.TSNE2, mapview.TSNE3:
+		k := p.Dims() - 2
+		if m.placers[k] == nil {
+			m.placers[k] = tsne.NewMap(d.Features, d.N, mapview.Latent, d.RawCoords(p), p.Dims(), d.Perplexity)
+		}
+		pl := m.placers[k].Place(feature)
+		return d.ToFrame(p, pl.Y), pl.Neighbours, true
+	case mapview.UMAP2, mapview.UMAP3:
+		k := p.Dims() - 2
+		if m.umapPlacers[k] == nil {
+			// The trainer made the shipped maps with umap-learn's defaults (umap.DefaultConfig).
+			u, err := umap.Finished(d.RawCoords(p), d.N, umap.DefaultConfig(p.Dims()))
+			if err != nil {
+				return pos, nil, false
+			}
+			m.umapPlacers[k] = umap.NewPlacer(u, d.Features, mapview.Latent)
+		}
+		y, neighbours := m.umapPlacers[k].Place(feature)
+		return d.ToFrame(p, y), neighbours, true
+	}
+	return pos, nil, false
+}
+
+// maxPlacedExamples bounds the taught examples placed on a map (each placement takes up to
+// tens of milliseconds on the t-SNE and UMAP maps).
+const maxPlacedExamples = 40
+
+// placeExamples puts the examples a class was taught from in the Teach view on the current
+// shipped map, unless they are there already.
+func (a *App) placeExamples() {
+	m, t := &a.Maps, &a.Teach
+	if m.Status != Ready {
+		return
+	}
+	want := [2]int{t.examplesVersion, int(m.Projection)}
+	if !t.taughtByView || t.Name == "" || m.Projection.IsLive() {
+		want[0] = -1
+	}
+	if m.examplesFor == want {
+		return
+	}
+	m.examplesFor, m.Examples = want, m.Examples[:0]
+	if want[0] < 0 {
+		m.changed()
+		return
+	}
+	for i := range t.Examples[:min(len(t.Examples), maxPlacedExamples)] {
+		if pos, _, ok := m.place(m.Projection, t.Examples[i].feature[:]); ok {
+			m.Examples = append(m.Examples, pos)
+		}
+	}
 	m.changed()
 }
 

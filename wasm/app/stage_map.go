@@ -76,9 +76,10 @@ func (v *mapStage) update(a *App) bool {
 	}
 	changed := v.s.handleDrawing(a)
 	changed = v.s.handleDrops(a) || changed
-	before := a.Maps.ownFor
+	before, beforeEx := a.Maps.ownFor, a.Maps.examplesFor
 	a.placeOwn()
-	changed = changed || before != a.Maps.ownFor
+	a.placeExamples()
+	changed = changed || before != a.Maps.ownFor || beforeEx != a.Maps.examplesFor
 	v.build(a)
 	if a.Maps.exportPNG { // the next draw (a change: there will be one) captures the map
 		v.export, a.Maps.exportPNG, changed = true, false, true
@@ -226,6 +227,13 @@ func (v *mapStage) draw(screen *ebiten.Image, a *App) {
 			drawStar(clip, im.white, float32(x*sc), float32(y*sc), float32(9*sc), mapview.ColourOf(a.Pred))
 		}
 	}
+	// The examples a class was taught from: small diamonds in its colour.
+	for _, e := range m.Examples {
+		x, y, _ := tr.Apply(e[0], e[1], e[2])
+		if area.Contains(x, y) {
+			drawDiamond(clip, im.white, float32(x*sc), float32(y*sc), float32(6*sc), mapview.ColourOf(a.Teach.Class))
+		}
+	}
 	if m.Hover >= 0 {
 		ring(m.Hover, pr+4, 2, white)
 	}
@@ -237,6 +245,19 @@ func (v *mapStage) draw(screen *ebiten.Image, a *App) {
 		v.export = false
 		v.exportPNG(screen, area)
 	}
+}
+
+// drawDiamond marks an example of a taught class: a diamond in its colour, outlined dark so a
+// white one shows on light points too.
+func drawDiamond(dst, src *ebiten.Image, cx, cy, r float32, c color.RGBA) {
+	var path vector.Path
+	path.MoveTo(cx, cy-r)
+	path.LineTo(cx+r, cy)
+	path.LineTo(cx, cy+r)
+	path.LineTo(cx-r, cy)
+	path.Close()
+	drawPath(dst, src, &path, &vector.StrokeOptions{Width: r * 0.35, LineJoin: vector.LineJoinMiter}, padBackground)
+	drawPath(dst, src, &path, nil, c)
 }
 
 // drawStar marks the visitor's drawing: a five-pointed star in its predicted class's colour

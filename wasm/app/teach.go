@@ -37,6 +37,7 @@ type teachState struct {
 	TrainMs          float64
 	Error            string // why the view could not teach
 	taughtByView     bool   // the examples' predictions belong to the model in use
+	examplesVersion  int    // increments when the examples or the model change (the Map follows)
 	lastProgressDraw time.Time
 }
 
@@ -44,9 +45,10 @@ type teachState struct {
 // thumbnail, and after teaching the class the taught model gives it.
 type teachExample struct {
 	input    [32 * 32]float32
-	Thumb    string // a PNG data URL of the 28×28 view
-	HeldBack bool   // kept out of the training, to check the taught model on
-	Pred     int    // the taught model's class for it; −1 before teaching
+	feature  [teach.Latent]float32 // its features, to place it on the Map
+	Thumb    string                // a PNG data URL of the 28×28 view
+	HeldBack bool                  // kept out of the training, to check the taught model on
+	Pred     int                   // the taught model's class for it; −1 before teaching
 }
 
 // maxNameLength bounds a taught class's name (it labels a bar and travels in links).
@@ -89,6 +91,7 @@ func (a *App) applyHead(h teach.Head, name string, class int) {
 	}
 	a.api.model.Forward(a.api.image) // the export's buffers are made now, not in the export
 	a.Teach.head, a.Teach.Name, a.Teach.Class = h, name, class
+	a.Teach.examplesVersion++
 	a.setLabels()
 	if a.HasInput {
 		a.classify(a.Result)

@@ -31,8 +31,12 @@ func (a *App) addExample(r prep.Result) {
 		t.Error = fmt.Sprintf("That is %d examples, as many as the view keeps.", maxExamples)
 		return
 	}
-	t.Examples = append(t.Examples, teachExample{input: r.Input, Thumb: grayPNG(r.View[:], prep.Side), Pred: -1})
+	ex := teachExample{input: r.Input, Thumb: grayPNG(r.View[:], prep.Side), Pred: -1}
+	a.model.Forward(ml.FromData(ex.input[:], 1, 1, 32, 32))
+	copy(ex.feature[:], a.model.Latent().Data)
+	t.Examples = append(t.Examples, ex)
 	t.Error, t.taughtByView = "", false
+	t.examplesVersion++
 }
 
 // addExampleFile keeps a dropped, pasted or opened picture as an example.
@@ -96,12 +100,14 @@ func (c *TeachView) Remove(e vugu.DOMEvent, i int) {
 	if i >= 0 && i < len(t.Examples) {
 		t.Examples = append(t.Examples[:i], t.Examples[i+1:]...)
 		t.taughtByView = false
+		t.examplesVersion++
 	}
 }
 
 // RemoveAll drops every example.
 func (c *TeachView) RemoveAll(e vugu.DOMEvent) {
 	c.App.Teach.Examples, c.App.Teach.taughtByView = nil, false
+	c.App.Teach.examplesVersion++
 }
 
 // SetName follows the class name field.
@@ -160,6 +166,7 @@ func (c *TeachView) Teach(e vugu.DOMEvent) {
 				t.Examples[i].Pred = out.preds[i]
 			}
 			t.taughtByView = true
+			t.examplesVersion++
 		}
 	}()
 }

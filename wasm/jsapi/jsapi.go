@@ -69,6 +69,7 @@ type Map struct {
 	FrameMs            float64        `json:"frameMs"`
 	MaxFrameMs         float64        `json:"maxFrameMs"` // since map({resetFrames: true})
 	Own                *Point         `json:"own,omitempty"`
+	TaughtExamples     int            `json:"taughtExamples"` // examples of the taught class placed on the map
 	Live               Live           `json:"live"`
 }
 
