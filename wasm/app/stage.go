@@ -133,6 +133,16 @@ func (s *stage) handleDrawing(a *App) bool {
 	return false
 }
 
+// padInput takes strokes on the view's pad and files dropped on the stage, once the model is
+// loaded, and reports whether either changed anything.
+func (s *stage) padInput(a *App) bool {
+	if a.model == nil {
+		return false
+	}
+	changed := s.handleDrawing(a)
+	return s.handleDrops(a) || changed
+}
+
 // handleDrops classifies a file dropped on the stage (ebiten intercepts drops over its canvas).
 func (s *stage) handleDrops(a *App) bool {
 	files := ebiten.DroppedFiles()

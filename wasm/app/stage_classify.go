@@ -20,13 +20,7 @@ type classifyStage struct {
 }
 
 // update turns pointer input on the pad, and dropped files, into the input.
-func (v *classifyStage) update(a *App) bool {
-	if a.model == nil {
-		return false
-	}
-	changed := v.s.handleDrawing(a)
-	return v.s.handleDrops(a) || changed
-}
+func (v *classifyStage) update(a *App) bool { return v.s.padInput(a) }
 
 func (v *classifyStage) draw(screen *ebiten.Image, a *App) {
 	if a.Layout.Pad.W == 0 {

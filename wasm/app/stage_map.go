@@ -74,8 +74,7 @@ func (v *mapStage) update(a *App) bool {
 	if a.model == nil || a.Maps.Status != Ready {
 		return false
 	}
-	changed := v.s.handleDrawing(a)
-	changed = v.s.handleDrops(a) || changed
+	changed := v.s.padInput(a)
 	before, beforeEx := a.Maps.ownFor, a.Maps.examplesFor
 	a.placeOwn()
 	a.placeExamples()
