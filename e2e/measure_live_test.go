@@ -26,11 +26,7 @@ import (
 func TestMeasureLiveMaps(t *testing.T) {
 	measuring(t)
 	umapJS := umapJSSource(t)
-	raw, err := os.ReadFile("../pretrained/maps.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	maps, err := format.DecodeMaps(raw)
+	maps, err := format.ReadMaps("../pretrained/maps.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package teach_test
 
 import (
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
@@ -40,19 +39,11 @@ func shipped(t *testing.T) (*ml.FashionNet, teach.Replay, *format.Maps) {
 	if err != nil {
 		t.Skip("no shipped model:", err)
 	}
-	raw, err := os.ReadFile("../../pretrained/replay.safetensors")
+	r, err := format.ReadReplay("../../pretrained/replay.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := format.DecodeReplay(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err = os.ReadFile("../../pretrained/maps.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	maps, err := format.DecodeMaps(raw)
+	maps, err := format.ReadMaps("../../pretrained/maps.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,12 @@ package format
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"lookbook/ml"
@@ -54,5 +59,24 @@ func TestReplayRoundTripAndDamage(t *testing.T) {
 	}
 	if err := EncodeReplay(&buf, &Replay{Features: r.Features, Labels: r.Labels[:2]}); err == nil {
 		t.Error("inconsistent sizes were written")
+	}
+}
+
+// TestReadFiles: a missing file says so (fs.ErrNotExist, which tests skip on), and a damaged
+// one is refused with its path in the message.
+func TestReadFiles(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadMaps(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing maps file: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.safetensors")
+	os.WriteFile(bad, []byte("not a file of ours"), 0o644)
+	for name, read := range map[string]func(string) error{
+		"maps":   func(p string) error { _, err := ReadMaps(p); return err },
+		"replay": func(p string) error { _, err := ReadReplay(p); return err },
+	} {
+		if err := read(bad); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: a damaged file gave %v", name, err)
+		}
 	}
 }

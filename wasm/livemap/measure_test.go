@@ -20,11 +20,7 @@ func TestMeasurePhases(t *testing.T) {
 		t.Skip("a measurement: set LOOKBOOK_MEASURE=1")
 	}
 	installKernels(t)
-	raw, err := os.ReadFile("../../pretrained/maps.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := format.DecodeMaps(raw)
+	m, err := format.ReadMaps("../../pretrained/maps.safetensors")
 	if err != nil {
 		t.Fatal(err)
 	}
