@@ -42,23 +42,59 @@ func (a *Adam) Update() {
 		if !p.NoDecay {
 			decay = a.WeightDecay
 		}
-		if a.Decoupled && decay != 0 {
-			shrink := float32(1 - a.LR*decay)
-			for j := range p.Value.Data {
-				p.Value.Data[j] *= shrink
-			}
-		}
 		m, v, w, g := a.m[i], a.v[i], p.Value.Data, p.Grad.Data
-		for j := range w {
-			gj := g[j]
-			if !a.Decoupled && decay != 0 {
-				gj += float32(decay) * w[j] // L2 penalty joins the gradient, as torch.optim.Adam does
-			}
-			m[j] = b1*m[j] + (1-b1)*gj    // biased first moment
-			v[j] = b2*v[j] + (1-b2)*gj*gj // biased second raw moment
-			// Bias correction in PyTorch's arrangement: denom = √v/√bc2 + eps, step = lr/bc1.
-			denom := math.Sqrt(float64(v[j]))/sqrtBC2 + a.Eps
-			w[j] -= float32(stepSize * float64(m[j]) / denom)
+		if !a.Decoupled && decay != 0 {
+			adamL2(a, float32(decay), w, g, m, v, stepSize, sqrtBC2)
+			continue
 		}
+		c := adamConsts{B1: b1, C1: 1 - b1, B2: b2, C2: 1 - b2, Shrink: 1, SqrtBC2: sqrtBC2, Eps: a.Eps, Step: stepSize}
+		if decay != 0 {
+			c.Shrink = float32(1 - a.LR*decay) // AdamW: the weights shrink before the step
+		}
+		if len(w) < adamChunk {
+			adamRange(&c, w, g, m, v)
+			continue
+		}
+		parallelFor((len(w)+adamChunk-1)/adamChunk, len(w)*8, func(lo, hi int) {
+			lo, hi = lo*adamChunk, min(hi*adamChunk, len(w))
+			adamRange(&c, w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi])
+		})
+	}
+}
+
+// adamChunk is how many elements the cores share out at a time (a multiple of 8).
+const adamChunk = 4096
+
+// adamConsts are one parameter's constants for a step (in the layout adamAVX2 reads).
+type adamConsts struct {
+	B1, C1, B2, C2, Shrink float32
+	_                      float32
+	SqrtBC2, Eps, Step     float64
+}
+
+// adamGo is one Adam (or AdamW) step on w, g, m and v: the reference of the assembly, which
+// does exactly these operations.
+func adamGo(c *adamConsts, w, g, m, v []float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for j := range w {
+		gj := g[j]
+		// The conversions round each product, so no compiler fuses them into an FMA.
+		m[j] = float32(c.B1*m[j]) + float32(c.C1*gj)             // biased first moment
+		v[j] = float32(c.B2*v[j]) + float32(float32(c.C2*gj)*gj) // biased second raw moment
+		// Bias correction in PyTorch's arrangement: denom = √v/√bc2 + eps, step = lr/bc1.
+		denom := math.Sqrt(float64(v[j]))/c.SqrtBC2 + c.Eps
+		w[j] = float32(w[j]*c.Shrink) - float32(c.Step*float64(m[j])/denom)
+	}
+}
+
+// adamL2 is torch.optim.Adam's weight_decay: an L2 penalty that joins the gradient.
+func adamL2(a *Adam, decay float32, w, g, m, v []float32, stepSize, sqrtBC2 float64) {
+	b1, b2 := float32(a.Beta1), float32(a.Beta2)
+	for j := range w {
+		gj := g[j] + decay*w[j]
+		m[j] = b1*m[j] + (1-b1)*gj
+		v[j] = b2*v[j] + (1-b2)*gj*gj
+		denom := math.Sqrt(float64(v[j]))/sqrtBC2 + a.Eps
+		w[j] -= float32(stepSize * float64(m[j]) / denom)
 	}
 }

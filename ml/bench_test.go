@@ -55,6 +55,7 @@ func BenchmarkFashionNetInfer(b *testing.B) {
 func BenchmarkVAEDecode(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	m, z := NewVAE(rng), randTensor(rng, 1, VAELatent)
+	m.SetFrozen(true) // inference, as in the app and the trainer's galleries
 	loop(b, func() { m.Decode(z) })
 }
 
@@ -62,6 +63,7 @@ func BenchmarkVAEDecode(b *testing.B) {
 func BenchmarkVAEReconstruct(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := NewVAE(rng)
+	m.SetFrozen(true)
 	x := uniformImages(rng, 1, 3)
 	loop(b, func() { m.Reconstruct(x) })
 }

@@ -61,12 +61,18 @@ func gatherGo(dst, x []float32, table []int32, channels, plane, taps, panels int
 }
 
 func tilesGo(ep *Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int) {
+	tilesWith(microKernelGo, ep, k, a, rowPanels, b, panels, out, ldo, m)
+}
+
+// tilesWith is Tiles with micro computing each 6×16 tile: the natively installed Tiles passes
+// the FMA assembly, and then gives the batched layers' numbers, which use it too.
+func tilesWith(micro func(kc int, a, b, tile []float32), ep *Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int) {
 	var sum, tile [microRows * microCols]float32
 	for p := 0; p < panels; p++ {
 		for r := 0; r < rowPanels; r++ {
 			for q := 0; q < k; q += blockK {
 				kc := min(blockK, k-q)
-				microKernelGo(kc, a[(r*k+q)*microRows:], b[(p*k+q)*microCols:], tile[:])
+				micro(kc, a[(r*k+q)*microRows:], b[(p*k+q)*microCols:], tile[:])
 				for i, v := range tile {
 					if q == 0 {
 						sum[i] = v

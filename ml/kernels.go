@@ -56,10 +56,14 @@ var installed atomic.Pointer[Kernels]
 // product runs; tests that set it restore it with t.Cleanup.
 func SetKernels(k *Kernels) { installed.Store(k) }
 
-// kernels returns the installed set; an empty one when none is.
+// kernels returns the installed set; when none is, the native one where the processor has
+// AVX2 and FMA (nativeKernels), or else an empty one.
 func kernels() *Kernels {
 	if k := installed.Load(); k != nil {
 		return k
+	}
+	if haveFMA {
+		return &nativeKernels
 	}
 	return &noKernels
 }

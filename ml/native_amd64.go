@@ -1,0 +1,87 @@
+package ml
+
+// Native kernels for amd64 with AVX2 and FMA: what the browser gets from its wasm kernels, the
+// native build gets from Go assembly here, installed by default (see kernels()).
+
+// nativeKernels are what kernels() gives natively on amd64 with AVX2 and FMA: the dot kernel in
+// assembly, and the whole-layer kernels with the FMA micro-kernel, which give the batched
+// layers' numbers bit for bit (the Go gather, scatter and bias keep the layers' arithmetic).
+// With them, frozen layers run one image at a time without im2col, packing or layout copies.
+var nativeKernels = Kernels{Dot: dotFMA, Gather: gatherGo, Tiles: tilesFMA, Scatter: scatterGo, BiasAct: biasActGo}
+
+func tilesFMA(ep *Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int) {
+	tilesWith(microKernel, ep, k, a, rowPanels, b, panels, out, ldo, m)
+}
+
+//go:noescape
+func dot4AVX2(k int, x, b *float32, ldb int, y *float32)
+
+//go:noescape
+func dot1AVX2(k int, x, b *float32) float32
+
+// dotFMA is DotKernel in AVX2/FMA: four weight rows at a time against x, eight lanes each, the
+// rows split between the cores when there are enough. Its sums run in another order than
+// dotGo's (within rounding of it).
+func dotFMA(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
+	k8 := k &^ 7
+	if k8 == 0 || n == 0 {
+		dotGo(n, k, x, b, ldb, y, accumulate)
+		return
+	}
+	_ = x[k-1]
+	_ = b[(n-1)*ldb+k-1]
+	_ = y[n-1]
+	quads := (n + 3) / 4
+	if n*k < minParallelWork*8 {
+		dotRows(0, n, k, k8, x, b, ldb, y, accumulate)
+		return
+	}
+	parallelFor(quads, n*k, func(lo, hi int) {
+		dotRows(4*lo, min(4*hi, n), k, k8, x, b, ldb, y, accumulate)
+	})
+}
+
+// dotRows is dotFMA for rows [lo, hi).
+func dotRows(lo, hi, k, k8 int, x, b []float32, ldb int, y []float32, accumulate bool) {
+	var s [4]float32
+	j := lo
+	for ; j+4 <= hi; j += 4 {
+		dot4AVX2(k8, &x[0], &b[j*ldb], ldb, &s[0])
+		for r, v := range s {
+			for p := k8; p < k; p++ {
+				v += x[p] * b[(j+r)*ldb+p]
+			}
+			if accumulate {
+				y[j+r] += v
+			} else {
+				y[j+r] = v
+			}
+		}
+	}
+	for ; j < hi; j++ {
+		v := dot1AVX2(k8, &x[0], &b[j*ldb])
+		for p := k8; p < k; p++ {
+			v += x[p] * b[j*ldb+p]
+		}
+		if accumulate {
+			y[j] += v
+		} else {
+			y[j] = v
+		}
+	}
+}
+
+//go:noescape
+func adamAVX2(n int, w, grad, mom, vel *float32, c *adamConsts)
+
+// adamRange is one Adam step on w, g, m and v (of equal length): the assembly on whole groups
+// of eight, adamGo on the rest, the same numbers either way.
+func adamRange(c *adamConsts, w, g, m, v []float32) {
+	n8 := len(w) &^ 7
+	if haveFMA && n8 > 0 {
+		_, _, _ = g[len(w)-1], m[len(w)-1], v[len(w)-1]
+		adamAVX2(n8, &w[0], &g[0], &m[0], &v[0], c)
+		w, g, m, v = w[n8:], g[n8:], m[n8:], v[n8:]
+	}
+	adamGo(c, w, g, m, v)
+}
