@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -36,14 +37,14 @@ func TestGemm(t *testing.T) { checkMatMul(t) }
 // TestGemmThroughTileKernel runs the same checks with a TileKernel installed (here one made
 // of the Go micro-kernel), so the block path that the browser's SIMD kernel takes is covered.
 func TestGemmThroughTileKernel(t *testing.T) {
-	calls := 0
+	var calls atomic.Int64 // the kernel runs on several cores
 	SetKernels(&Kernels{Tile: func(kc int, a []float32, rowPanels int, b []float32, panels int, out []float32) {
-		calls++
+		calls.Add(1)
 		tileGo(kc, a, rowPanels, b, panels, out)
 	}})
 	t.Cleanup(func() { SetKernels(nil) })
 	checkMatMul(t)
-	if calls == 0 {
+	if calls.Load() == 0 {
 		t.Fatal("the tile kernel was never called")
 	}
 }
@@ -51,14 +52,14 @@ func TestGemmThroughTileKernel(t *testing.T) {
 // TestGemmThroughDotKernel checks one-row products with a transposed B through a DotKernel
 // (here a plain Go one), the path the browser takes for one input's linear layers.
 func TestGemmThroughDotKernel(t *testing.T) {
-	calls := 0
+	var calls atomic.Int64
 	SetKernels(&Kernels{Dot: func(n, k int, x, b []float32, ldb int, y []float32, accumulate bool) {
-		calls++
+		calls.Add(1)
 		dotGo(n, k, x, b, ldb, y, accumulate)
 	}})
 	t.Cleanup(func() { SetKernels(nil) })
 	checkMatMul(t)
-	if calls == 0 {
+	if calls.Load() == 0 {
 		t.Fatal("the dot kernel was never called")
 	}
 }

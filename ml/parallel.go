@@ -3,6 +3,7 @@ package ml
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // ParallelFor splits [0, n) into one contiguous range per available CPU and runs fn on each
@@ -12,8 +13,8 @@ func ParallelFor(n int, fn func(lo, hi int)) {
 	parallelFor(n, 1<<30, fn)
 }
 
-// minParallelWork is the least work (in element operations) worth a goroutine hand-off, which
-// costs a few microseconds: below it, one image's small layers run inline.
+// minParallelWork is the least work (in element operations) worth handing to another core,
+// which costs about a microsecond: below it, one image's small layers run inline.
 const minParallelWork = 1 << 15
 
 // parallelFor is ParallelFor for a job of about work element operations in all.
@@ -26,8 +27,12 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
+	if helpers.run(n, workers, fn) {
+		return
+	}
+	// The helpers are busy with another caller's job: start goroutines for this one.
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 1; w < workers; w++ {
 		lo, hi := n*w/workers, n*(w+1)/workers
 		wg.Add(1)
 		go func() {
@@ -35,5 +40,95 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 			fn(lo, hi)
 		}()
 	}
+	fn(0, n/workers)
 	wg.Wait()
+}
+
+// helpers are long-lived goroutines that take the ranges after the first of a parallelFor,
+// while the caller runs the first itself. A training step hands out hundreds of jobs, each a
+// fraction of a millisecond: starting a goroutine for each and waking a sleeping thread cost
+// more than some of the jobs, so a helper spins briefly for the next job before it sleeps.
+var helpers helperPool
+
+// helperSpin is how many times an idle helper polls for a job (about 50 µs) before sleeping.
+const helperSpin = 20000
+
+type helperPool struct {
+	busy    atomic.Bool // a job is running (and workers is the holder's): others start goroutines
+	workers []*helper
+}
+
+type helper struct {
+	fn       func(lo, hi int)
+	lo, hi   int
+	job      atomic.Uint64 // jobs handed out; a change means a new job
+	done     atomic.Uint64 // jobs finished
+	sleeping atomic.Bool
+	wake     chan struct{}
+}
+
+// run runs fn over [0, n) split into workers ranges, and reports false (doing nothing) when the
+// pool is already running another job.
+func (p *helperPool) run(n, workers int, fn func(lo, hi int)) bool {
+	if !p.busy.CompareAndSwap(false, true) {
+		return false
+	}
+	defer p.busy.Store(false)
+	hs := p.grow(workers - 1)
+	for i, h := range hs {
+		h.fn, h.lo, h.hi = fn, n*(i+1)/workers, n*(i+2)/workers
+		h.job.Add(1)
+		if h.sleeping.Load() {
+			select {
+			case h.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+	fn(0, n/workers)
+	for _, h := range hs {
+		for spins := 0; h.done.Load() != h.job.Load(); spins++ {
+			if spins > 64 {
+				runtime.Gosched()
+			}
+		}
+		h.fn = nil
+	}
+	return true
+}
+
+// grow returns the first k helpers, starting any that do not exist yet.
+func (p *helperPool) grow(k int) []*helper {
+	if len(p.workers) >= k {
+		return p.workers[:k]
+	}
+	for len(p.workers) < k {
+		h := &helper{wake: make(chan struct{}, 1)}
+		p.workers = append(p.workers, h)
+		go h.loop()
+	}
+	return p.workers[:k]
+}
+
+func (h *helper) loop() {
+	var seen uint64
+	for {
+		for spins := 0; h.job.Load() == seen; spins++ {
+			if spins < helperSpin {
+				if spins%64 == 63 {
+					runtime.Gosched()
+				}
+				continue
+			}
+			h.sleeping.Store(true)
+			if h.job.Load() == seen {
+				<-h.wake
+			}
+			h.sleeping.Store(false)
+			spins = 0
+		}
+		seen = h.job.Load()
+		h.fn(h.lo, h.hi)
+		h.done.Store(seen)
+	}
 }
