@@ -11,14 +11,11 @@ type ReLU struct {
 func (l *ReLU) Forward(x *Tensor) *Tensor {
 	l.out = reuse(l.out, x.Shape...)
 	out := l.out.Data[:len(x.Data)]
-	for i, v := range x.Data {
-		// As max(v, 0) (NaN stays NaN, −0 becomes 0), written as a comparison: Go's float max
-		// compiles to a long sequence under wasm, where this loop took 15 ns an element.
-		if v <= 0 {
-			v = 0
-		}
-		out[i] = v
+	if len(x.Data) < minParallelWork {
+		reluInto(out, x.Data) // inline: one image's evaluation allocates nothing
+		return l.out
 	}
+	parallelChunks(len(x.Data), func(lo, hi int) { reluInto(out[lo:hi], x.Data[lo:hi]) })
 	return l.out
 }
 
@@ -26,7 +23,31 @@ func (l *ReLU) Forward(x *Tensor) *Tensor {
 func (l *ReLU) Backward(dy *Tensor) *Tensor {
 	l.dx = reuse(l.dx, dy.Shape...)
 	out, dx := l.out.Data[:len(dy.Data)], l.dx.Data[:len(dy.Data)]
-	for i, d := range dy.Data {
+	if len(dy.Data) < minParallelWork {
+		reluBackInto(dx, out, dy.Data)
+		return l.dx
+	}
+	parallelChunks(len(dy.Data), func(lo, hi int) { reluBackInto(dx[lo:hi], out[lo:hi], dy.Data[lo:hi]) })
+	return l.dx
+}
+
+// reluGo is ReLU's forward pass in Go, the reference of the assembly (reluInto).
+func reluGo(out, x []float32) {
+	out = out[:len(x)]
+	for i, v := range x {
+		// As max(v, 0) (NaN stays NaN, −0 becomes 0), written as a comparison: Go's float max
+		// compiles to a long sequence under wasm, where this loop took 15 ns an element.
+		if v <= 0 {
+			v = 0
+		}
+		out[i] = v
+	}
+}
+
+// reluBackGo is ReLU's backward pass in Go, the reference of the assembly (reluBackInto).
+func reluBackGo(dx, out, dy []float32) {
+	dx, out = dx[:len(dy)], out[:len(dy)]
+	for i, d := range dy {
 		// Branch-free: out is ≥ 0, so it is positive exactly when its bits are non-zero, and
 		// (bits | −bits) has its sign bit set exactly then. Signs are random, so a branch
 		// would mispredict half the time.
@@ -34,7 +55,6 @@ func (l *ReLU) Backward(dy *Tensor) *Tensor {
 		keep := -((bits | -bits) >> 31)
 		dx[i] = math.Float32frombits(math.Float32bits(d) & keep)
 	}
-	return l.dx
 }
 
 // Sigmoid is 1/(1+e^−x).

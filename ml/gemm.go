@@ -138,6 +138,10 @@ func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []f
 	for p := p0; p < p1; p++ {
 		bp := bPacked[p*kc*microCols : (p+1)*kc*microCols]
 		for r := 0; r < rowPanels; r++ {
+			i0, j0 := ic+r*microRows, jc+p*microCols
+			if i0+microRows <= ic+mc && j0+microCols <= jc+nc && microKernelInto(kc, aPacked[r*kc*microRows:], bp, c, ldc, i0, j0, add) {
+				continue
+			}
 			microKernel(kc, aPacked[r*kc*microRows:], bp, tile[:])
 			placeTile(c, ldc, tile[:], ic+r*microRows, ic+mc, jc+p*microCols, jc+nc, add)
 		}

@@ -20,3 +20,19 @@ func microKernel(kc int, a, b, tile []float32) {
 	}
 	microKernelGo(kc, a, b, tile)
 }
+
+//go:noescape
+func microKernelAVX2C(kc int, a, b, c *float32, ldc int, add bool)
+
+// microKernelInto computes a whole 6×16 tile straight into C at row i0, column j0 (or adds it),
+// and reports false, doing nothing, where there is no assembly kernel.
+func microKernelInto(kc int, a, b, c []float32, ldc, i0, j0 int, add bool) bool {
+	if !haveFMA {
+		return false
+	}
+	_ = a[kc*microRows-1]
+	_ = b[kc*microCols-1]
+	_ = c[(i0+microRows-1)*ldc+j0+microCols-1]
+	microKernelAVX2C(kc, &a[0], &b[0], &c[i0*ldc+j0], ldc, add)
+	return true
+}

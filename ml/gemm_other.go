@@ -6,3 +6,5 @@ package ml
 var haveFMA = false
 
 func microKernel(kc int, a, b, tile []float32) { microKernelGo(kc, a, b, tile) }
+
+func microKernelInto(kc int, a, b, c []float32, ldc, i0, j0 int, add bool) bool { return false }

@@ -64,29 +64,34 @@ func (l *MaxPool2d) forwardPlane(x []float32, plane, h, w, ho, wo int) {
 	}
 }
 
-// forwardPlane2 is forwardPlane for 2×2 windows, the only size the models use, unrolled.
+// forwardPlane2 is forwardPlane for 2×2 windows, the only size the models use.
 func (l *MaxPool2d) forwardPlane2(x []float32, plane, h, w, ho, wo int) {
 	base := plane * h * w
 	out := l.out.Data[plane*ho*wo : (plane+1)*ho*wo]
 	arg := l.argmax[plane*ho*wo : (plane+1)*ho*wo]
 	for oy := 0; oy < ho; oy++ {
 		r0 := base + 2*oy*w
-		top, bottom := x[r0:r0+w], x[r0+w:r0+2*w]
-		o, a := out[oy*wo:(oy+1)*wo], arg[oy*wo:(oy+1)*wo]
-		for ox := range o {
-			i := 2 * ox
-			best, at := top[i], r0+i
-			if v := top[i+1]; v > best || v != v {
-				best, at = v, r0+i+1
-			}
-			if v := bottom[i]; v > best || v != v {
-				best, at = v, r0+w+i
-			}
-			if v := bottom[i+1]; v > best || v != v {
-				best, at = v, r0+w+i+1
-			}
-			o[ox], a[ox] = best, int32(at)
+		maxPool2Row(out[oy*wo:(oy+1)*wo], arg[oy*wo:(oy+1)*wo], x[r0:r0+w], x[r0+w:r0+2*w], r0)
+	}
+}
+
+// maxPool2RowGo pools windows [from, len(out)) of one pair of input rows (see maxPool2Row):
+// the reference of the assembly.
+func maxPool2RowGo(out []float32, arg []int32, top, bottom []float32, r0, from int) {
+	w := len(top)
+	for ox := from; ox < len(out); ox++ {
+		i := 2 * ox
+		best, at := top[i], r0+i
+		if v := top[i+1]; v > best || v != v {
+			best, at = v, r0+i+1
 		}
+		if v := bottom[i]; v > best || v != v {
+			best, at = v, r0+w+i
+		}
+		if v := bottom[i+1]; v > best || v != v {
+			best, at = v, r0+w+i+1
+		}
+		out[ox], arg[ox] = best, int32(at)
 	}
 }
 

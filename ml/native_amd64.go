@@ -85,3 +85,71 @@ func adamRange(c *adamConsts, w, g, m, v []float32) {
 	}
 	adamGo(c, w, g, m, v)
 }
+
+//go:noescape
+func reluAVX2(n int, x, out *float32)
+
+//go:noescape
+func reluBackAVX2(n int, out, dy, dx *float32)
+
+//go:noescape
+func addAVX2(n int, dst, src *float32)
+
+//go:noescape
+func maxPool2AVX2(windows int, top, bottom, out *float32, arg *int32, at int32, w int)
+
+// vectorPrefix is how much of a slice of length n the assembly takes: whole groups of eight,
+// where the processor has AVX2.
+func vectorPrefix(n int) int {
+	if !haveFMA {
+		return 0
+	}
+	return n &^ 7
+}
+
+// reluInto sets out = ReLU(x).
+func reluInto(out, x []float32) {
+	out = out[:len(x)]
+	if n := vectorPrefix(len(x)); n > 0 {
+		reluAVX2(n, &x[0], &out[0])
+		x, out = x[n:], out[n:]
+	}
+	reluGo(out, x)
+}
+
+// reluBackInto sets dx = dy where out ≠ 0.
+func reluBackInto(dx, out, dy []float32) {
+	dx, out = dx[:len(dy)], out[:len(dy)]
+	if n := vectorPrefix(len(dy)); n > 0 {
+		reluBackAVX2(n, &out[0], &dy[0], &dx[0])
+		dx, out, dy = dx[n:], out[n:], dy[n:]
+	}
+	reluBackGo(dx, out, dy)
+}
+
+// addInto sets dst += src.
+func addInto(dst, src []float32) {
+	dst = dst[:len(src)]
+	if n := vectorPrefix(len(src)); n > 0 {
+		addAVX2(n, &dst[0], &src[0])
+		dst, src = dst[n:], src[n:]
+	}
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
+// maxPool2Row pools one pair of input rows, top and bottom (each w wide, bottom right after
+// top, top starting at input index at), into len(out) windows.
+func maxPool2Row(out []float32, arg []int32, top, bottom []float32, at int) {
+	w := len(top)
+	if n := vectorPrefix(len(out)); n > 0 {
+		_, _ = top[2*n-1], bottom[2*n-1]
+		_ = arg[n-1]
+		maxPool2AVX2(n, &top[0], &bottom[0], &out[0], &arg[0], int32(at), w)
+		if n == len(out) {
+			return
+		}
+	}
+	maxPool2RowGo(out, arg, top, bottom, at, vectorPrefix(len(out)))
+}

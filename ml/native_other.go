@@ -7,3 +7,16 @@ func adamRange(c *adamConsts, w, g, m, v []float32) { adamGo(c, w, g, m, v) }
 
 // nativeKernels are empty off amd64: the browser installs its own (wasm/kernels).
 var nativeKernels Kernels
+
+func reluInto(out, x []float32)          { reluGo(out[:len(x)], x) }
+func reluBackInto(dx, out, dy []float32) { reluBackGo(dx, out, dy) }
+func maxPool2Row(out []float32, arg []int32, top, bottom []float32, at int) {
+	maxPool2RowGo(out, arg, top, bottom, at, 0)
+}
+
+func addInto(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}

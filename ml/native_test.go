@@ -3,6 +3,7 @@ package ml
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -77,6 +78,68 @@ func TestNativeDotKernel(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// specialFloats are values where a vectorised comparison could part from Go's: NaN, both zeros,
+// infinities, a subnormal, and repeats (ties in a pooling window).
+func specialFloats(rng *rand.Rand, n int) []float32 {
+	special := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)),
+		float32(math.Inf(-1)), 1e-40, -1e-40, 1, 1, -1}
+	x := make([]float32, n)
+	for i := range x {
+		if rng.IntN(3) == 0 {
+			x[i] = special[rng.IntN(len(special))]
+		} else {
+			x[i] = float32(rng.NormFloat64())
+		}
+	}
+	return x
+}
+
+// sameBits fails unless got and want hold the same bits (NaN payloads and zero signs included).
+func sameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: value %d is %v (%#x), want %v (%#x)", what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
+}
+
+// TestElementwiseKernelsMatchGo: ReLU, its gradient, the sum and 2×2 max-pooling with its
+// argmax give their Go references' bits, on lengths around the vector width.
+func TestElementwiseKernelsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, n := range []int{1, 7, 8, 9, 31, 64, 1000} {
+		x, dy := specialFloats(rng, n), specialFloats(rng, n)
+		got, want := make([]float32, n), make([]float32, n)
+		reluInto(got, x)
+		reluGo(want, x)
+		sameBits(t, "relu", got, want)
+		reluBackInto(got, want, dy)
+		back := make([]float32, n)
+		reluBackGo(back, want, dy)
+		sameBits(t, "relu gradient", got, back)
+		sum := append([]float32(nil), x...)
+		addInto(sum, dy)
+		for i := range x {
+			if want := x[i] + dy[i]; math.Float32bits(sum[i]) != math.Float32bits(want) && !(sum[i] != sum[i] && want != want) {
+				t.Fatalf("add: value %d is %v, want %v", i, sum[i], want)
+			}
+		}
+	}
+	for _, wo := range []int{1, 4, 8, 9, 16, 24} {
+		w := 2 * wo
+		top, bottom := specialFloats(rng, w), specialFloats(rng, w)
+		got, want := make([]float32, wo), make([]float32, wo)
+		gotArg, wantArg := make([]int32, wo), make([]int32, wo)
+		maxPool2Row(got, gotArg, top, bottom, 100)
+		maxPool2RowGo(want, wantArg, top, bottom, 100, 0)
+		sameBits(t, "max-pool", got, want)
+		if !slices.Equal(gotArg, wantArg) {
+			t.Fatalf("max-pool of width %d: argmax %v, want %v", w, gotArg, wantArg)
 		}
 	}
 }

@@ -44,6 +44,12 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
+// parallelChunks runs fn over [0, n) split between the cores in ranges that start at multiples
+// of 64 elements (whole cache lines, whole vectors).
+func parallelChunks(n int, fn func(lo, hi int)) {
+	parallelFor((n+63)/64, n, func(lo, hi int) { fn(lo*64, min(hi*64, n)) })
+}
+
 // helpers are long-lived goroutines that take the ranges after the first of a parallelFor,
 // while the caller runs the first itself. A training step hands out hundreds of jobs, each a
 // fraction of a millisecond: starting a goroutine for each and waking a sleeping thread cost
