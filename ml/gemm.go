@@ -231,6 +231,12 @@ func packB(dst []float32, b matrix, p0, kc, j0, cols int) {
 		}
 		return
 	}
+	if cols == microCols {
+		for p := 0; p < kc; p++ { // a whole row of the panel: one fixed-size move, no call
+			*(*[microCols]float32)(dst[p*microCols:]) = *(*[microCols]float32)(b.data[(p0+p)*b.ld+j0:])
+		}
+		return
+	}
 	for p := 0; p < kc; p++ {
 		copy(dst[p*microCols:p*microCols+cols], b.data[(p0+p)*b.ld+j0:(p0+p)*b.ld+j0+cols])
 	}

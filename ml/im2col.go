@@ -32,6 +32,8 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
 				row := col[((c*k+ky)*k+kx)*ld+off:]
+				lo, hi := g.validRange(kx)
+				shift := kx - g.Pad
 				for oy := 0; oy < g.Ho; oy++ {
 					dst := row[oy*g.Wo : (oy+1)*g.Wo]
 					iy := oy*g.Stride - g.Pad + ky
@@ -40,17 +42,20 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 						continue
 					}
 					line := plane[iy*g.W : (iy+1)*g.W]
-					lo, hi := g.validRange(kx)
-					clear(dst[:lo])
-					clear(dst[hi:])
+					for ox := 0; ox < lo; ox++ { // a call to clear costs more on rows this short
+						dst[ox] = 0
+					}
+					for ox := hi; ox < len(dst); ox++ {
+						dst[ox] = 0
+					}
 					if g.Stride == 1 {
-						shift := kx - g.Pad
-						if hi-lo >= 16 {
+						if hi-lo >= 32 {
 							copy(dst[lo:hi], line[lo+shift:])
 							continue
 						}
-						for ox := lo; ox < hi; ox++ { // short rows: a call to memmove costs more
-							dst[ox] = line[ox+shift]
+						src := line[lo+shift : hi+shift]
+						for i, v := range src { // short rows: a call to memmove costs more
+							dst[lo+i] = v
 						}
 						continue
 					}
@@ -80,10 +85,7 @@ func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 					src := row[oy*g.Wo : (oy+1)*g.Wo]
 					line := plane[iy*g.W : (iy+1)*g.W]
 					if g.Stride == 1 {
-						dst := line[lo-g.Pad+kx : hi-g.Pad+kx]
-						for i, v := range src[lo:hi] {
-							dst[i] += v
-						}
+						addInto(line[lo-g.Pad+kx:hi-g.Pad+kx], src[lo:hi])
 						continue
 					}
 					for ox := lo; ox < hi; ox++ {

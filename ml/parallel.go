@@ -94,8 +94,8 @@ func (p *helperPool) run(n, workers int, fn func(lo, hi int)) bool {
 	fn(0, n/workers)
 	for _, h := range hs {
 		for spins := 0; h.done.Load() != h.job.Load(); spins++ {
-			if spins > 64 {
-				runtime.Gosched()
+			if spins%256 == 255 {
+				runtime.Gosched() // let a goroutine that needs this core run
 			}
 		}
 		h.fn = nil
@@ -121,7 +121,7 @@ func (h *helper) loop() {
 	for {
 		for spins := 0; h.job.Load() == seen; spins++ {
 			if spins < helperSpin {
-				if spins%64 == 63 {
+				if spins%1024 == 1023 {
 					runtime.Gosched()
 				}
 				continue
