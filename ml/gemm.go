@@ -139,6 +139,11 @@ func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []f
 		bp := bPacked[p*kc*microCols : (p+1)*kc*microCols]
 		for r := 0; r < rowPanels; r++ {
 			i0, j0 := ic+r*microRows, jc+p*microCols
+			if r+1 < rowPanels && i0+2*microRows <= ic+mc && j0+microCols <= jc+nc &&
+				microKernelInto2(kc, aPacked[r*kc*microRows:], bp, c, ldc, i0, j0, add) {
+				r++ // both row panels done
+				continue
+			}
 			if i0+microRows <= ic+mc && j0+microCols <= jc+nc && microKernelInto(kc, aPacked[r*kc*microRows:], bp, c, ldc, i0, j0, add) {
 				continue
 			}

@@ -143,3 +143,29 @@ func TestElementwiseKernelsMatchGo(t *testing.T) {
 		}
 	}
 }
+
+// TestWideMicroKernelSameBits: products through the two-tile AVX-512 kernel give the AVX2
+// kernel's bits (each element is the same chain of FMAs), for shapes with whole and partial
+// tiles, set and accumulated.
+func TestWideMicroKernelSameBits(t *testing.T) {
+	if !haveAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, s := range [][3]int{{12, 16, 5}, {30, 50, 300}, {128, 576, 1024}, {7, 33, 17}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := randTensor(rng, m, k), randTensor(rng, k, n)
+		wide, narrow := make([]float32, m*n), make([]float32, m*n)
+		for i := range wide {
+			wide[i] = float32(i % 7)
+			narrow[i] = wide[i]
+		}
+		for _, acc := range []bool{false, true} {
+			gemm(m, n, k, matrix{data: a.Data, ld: k}, matrix{data: b.Data, ld: n}, wide, n, acc)
+			haveAVX512 = false
+			gemm(m, n, k, matrix{data: a.Data, ld: k}, matrix{data: b.Data, ld: n}, narrow, n, acc)
+			haveAVX512 = true
+			sameBits(t, "product", wide, narrow)
+		}
+	}
+}
