@@ -116,14 +116,10 @@ func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float3
 	}
 	m32, inv32, inv := normConstants(mean, variance, l.Eps)
 	l.invStd[ch] = inv
+	consts := [4]float32{m32, inv32, gamma, beta}
 	for bi := 0; bi < b; bi++ {
 		off := (bi*c + ch) * s
-		xs, xh, out := x[off:off+s], l.xhat[off:off+s], l.out.Data[off:off+s]
-		for i, v := range xs {
-			h := (v - m32) * inv32
-			xh[i] = h
-			out[i] = gamma*h + beta
-		}
+		bnApply(x[off:off+s], l.xhat[off:off+s], l.out.Data[off:off+s], &consts)
 	}
 }
 
@@ -175,12 +171,9 @@ func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int, n float64, gamma
 	if !l.Train {
 		a, sumDy, sumDyXhat = float32(scale), 0, 0
 	}
-	mDy, mXh := float32(scale*sumDy/n), float32(scale*sumDyXhat/n)
+	consts := [3]float32{a, float32(scale * sumDy / n), float32(scale * sumDyXhat / n)}
 	for bi := 0; bi < b; bi++ {
 		off := (bi*c + ch) * s
-		xh, dx := l.xhat[off:off+s], l.dx.Data[off:off+s]
-		for i, d := range dy[off : off+s] {
-			dx[i] = a*d - mDy - xh[i]*mXh
-		}
+		bnBack(dy[off:off+s], l.xhat[off:off+s], l.dx.Data[off:off+s], &consts)
 	}
 }

@@ -228,6 +228,10 @@ func packB(dst []float32, b matrix, p0, kc, j0, cols int) {
 		clear(dst[:kc*microCols])
 	}
 	if b.trans {
+		if cols == microCols {
+			packBTrans(dst, b.data[j0*b.ld+p0:], b.ld, kc)
+			return
+		}
 		for j := 0; j < cols; j++ {
 			src := b.data[(j0+j)*b.ld+p0 : (j0+j)*b.ld+p0+kc]
 			for p, v := range src {

@@ -34,6 +34,27 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 				row := col[((c*k+ky)*k+kx)*ld+off:]
 				lo, hi := g.validRange(kx)
 				shift := kx - g.Pad
+				if g.Stride == 1 {
+					// Rows [yLo, yHi) read the image, the others are padding; each row's
+					// valid columns [lo, hi) are one run of an input line.
+					yLo, yHi := min(max(0, g.Pad-ky), g.Ho), min(max(0, g.H+g.Pad-ky), g.Ho)
+					clear(row[:yLo*g.Wo])
+					clear(row[yHi*g.Wo : g.Ho*g.Wo])
+					for oy := yLo; oy < yHi; oy++ {
+						dst := row[oy*g.Wo : (oy+1)*g.Wo]
+						for ox := 0; ox < lo; ox++ {
+							dst[ox] = 0
+						}
+						for ox := hi; ox < len(dst); ox++ {
+							dst[ox] = 0
+						}
+					}
+					if yHi > yLo && hi > lo {
+						iy := yLo - g.Pad + ky
+						copyRows(yHi-yLo, hi-lo, row[yLo*g.Wo+lo:], g.Wo, plane[iy*g.W+lo+shift:], g.W)
+					}
+					continue
+				}
 				for oy := 0; oy < g.Ho; oy++ {
 					dst := row[oy*g.Wo : (oy+1)*g.Wo]
 					iy := oy*g.Stride - g.Pad + ky
@@ -77,6 +98,14 @@ func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 			for kx := 0; kx < g.Kernel; kx++ {
 				lo, hi := g.validRange(kx)
 				row := col[((c*g.Kernel+ky)*g.Kernel+kx)*ld+off:]
+				if g.Stride == 1 {
+					yLo, yHi := min(max(0, g.Pad-ky), g.Ho), min(max(0, g.H+g.Pad-ky), g.Ho)
+					if yHi > yLo && hi > lo {
+						iy := yLo - g.Pad + ky
+						addRows(yHi-yLo, hi-lo, plane[iy*g.W+lo-g.Pad+kx:], g.W, row[yLo*g.Wo+lo:], g.Wo)
+					}
+					continue
+				}
 				for oy := 0; oy < g.Ho; oy++ {
 					iy := oy*g.Stride - g.Pad + ky
 					if iy < 0 || iy >= g.H {

@@ -153,3 +153,81 @@ func maxPool2Row(out []float32, arg []int32, top, bottom []float32, at int) {
 	}
 	maxPool2RowGo(out, arg, top, bottom, at, vectorPrefix(len(out)))
 }
+
+//go:noescape
+func addRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
+
+//go:noescape
+func copyRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
+
+//go:noescape
+func bnApplyAVX2(n int, x, xhat, out *float32, c *[4]float32)
+
+//go:noescape
+func bnBackAVX2(n int, dy, xhat, dx *float32, c *[3]float32)
+
+//go:noescape
+func packBTransAVX2(blocks int, src *float32, ld int, dst *float32)
+
+// addRows sets dst[r·dstStride + i] += src[r·srcStride + i] for r < rows, i < n.
+func addRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if !haveFMA {
+		addRowsGo(rows, n, dst, dstStride, src, srcStride)
+		return
+	}
+	_ = dst[(rows-1)*dstStride+n-1]
+	_ = src[(rows-1)*srcStride+n-1]
+	addRowsAVX2(rows, n, &dst[0], dstStride, &src[0], srcStride)
+}
+
+// copyRows sets dst[r·dstStride + i] = src[r·srcStride + i] for r < rows, i < n.
+func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if !haveFMA {
+		copyRowsGo(rows, n, dst, dstStride, src, srcStride)
+		return
+	}
+	_ = dst[(rows-1)*dstStride+n-1]
+	_ = src[(rows-1)*srcStride+n-1]
+	copyRowsAVX2(rows, n, &dst[0], dstStride, &src[0], srcStride)
+}
+
+// bnApply sets xhat = (x − mean)·inv and out = γ·xhat + β (c holds mean, inv, γ, β).
+func bnApply(x, xhat, out []float32, c *[4]float32) {
+	xhat, out = xhat[:len(x)], out[:len(x)]
+	if n := vectorPrefix(len(x)); n > 0 {
+		bnApplyAVX2(n, &x[0], &xhat[0], &out[0], c)
+		x, xhat, out = x[n:], xhat[n:], out[n:]
+	}
+	bnApplyGo(x, xhat, out, c)
+}
+
+// bnBack sets dx = (a·dy − mDy) − xhat·mXh (c holds a, mDy, mXh).
+func bnBack(dy, xhat, dx []float32, c *[3]float32) {
+	xhat, dx = xhat[:len(dy)], dx[:len(dy)]
+	if n := vectorPrefix(len(dy)); n > 0 {
+		bnBackAVX2(n, &dy[0], &xhat[0], &dx[0], c)
+		dy, xhat, dx = dy[n:], xhat[n:], dx[n:]
+	}
+	bnBackGo(dy, xhat, dx, c)
+}
+
+// packBTrans packs 16 whole columns of a transposed op(B): dst[p·16 + j] = src[j·ld + p] for
+// j < 16, p < kc.
+func packBTrans(dst, src []float32, ld, kc int) {
+	blocks := 0
+	if haveFMA {
+		blocks = kc / 8
+	}
+	if blocks > 0 {
+		_ = src[15*ld+8*blocks-1]
+		_ = dst[blocks*8*microCols-1]
+		packBTransAVX2(blocks, &src[0], ld, &dst[0])
+	}
+	packBTransGo(dst, src, ld, 8*blocks, kc)
+}

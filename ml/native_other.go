@@ -20,3 +20,15 @@ func addInto(dst, src []float32) {
 		dst[i] += v
 	}
 }
+
+func addRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	addRowsGo(rows, n, dst, dstStride, src, srcStride)
+}
+
+func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	copyRowsGo(rows, n, dst, dstStride, src, srcStride)
+}
+
+func bnApply(x, xhat, out []float32, c *[4]float32) { bnApplyGo(x, xhat, out, c) }
+func bnBack(dy, xhat, dx []float32, c *[3]float32)  { bnBackGo(dy, xhat, dx, c) }
+func packBTrans(dst, src []float32, ld, kc int)     { packBTransGo(dst, src, ld, 0, kc) }

@@ -169,3 +169,41 @@ func TestWideMicroKernelSameBits(t *testing.T) {
 		}
 	}
 }
+
+// TestRowKernelsMatchGo: the strided row sum and copy (masked tails), BatchNorm's passes and
+// the transposing pack give their Go references' bits.
+func TestRowKernelsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for n := 1; n <= 20; n++ {
+		const rows, ds, ss = 3, 23, 21
+		src, dst := specialFloats(rng, rows*ss), specialFloats(rng, rows*ds)
+		for _, op := range []struct {
+			name   string
+			native func(int, int, []float32, int, []float32, int)
+			ref    func(int, int, []float32, int, []float32, int)
+		}{{"add rows", addRows, addRowsGo}, {"copy rows", copyRows, copyRowsGo}} {
+			got, want := append([]float32(nil), dst...), append([]float32(nil), dst...)
+			op.native(rows, n, got, ds, src, ss)
+			op.ref(rows, n, want, ds, src, ss)
+			sameBits(t, op.name, got, want)
+		}
+		x, xh := specialFloats(rng, n), specialFloats(rng, n)
+		c4 := [4]float32{0.3, 1.7, -0.8, 0.1}
+		gotH, gotO, wantH, wantO := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		bnApply(x, gotH, gotO, &c4)
+		bnApplyGo(x, wantH, wantO, &c4)
+		sameBits(t, "normalised", gotH, wantH)
+		sameBits(t, "batchnorm", gotO, wantO)
+		c3 := [3]float32{1.3, 0.01, -0.02}
+		bnBack(x, xh, gotO, &c3)
+		bnBackGo(x, xh, wantO, &c3)
+		sameBits(t, "batchnorm gradient", gotO, wantO)
+
+		const ld = 37
+		b := specialFloats(rng, microCols*ld)
+		got, want := make([]float32, n*microCols), make([]float32, n*microCols)
+		packBTrans(got, b, ld, n)
+		packBTransGo(want, b, ld, 0, n)
+		sameBits(t, "transposing pack", got, want)
+	}
+}

@@ -1,0 +1,46 @@
+package ml
+
+// The Go references of the row kernels (rows_amd64.s), and what other platforms run.
+
+func addRowsGo(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	for r := 0; r < rows; r++ {
+		d, s := dst[r*dstStride:r*dstStride+n], src[r*srcStride:r*srcStride+n]
+		for i, v := range s {
+			d[i] += v
+		}
+	}
+}
+
+func copyRowsGo(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	for r := 0; r < rows; r++ {
+		copy(dst[r*dstStride:r*dstStride+n], src[r*srcStride:r*srcStride+n])
+	}
+}
+
+func bnApplyGo(x, xhat, out []float32, c *[4]float32) {
+	mean, inv, gamma, beta := c[0], c[1], c[2], c[3]
+	xhat, out = xhat[:len(x)], out[:len(x)]
+	for i, v := range x {
+		h := float32((v - mean) * inv) // the conversions keep any compiler from fusing
+		xhat[i] = h
+		out[i] = float32(gamma*h) + beta
+	}
+}
+
+func bnBackGo(dy, xhat, dx []float32, c *[3]float32) {
+	a, mDy, mXh := c[0], c[1], c[2]
+	xhat, dx = xhat[:len(dy)], dx[:len(dy)]
+	for i, d := range dy {
+		dx[i] = float32(a*d) - mDy - float32(xhat[i]*mXh)
+	}
+}
+
+// packBTransGo is packBTrans for p in [from, kc).
+func packBTransGo(dst, src []float32, ld, from, kc int) {
+	for j := 0; j < microCols; j++ {
+		s := src[j*ld : j*ld+kc]
+		for p := from; p < kc; p++ {
+			dst[p*microCols+j] = s[p]
+		}
+	}
+}

@@ -1,0 +1,283 @@
+#include "textflag.h"
+
+// Row kernels for im2col and col2im, BatchNorm's per-element passes, and the transposing pack of
+// the matrix products' right operand. Each does exactly the Go reference's float32 operations.
+
+// func addRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
+//
+// dst[r·dstStride + i] += src[r·srcStride + i] for r < rows, i < n (n ≥ 1): whole vectors,
+// then a masked one for the last n mod 8.
+TEXT ·addRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), BX
+	MOVQ n+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ dstStride+24(FP), R8
+	SHLQ $2, R8
+	MOVQ src+32(FP), SI
+	MOVQ srcStride+40(FP), R9
+	SHLQ $2, R9
+	MOVQ CX, R12
+	ANDQ $7, R12
+	MOVQ $8, R11
+	SUBQ R12, R11
+	MOVQ $·tailMasks(SB), R10
+	VMOVDQU (R10)(R11*4), Y15
+	SHRQ $3, CX
+
+addRow:
+	MOVQ CX, DX
+	XORQ AX, AX
+	TESTQ DX, DX
+	JZ    addTail
+
+addVec:
+	VMOVUPS (DI)(AX*1), Y0
+	VADDPS (SI)(AX*1), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ DX
+	JNZ  addVec
+
+addTail:
+	TESTQ R12, R12
+	JZ    addNext
+	VMASKMOVPS (SI)(AX*1), Y15, Y1
+	VMASKMOVPS (DI)(AX*1), Y15, Y0
+	VADDPS Y1, Y0, Y0
+	VMASKMOVPS Y0, Y15, (DI)(AX*1)
+
+addNext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ BX
+	JNZ  addRow
+	VZEROUPPER
+	RET
+
+// func copyRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
+//
+// dst[r·dstStride + i] = src[r·srcStride + i] for r < rows, i < n (n ≥ 1).
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), BX
+	MOVQ n+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ dstStride+24(FP), R8
+	SHLQ $2, R8
+	MOVQ src+32(FP), SI
+	MOVQ srcStride+40(FP), R9
+	SHLQ $2, R9
+	MOVQ CX, R12
+	ANDQ $7, R12
+	MOVQ $8, R11
+	SUBQ R12, R11
+	MOVQ $·tailMasks(SB), R10
+	VMOVDQU (R10)(R11*4), Y15
+	SHRQ $3, CX
+
+copyRow:
+	MOVQ CX, DX
+	XORQ AX, AX
+	TESTQ DX, DX
+	JZ    copyTail
+
+copyVec:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ DX
+	JNZ  copyVec
+
+copyTail:
+	TESTQ R12, R12
+	JZ    copyNext
+	VMASKMOVPS (SI)(AX*1), Y15, Y1
+	VMASKMOVPS Y1, Y15, (DI)(AX*1)
+
+copyNext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ BX
+	JNZ  copyRow
+	VZEROUPPER
+	RET
+
+// Eight lanes on, then eight off: the eight ints from index 8 − r have the first r lanes on.
+DATA ·tailMasks+0(SB)/4, $-1
+DATA ·tailMasks+4(SB)/4, $-1
+DATA ·tailMasks+8(SB)/4, $-1
+DATA ·tailMasks+12(SB)/4, $-1
+DATA ·tailMasks+16(SB)/4, $-1
+DATA ·tailMasks+20(SB)/4, $-1
+DATA ·tailMasks+24(SB)/4, $-1
+DATA ·tailMasks+28(SB)/4, $-1
+DATA ·tailMasks+32(SB)/4, $0
+DATA ·tailMasks+36(SB)/4, $0
+DATA ·tailMasks+40(SB)/4, $0
+DATA ·tailMasks+44(SB)/4, $0
+DATA ·tailMasks+48(SB)/4, $0
+DATA ·tailMasks+52(SB)/4, $0
+DATA ·tailMasks+56(SB)/4, $0
+DATA ·tailMasks+60(SB)/4, $0
+GLOBL ·tailMasks(SB), RODATA, $64
+
+// func bnApplyAVX2(n int, x, xhat, out *float32, c *[4]float32)
+//
+// With c = mean, inv, γ, β: xhat = (x − mean)·inv and out = γ·xhat + β, n a positive multiple
+// of 8 (BatchNorm.forwardChannel's loop, no FMA).
+TEXT ·bnApplyAVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ xhat+16(FP), DX
+	MOVQ out+24(FP), DI
+	MOVQ c+32(FP), R8
+	VBROADCASTSS 0(R8), Y12
+	VBROADCASTSS 4(R8), Y13
+	VBROADCASTSS 8(R8), Y14
+	VBROADCASTSS 12(R8), Y15
+	XORQ AX, AX
+	SHRQ $3, CX
+
+bnLoop:
+	VMOVUPS (SI)(AX*1), Y0
+	VSUBPS Y12, Y0, Y0
+	VMULPS Y13, Y0, Y0
+	VMOVUPS Y0, (DX)(AX*1)
+	VMULPS Y14, Y0, Y0
+	VADDPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  bnLoop
+	VZEROUPPER
+	RET
+
+// func bnBackAVX2(n int, dy, xhat, dx *float32, c *[3]float32)
+//
+// With c = a, mDy, mXh: dx = (a·dy − mDy) − xhat·mXh, n a positive multiple of 8
+// (BatchNorm.backwardChannel's loop, no FMA).
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ dy+8(FP), SI
+	MOVQ xhat+16(FP), DX
+	MOVQ dx+24(FP), DI
+	MOVQ c+32(FP), R8
+	VBROADCASTSS 0(R8), Y13
+	VBROADCASTSS 4(R8), Y14
+	VBROADCASTSS 8(R8), Y15
+	XORQ AX, AX
+	SHRQ $3, CX
+
+bnBackLoop:
+	VMULPS (SI)(AX*1), Y13, Y0
+	VSUBPS Y14, Y0, Y0
+	VMULPS (DX)(AX*1), Y15, Y1
+	VSUBPS Y1, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  bnBackLoop
+	VZEROUPPER
+	RET
+
+// func packBTransAVX2(blocks int, src *float32, ld int, dst *float32)
+//
+// The transposing pack of 16 columns of op(B): dst[p·16 + j] = src[j·ld + p] for j < 16 and
+// p < 8·blocks, as two 8×8 transposes per block of eight p.
+TEXT ·packBTransAVX2(SB), NOSPLIT, $0-32
+	MOVQ blocks+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+24(FP), DI
+	LEAQ (R8)(R8*2), R9 // 3·ld
+
+transBlock:
+	LEAQ (SI)(R8*4), R10
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R10), Y4
+	VMOVUPS (R10)(R8*1), Y5
+	VMOVUPS (R10)(R8*2), Y6
+	VMOVUPS (R10)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, 0(DI)
+	VMOVUPS Y9, 64(DI)
+	VMOVUPS Y10, 128(DI)
+	VMOVUPS Y11, 192(DI)
+	VMOVUPS Y12, 256(DI)
+	VMOVUPS Y13, 320(DI)
+	VMOVUPS Y14, 384(DI)
+	VMOVUPS Y15, 448(DI)
+	LEAQ (SI)(R8*8), R11
+	LEAQ (R11)(R8*4), R10
+	VMOVUPS (R11), Y0
+	VMOVUPS (R11)(R8*1), Y1
+	VMOVUPS (R11)(R8*2), Y2
+	VMOVUPS (R11)(R9*1), Y3
+	VMOVUPS (R10), Y4
+	VMOVUPS (R10)(R8*1), Y5
+	VMOVUPS (R10)(R8*2), Y6
+	VMOVUPS (R10)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, 32(DI)
+	VMOVUPS Y9, 96(DI)
+	VMOVUPS Y10, 160(DI)
+	VMOVUPS Y11, 224(DI)
+	VMOVUPS Y12, 288(DI)
+	VMOVUPS Y13, 352(DI)
+	VMOVUPS Y14, 416(DI)
+	VMOVUPS Y15, 480(DI)
+	ADDQ $32, SI
+	ADDQ $512, DI
+	DECQ CX
+	JNZ  transBlock
+	VZEROUPPER
+	RET
