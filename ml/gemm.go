@@ -68,6 +68,12 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	work := m * n * k
 	ws := workspaces.Get().(*gemmWorkspace)
 	defer workspaces.Put(ws)
+	if pa == nil && n > blockN && m*k <= 1<<20 {
+		// Every block of columns would pack A again: pack it once for all of them.
+		ws.a.m, ws.a.k = m, k
+		ws.a.panels = packWholeInto(ws.a.panels, a, m, k)
+		pa = &ws.a
+	}
 	for pc := 0; pc < k; pc += blockK {
 		kc := min(blockK, k-pc)
 		add := accumulate || pc > 0
@@ -180,17 +186,22 @@ type packedA struct {
 
 // packWhole packs all of op(A) (m×k).
 func packWhole(a matrix, m, k int) *packedA {
+	return &packedA{m: m, k: k, panels: packWholeInto(nil, a, m, k)}
+}
+
+// packWholeInto packs all of op(A) (m×k) into dst, grown as needed.
+func packWholeInto(dst []float32, a matrix, m, k int) []float32 {
 	rp := (m + microRows - 1) / microRows
-	pa := &packedA{m: m, k: k, panels: make([]float32, rp*microRows*k)}
+	dst = grow(dst, rp*microRows*k)
 	off := 0
 	for pc := 0; pc < k; pc += blockK {
 		kc := min(blockK, k-pc)
 		for r := 0; r < rp; r++ {
-			packA(pa.panels[off:off+kc*microRows], a, r*microRows, min(microRows, m-r*microRows), pc, kc)
+			packA(dst[off:off+kc*microRows], a, r*microRows, min(microRows, m-r*microRows), pc, kc)
 			off += kc * microRows
 		}
 	}
-	return pa
+	return dst
 }
 
 // block returns the packed panels of rows [ic, ic+mc) (ic a multiple of microRows) in the
@@ -241,9 +252,7 @@ func packB(dst []float32, b matrix, p0, kc, j0, cols int) {
 		return
 	}
 	if cols == microCols {
-		for p := 0; p < kc; p++ { // a whole row of the panel: one fixed-size move, no call
-			*(*[microCols]float32)(dst[p*microCols:]) = *(*[microCols]float32)(b.data[(p0+p)*b.ld+j0:])
-		}
+		packBCopy(dst, b.data[p0*b.ld+j0:], b.ld, kc)
 		return
 	}
 	for p := 0; p < kc; p++ {
@@ -268,9 +277,12 @@ func microKernelGo(kc int, a, b, tile []float32) {
 	copy(tile, acc[:])
 }
 
-// gemmWorkspace holds the packed B block, reused across calls through a sync.Pool so that
+// gemmWorkspace holds the packed B block (and A, packed whole), reused across calls through a sync.Pool so that
 // training steps do not allocate.
-type gemmWorkspace struct{ b []float32 }
+type gemmWorkspace struct {
+	b []float32
+	a packedA // op(A) packed whole, when several column blocks share it
+}
 
 var (
 	workspaces = sync.Pool{New: func() any { return &gemmWorkspace{} }}

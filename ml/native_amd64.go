@@ -231,3 +231,17 @@ func packBTrans(dst, src []float32, ld, kc int) {
 	}
 	packBTransGo(dst, src, ld, 8*blocks, kc)
 }
+
+//go:noescape
+func packBCopyAVX2(kc int, src *float32, ld int, dst *float32)
+
+// packBCopy packs 16 whole columns of a plain op(B): dst[p·16 + j] = src[p·ld + j].
+func packBCopy(dst, src []float32, ld, kc int) {
+	if !haveFMA || kc == 0 {
+		packBCopyGo(dst, src, ld, kc)
+		return
+	}
+	_ = src[(kc-1)*ld+microCols-1]
+	_ = dst[kc*microCols-1]
+	packBCopyAVX2(kc, &src[0], ld, &dst[0])
+}

@@ -32,3 +32,5 @@ func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStrid
 func bnApply(x, xhat, out []float32, c *[4]float32) { bnApplyGo(x, xhat, out, c) }
 func bnBack(dy, xhat, dx []float32, c *[3]float32)  { bnBackGo(dy, xhat, dx, c) }
 func packBTrans(dst, src []float32, ld, kc int)     { packBTransGo(dst, src, ld, 0, kc) }
+
+func packBCopy(dst, src []float32, ld, kc int) { packBCopyGo(dst, src, ld, kc) }

@@ -44,3 +44,9 @@ func packBTransGo(dst, src []float32, ld, from, kc int) {
 		}
 	}
 }
+
+func packBCopyGo(dst, src []float32, ld, kc int) {
+	for p := 0; p < kc; p++ {
+		*(*[microCols]float32)(dst[p*microCols:]) = *(*[microCols]float32)(src[p*ld:])
+	}
+}

@@ -281,3 +281,25 @@ transBlock:
 	JNZ  transBlock
 	VZEROUPPER
 	RET
+
+// func packBCopyAVX2(kc int, src *float32, ld int, dst *float32)
+//
+// The plain pack of 16 columns of op(B): dst[p·16 + j] = src[p·ld + j] for j < 16, p < kc (≥ 1).
+TEXT ·packBCopyAVX2(SB), NOSPLIT, $0-32
+	MOVQ kc+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+24(FP), DI
+
+copyPanel:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  copyPanel
+	VZEROUPPER
+	RET
