@@ -98,14 +98,8 @@ func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float3
 	var mean, variance float64
 	if l.Train {
 		// Two passes with float64 sums: this keeps us within float32 rounding of PyTorch.
-		for bi := 0; bi < b; bi++ {
-			mean += sum64(x[(bi*c+ch)*s : (bi*c+ch+1)*s])
-		}
-		mean /= float64(n)
-		for bi := 0; bi < b; bi++ {
-			variance += sumSquaredDev64(x[(bi*c+ch)*s:(bi*c+ch+1)*s], mean)
-		}
-		variance /= float64(n)
+		mean = sumPlanes(x[ch*s:], b, s, c*s) / float64(n)
+		variance = sqDevPlanes(x[ch*s:], b, s, c*s, mean) / float64(n)
 		m := l.Momentum
 		rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
 		rm[ch] = float32((1-m)*float64(rm[ch]) + m*mean)
@@ -157,12 +151,8 @@ func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
 
 func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int, n float64, gamma float32) {
 	c := l.C
-	var sumDy, sumDyXhat float64
-	for bi := 0; bi < b; bi++ {
-		off := (bi*c + ch) * s
-		sumDy += sum64(dy[off : off+s])
-		sumDyXhat += dot64(dy[off:off+s], l.xhat[off:off+s])
-	}
+	sumDy := sumPlanes(dy[ch*s:], b, s, c*s)
+	sumDyXhat := dotPlanes(dy[ch*s:], l.xhat[ch*s:], b, s, c*s)
 	l.Weight.Grad.Data[ch] += float32(sumDyXhat)
 	l.Bias.Grad.Data[ch] += float32(sumDy)
 	scale := float64(gamma) * l.invStd[ch]

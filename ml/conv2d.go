@@ -106,11 +106,7 @@ func addChannelBias(x, bias []float32, b, s int) {
 func sumChannels(dst, x []float32, b, c, s int) {
 	parallelFor(c, b*c*s, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
-			var sum float64
-			for n := 0; n < b; n++ {
-				sum += sum64(x[(n*c+ch)*s : (n*c+ch+1)*s])
-			}
-			dst[ch] += float32(sum)
+			dst[ch] += float32(sumPlanes(x[ch*s:], b, s, c*s))
 		}
 	})
 }

@@ -98,9 +98,22 @@ func maxPool2RowGo(out []float32, arg []int32, top, bottom []float32, r0, from i
 // Backward routes each output gradient to the input position that held the maximum.
 func (l *MaxPool2d) Backward(dy *Tensor) *Tensor {
 	l.dx = reuse(l.dx, l.inShape...)
-	l.dx.Zero()
-	for i, d := range dy.Data {
-		l.dx.Data[l.argmax[i]] += d
+	planes := l.inShape[0] * l.inShape[1]
+	in, out := len(l.dx.Data)/planes, len(dy.Data)/planes
+	if len(l.dx.Data) < minParallelWork {
+		l.backwardPlanes(dy.Data, 0, planes, in, out) // inline: no closure for one image
+		return l.dx
 	}
+	// Every maximum lies in its own plane, so planes go to the cores independently.
+	parallelFor(planes, len(l.dx.Data), func(lo, hi int) { l.backwardPlanes(dy.Data, lo, hi, in, out) })
 	return l.dx
+}
+
+// backwardPlanes routes the gradients of planes [lo, hi) (out outputs from in inputs each).
+func (l *MaxPool2d) backwardPlanes(dy []float32, lo, hi, in, out int) {
+	dx := l.dx.Data
+	clear(dx[lo*in : hi*in])
+	for i := lo * out; i < hi*out; i++ {
+		dx[l.argmax[i]] += dy[i]
+	}
 }

@@ -245,3 +245,32 @@ func packBCopy(dst, src []float32, ld, kc int) {
 	_ = dst[kc*microCols-1]
 	packBCopyAVX2(kc, &src[0], ld, &dst[0])
 }
+
+//go:noescape
+func sumLanes4AVX2(n int, x *float32, stride int, out *[16]float64)
+
+//go:noescape
+func sqDevLanes4AVX2(n int, x *float32, stride int, mean float64, out *[16]float64)
+
+//go:noescape
+func dotLanes4AVX2(n int, x *float32, stride int, y *float32, out *[16]float64)
+
+// lanes4 runs one of the four-plane kernels on planes [p, p+4) of x (and y), if the processor
+// has AVX2 and the planes hold a vector, and reports whether it did.
+func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean float64) bool {
+	n4 := n &^ 3
+	if !haveFMA || n4 == 0 {
+		return false
+	}
+	_ = x[(p+3)*stride+n-1]
+	switch kind {
+	case laneSum:
+		sumLanes4AVX2(n4, &x[p*stride], stride, lanes)
+	case laneSqDev:
+		sqDevLanes4AVX2(n4, &x[p*stride], stride, mean, lanes)
+	default:
+		_ = y[(p+3)*stride+n-1]
+		dotLanes4AVX2(n4, &x[p*stride], stride, &y[p*stride], lanes)
+	}
+	return true
+}

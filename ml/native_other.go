@@ -34,3 +34,7 @@ func bnBack(dy, xhat, dx []float32, c *[3]float32)  { bnBackGo(dy, xhat, dx, c) 
 func packBTrans(dst, src []float32, ld, kc int)     { packBTransGo(dst, src, ld, 0, kc) }
 
 func packBCopy(dst, src []float32, ld, kc int) { packBCopyGo(dst, src, ld, kc) }
+
+func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean float64) bool {
+	return false
+}

@@ -207,3 +207,33 @@ func TestRowKernelsMatchGo(t *testing.T) {
 		sameBits(t, "transposing pack", got, want)
 	}
 }
+
+// TestPlaneReductionsSameBits: the four-plane reductions give, bit for bit, the plane-by-plane
+// sums of sum64, sumSquaredDev64 and dot64 that BatchNorm and the bias gradients used.
+func TestPlaneReductionsSameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	for _, n := range []int{1, 3, 4, 5, 16, 63, 256} {
+		for _, planes := range []int{1, 3, 4, 5, 9, 64} {
+			stride := n + 5
+			x, y := make([]float32, planes*stride), make([]float32, planes*stride)
+			for i := range x {
+				x[i], y[i] = float32(rng.NormFloat64()*3+1), float32(rng.NormFloat64())
+			}
+			var sum, sq, dot float64
+			for p := 0; p < planes; p++ {
+				sum += sum64(x[p*stride : p*stride+n])
+				sq += sumSquaredDev64(x[p*stride:p*stride+n], 0.7)
+				dot += dot64(x[p*stride:p*stride+n], y[p*stride:p*stride+n])
+			}
+			for _, c := range []struct {
+				name      string
+				got, want float64
+			}{{"sum", sumPlanes(x, planes, n, stride), sum}, {"squared deviations", sqDevPlanes(x, planes, n, stride, 0.7), sq},
+				{"dot", dotPlanes(x, y, planes, n, stride), dot}} {
+				if math.Float64bits(c.got) != math.Float64bits(c.want) {
+					t.Fatalf("%s of %d planes of %d: %v, want %v", c.name, planes, n, c.got, c.want)
+				}
+			}
+		}
+	}
+}

@@ -51,3 +51,60 @@ func dot64(x, y []float32) float64 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+// The same reductions over several planes of n values, stride apart (a channel of a B×C×S
+// tensor): the sum, in plane order, of each plane's sum64, sumSquaredDev64 or dot64, bit for
+// bit, four planes at a time where there is a kernel for it (lanes4).
+const (
+	laneSum = iota
+	laneSqDev
+	laneDot
+)
+
+func sumPlanes(x []float32, planes, n, stride int) float64 {
+	return reducePlanes(laneSum, x, nil, planes, n, stride, 0)
+}
+
+func sqDevPlanes(x []float32, planes, n, stride int, mean float64) float64 {
+	return reducePlanes(laneSqDev, x, nil, planes, n, stride, mean)
+}
+
+func dotPlanes(x, y []float32, planes, n, stride int) float64 {
+	return reducePlanes(laneDot, x, y, planes, n, stride, 0)
+}
+
+func reducePlanes(kind int, x, y []float32, planes, n, stride int, mean float64) float64 {
+	var total float64
+	var lanes [16]float64
+	p := 0
+	for ; p+4 <= planes && lanes4(kind, &lanes, x, y, p, n, stride, mean); p += 4 {
+		for q := 0; q < 4; q++ {
+			s := lanes[4*q : 4*q+4]
+			off := (p + q) * stride
+			for i := off + n&^3; i < off+n; i++ { // the tail goes to the first lane, as in sum64
+				switch kind {
+				case laneSum:
+					s[0] += float64(x[i])
+				case laneSqDev:
+					d := float64(x[i]) - mean
+					s[0] += d * d
+				default:
+					s[0] += float64(x[i]) * float64(y[i])
+				}
+			}
+			total += (s[0] + s[1]) + (s[2] + s[3])
+		}
+	}
+	for ; p < planes; p++ {
+		plane := x[p*stride : p*stride+n]
+		switch kind {
+		case laneSum:
+			total += sum64(plane)
+		case laneSqDev:
+			total += sumSquaredDev64(plane, mean)
+		default:
+			total += dot64(plane, y[p*stride:p*stride+n])
+		}
+	}
+	return total
+}
