@@ -65,20 +65,40 @@ type Sigmoid struct {
 // Forward returns σ(x) in a buffer the layer owns.
 func (l *Sigmoid) Forward(x *Tensor) *Tensor {
 	l.out = reuse(l.out, x.Shape...)
-	for i, v := range x.Data {
-		l.out.Data[i] = sigmoid(v)
+	out := l.out.Data[:len(x.Data)]
+	if len(x.Data) < minParallelWork/8 { // σ costs about eight simple operations an element
+		sigmoidInto(out, x.Data)
+		return l.out
 	}
+	parallelChunks(len(x.Data), func(lo, hi int) { sigmoidInto(out[lo:hi], x.Data[lo:hi]) })
 	return l.out
+}
+
+func sigmoidInto(out, x []float32) {
+	out = out[:len(x)]
+	for i, v := range x {
+		out[i] = sigmoid(v)
+	}
 }
 
 // Backward returns dy·σ(x)·(1−σ(x)).
 func (l *Sigmoid) Backward(dy *Tensor) *Tensor {
 	l.dx = reuse(l.dx, dy.Shape...)
-	for i, d := range dy.Data {
-		y := l.out.Data[i]
-		l.dx.Data[i] = d * y * (1 - y)
+	out, dx := l.out.Data[:len(dy.Data)], l.dx.Data[:len(dy.Data)]
+	if len(dy.Data) < minParallelWork {
+		sigmoidBackInto(dx, out, dy.Data)
+		return l.dx
 	}
+	parallelChunks(len(dy.Data), func(lo, hi int) { sigmoidBackInto(dx[lo:hi], out[lo:hi], dy.Data[lo:hi]) })
 	return l.dx
+}
+
+func sigmoidBackInto(dx, out, dy []float32) {
+	dx, out = dx[:len(dy)], out[:len(dy)]
+	for i, d := range dy {
+		y := out[i]
+		dx[i] = d * y * (1 - y)
+	}
 }
 
 func sigmoid(v float32) float32 {

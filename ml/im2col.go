@@ -63,6 +63,20 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 						continue
 					}
 					line := plane[iy*g.W : (iy+1)*g.W]
+					if g.Stride == 2 && hi > lo {
+						for ox := 0; ox < lo; ox++ {
+							dst[ox] = 0
+						}
+						for ox := hi; ox < len(dst); ox++ {
+							dst[ox] = 0
+						}
+						src := line[2*lo+shift : 2*hi-1+shift]
+						out := dst[lo:hi]
+						for i := range out { // every other input: the bounds are checked once
+							out[i] = src[2*i]
+						}
+						continue
+					}
 					for ox := 0; ox < lo; ox++ { // a call to clear costs more on rows this short
 						dst[ox] = 0
 					}
@@ -113,8 +127,11 @@ func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 					}
 					src := row[oy*g.Wo : (oy+1)*g.Wo]
 					line := plane[iy*g.W : (iy+1)*g.W]
-					if g.Stride == 1 {
-						addInto(line[lo-g.Pad+kx:hi-g.Pad+kx], src[lo:hi])
+					if g.Stride == 2 && hi > lo {
+						dst := line[2*lo-g.Pad+kx : 2*hi-1-g.Pad+kx]
+						for i, v := range src[lo:hi] { // every other output: bounds checked once
+							dst[2*i] += v
+						}
 						continue
 					}
 					for ox := lo; ox < hi; ox++ {
