@@ -57,7 +57,8 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	}
 	gemmPacked(l.Cout, b*p, k, w, l.packedW, matrix{data: l.col, ld: b * p}, dst, b*p, false)
 	if b > 1 {
-		fromChannelMajor(l.out.Data, l.outCB, b, l.Cout, p)
+		fromChannelMajorBias(l.out.Data, l.outCB, l.Bias.Value.Data, b, p)
+		return l.out
 	}
 	addChannelBias(l.out.Data, l.Bias.Value.Data, b, p)
 	return l.out

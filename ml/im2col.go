@@ -40,6 +40,17 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 					yLo, yHi := min(max(0, g.Pad-ky), g.Ho), min(max(0, g.H+g.Pad-ky), g.Ho)
 					clear(row[:yLo*g.Wo])
 					clear(row[yHi*g.Wo : g.Ho*g.Wo])
+					if yHi > yLo && hi > lo {
+						iy := yLo - g.Pad + ky
+						if g.Wo == g.W {
+							// Output and input rows are equally long: the runs of all rows
+							// are one run of the image, whose stray columns are zeroed below.
+							start, end := yLo*g.Wo+lo, (yHi-1)*g.Wo+hi
+							copyRows(1, end-start, row[start:], 0, plane[iy*g.W+lo+shift:], 0)
+						} else {
+							copyRows(yHi-yLo, hi-lo, row[yLo*g.Wo+lo:], g.Wo, plane[iy*g.W+lo+shift:], g.W)
+						}
+					}
 					for oy := yLo; oy < yHi; oy++ {
 						dst := row[oy*g.Wo : (oy+1)*g.Wo]
 						for ox := 0; ox < lo; ox++ {
@@ -48,10 +59,6 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 						for ox := hi; ox < len(dst); ox++ {
 							dst[ox] = 0
 						}
-					}
-					if yHi > yLo && hi > lo {
-						iy := yLo - g.Pad + ky
-						copyRows(yHi-yLo, hi-lo, row[yLo*g.Wo+lo:], g.Wo, plane[iy*g.W+lo+shift:], g.W)
 					}
 					continue
 				}
@@ -104,7 +111,7 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 }
 
 // col2im is im2col's adjoint: it adds image n's columns of col back into dx (C×H×W), which the
-// caller zeroes first.
+// caller zeroes first. It may zero entries of col that fall outside the image (scratch).
 func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 	for c := 0; c < g.C; c++ {
 		plane := dx[c*g.H*g.W : (c+1)*g.H*g.W]
@@ -114,10 +121,28 @@ func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 				row := col[((c*g.Kernel+ky)*g.Kernel+kx)*ld+off:]
 				if g.Stride == 1 {
 					yLo, yHi := min(max(0, g.Pad-ky), g.Ho), min(max(0, g.H+g.Pad-ky), g.Ho)
-					if yHi > yLo && hi > lo {
-						iy := yLo - g.Pad + ky
-						addRows(yHi-yLo, hi-lo, plane[iy*g.W+lo-g.Pad+kx:], g.W, row[yLo*g.Wo+lo:], g.Wo)
+					if yHi <= yLo || hi <= lo {
+						continue
 					}
+					iy := yLo - g.Pad + ky
+					if g.Wo != g.W {
+						addRows(yHi-yLo, hi-lo, plane[iy*g.W+lo-g.Pad+kx:], g.W, row[yLo*g.Wo+lo:], g.Wo)
+						continue
+					}
+					// Equally long rows: one run over all rows, once the columns that fall
+					// outside the image are zeroed (in the caller's scratch col). Adding +0
+					// changes nothing: dx starts at +0 and so never holds −0.
+					for oy := yLo; oy < yHi; oy++ {
+						src := row[oy*g.Wo : (oy+1)*g.Wo]
+						for ox := 0; ox < lo; ox++ {
+							src[ox] = 0
+						}
+						for ox := hi; ox < len(src); ox++ {
+							src[ox] = 0
+						}
+					}
+					start, end := yLo*g.Wo+lo, (yHi-1)*g.Wo+hi
+					addRows(1, end-start, plane[iy*g.W+lo-g.Pad+kx:], 0, row[start:], 0)
 					continue
 				}
 				for oy := 0; oy < g.Ho; oy++ {
@@ -179,6 +204,19 @@ func toChannelMajor(dst, src []float32, b, c, s int) {
 		for ch := lo; ch < hi; ch++ {
 			for n := 0; n < b; n++ {
 				copy(dst[ch*b*s+n*s:ch*b*s+(n+1)*s], src[(n*c+ch)*s:(n*c+ch+1)*s])
+			}
+		}
+	})
+}
+
+// fromChannelMajorBias is fromChannelMajor adding bias[c] to channel c on the way (a
+// convolution's output and its bias in one pass).
+func fromChannelMajorBias(dst, src, bias []float32, b, s int) {
+	c := len(bias)
+	parallelFor(c, b*c*s, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			for n := 0; n < b; n++ {
+				copyBias(dst[(n*c+ch)*s:(n*c+ch+1)*s], src[ch*b*s+n*s:ch*b*s+(n+1)*s], bias[ch])
 			}
 		}
 	})

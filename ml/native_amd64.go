@@ -274,3 +274,16 @@ func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean
 	}
 	return true
 }
+
+//go:noescape
+func copyBiasAVX2(n int, dst, src *float32, bias float32)
+
+// copyBias sets dst = src + bias.
+func copyBias(dst, src []float32, bias float32) {
+	dst = dst[:len(src)]
+	if n := vectorPrefix(len(src)); n > 0 {
+		copyBiasAVX2(n, &dst[0], &src[0], bias)
+		dst, src = dst[n:], src[n:]
+	}
+	copyBiasGo(dst, src, bias)
+}

@@ -38,3 +38,5 @@ func packBCopy(dst, src []float32, ld, kc int) { packBCopyGo(dst, src, ld, kc) }
 func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean float64) bool {
 	return false
 }
+
+func copyBias(dst, src []float32, bias float32) { copyBiasGo(dst, src, bias) }

@@ -50,39 +50,49 @@ func parallelChunks(n int, fn func(lo, hi int)) {
 	parallelFor((n+63)/64, n, func(lo, hi int) { fn(lo*64, min(hi*64, n)) })
 }
 
-// helpers are long-lived goroutines that take the ranges after the first of a parallelFor,
-// while the caller runs the first itself. A training step hands out hundreds of jobs, each a
+// helpers are long-lived goroutines that share a parallelFor's ranges with the caller. A training step hands out hundreds of jobs, each a
 // fraction of a millisecond: starting a goroutine for each and waking a sleeping thread cost
 // more than some of the jobs, so a helper spins briefly for the next job before it sleeps.
 var helpers helperPool
 
-// helperSpin is how many times an idle helper polls for a job (about 50 µs) before sleeping.
-const helperSpin = 20000
+// helperSpin is how many times an idle helper polls for a job (a few hundred µs) before
+// sleeping: a step's serial stretches (the small layers, the loss) are shorter than that.
+const helperSpin = 200000
 
 type helperPool struct {
 	busy    atomic.Bool // a job is running (and workers is the holder's): others start goroutines
 	workers []*helper
+
+	// The running job: [0, n) in chunks ranges, taken in turn by the caller and the helpers.
+	fn        func(lo, hi int)
+	n, chunks int
+	next      atomic.Int64 // the next chunk to take
 }
 
 type helper struct {
-	fn       func(lo, hi int)
-	lo, hi   int
 	job      atomic.Uint64 // jobs handed out; a change means a new job
 	done     atomic.Uint64 // jobs finished
 	sleeping atomic.Bool
 	wake     chan struct{}
 }
 
-// run runs fn over [0, n) split into workers ranges, and reports false (doing nothing) when the
-// pool is already running another job.
+// chunksPerWorker is how many ranges each core's share is cut into. Halves would leave one
+// core idle whenever the other runs slower (data in the other core's cache, a late wake-up);
+// smaller chunks are taken by whichever core is free. Each range writes its own outputs, so
+// the results do not depend on which core takes it.
+const chunksPerWorker = 4
+
+// run runs fn over [0, n) on the caller and workers−1 helpers, and reports false (doing
+// nothing) when the pool is already running another job.
 func (p *helperPool) run(n, workers int, fn func(lo, hi int)) bool {
 	if !p.busy.CompareAndSwap(false, true) {
 		return false
 	}
 	defer p.busy.Store(false)
 	hs := p.grow(workers - 1)
-	for i, h := range hs {
-		h.fn, h.lo, h.hi = fn, n*(i+1)/workers, n*(i+2)/workers
+	p.fn, p.n, p.chunks = fn, n, min(n, workers*chunksPerWorker)
+	p.next.Store(0)
+	for _, h := range hs {
 		h.job.Add(1)
 		if h.sleeping.Load() {
 			select {
@@ -91,16 +101,27 @@ func (p *helperPool) run(n, workers int, fn func(lo, hi int)) bool {
 			}
 		}
 	}
-	fn(0, n/workers)
+	p.work()
 	for _, h := range hs {
 		for spins := 0; h.done.Load() != h.job.Load(); spins++ {
 			if spins%256 == 255 {
 				runtime.Gosched() // let a goroutine that needs this core run
 			}
 		}
-		h.fn = nil
 	}
+	p.fn = nil
 	return true
+}
+
+// work takes chunks of the running job until none is left.
+func (p *helperPool) work() {
+	for {
+		c := int(p.next.Add(1) - 1)
+		if c >= p.chunks {
+			return
+		}
+		p.fn(p.n*c/p.chunks, p.n*(c+1)/p.chunks)
+	}
 }
 
 // grow returns the first k helpers, starting any that do not exist yet.
@@ -111,12 +132,12 @@ func (p *helperPool) grow(k int) []*helper {
 	for len(p.workers) < k {
 		h := &helper{wake: make(chan struct{}, 1)}
 		p.workers = append(p.workers, h)
-		go h.loop()
+		go h.loop(p)
 	}
 	return p.workers[:k]
 }
 
-func (h *helper) loop() {
+func (h *helper) loop(p *helperPool) {
 	var seen uint64
 	for {
 		for spins := 0; h.job.Load() == seen; spins++ {
@@ -134,7 +155,7 @@ func (h *helper) loop() {
 			spins = 0
 		}
 		seen = h.job.Load()
-		h.fn(h.lo, h.hi)
+		p.work()
 		h.done.Store(seen)
 	}
 }

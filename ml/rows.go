@@ -50,3 +50,10 @@ func packBCopyGo(dst, src []float32, ld, kc int) {
 		*(*[microCols]float32)(dst[p*microCols:]) = *(*[microCols]float32)(src[p*ld:])
 	}
 }
+
+func copyBiasGo(dst, src []float32, bias float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = v + bias
+	}
+}

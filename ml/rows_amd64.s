@@ -303,3 +303,24 @@ copyPanel:
 	JNZ  copyPanel
 	VZEROUPPER
 	RET
+
+// func copyBiasAVX2(n int, dst, src *float32, bias float32)
+//
+// dst = src + bias for n a positive multiple of 8.
+TEXT ·copyBiasAVX2(SB), NOSPLIT, $0-28
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VBROADCASTSS bias+24(FP), Y15
+	XORQ AX, AX
+	SHRQ $3, CX
+
+biasLoop:
+	VMOVUPS (SI)(AX*1), Y0
+	VADDPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  biasLoop
+	VZEROUPPER
+	RET
