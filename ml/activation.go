@@ -5,29 +5,21 @@ import "math"
 // ReLU is max(0, x). Its gradient at exactly 0 is 0, as in PyTorch.
 type ReLU struct {
 	out, dx *Tensor
+	job     sliceJob
 }
 
 // Forward returns max(0, x) in a buffer the layer owns.
 func (l *ReLU) Forward(x *Tensor) *Tensor {
 	l.out = reuse(l.out, x.Shape...)
-	out := l.out.Data[:len(x.Data)]
-	if len(x.Data) < minParallelWork {
-		reluInto(out, x.Data) // inline: one image's evaluation allocates nothing
-		return l.out
-	}
-	parallelChunks(len(x.Data), func(lo, hi int) { reluInto(out[lo:hi], x.Data[lo:hi]) })
+	l.job.run(func(out, x, _ []float32) { reluInto(out, x) }, l.out.Data[:len(x.Data)], x.Data, nil)
 	return l.out
 }
 
 // Backward passes dy where the output was positive.
 func (l *ReLU) Backward(dy *Tensor) *Tensor {
 	l.dx = reuse(l.dx, dy.Shape...)
-	out, dx := l.out.Data[:len(dy.Data)], l.dx.Data[:len(dy.Data)]
-	if len(dy.Data) < minParallelWork {
-		reluBackInto(dx, out, dy.Data)
-		return l.dx
-	}
-	parallelChunks(len(dy.Data), func(lo, hi int) { reluBackInto(dx[lo:hi], out[lo:hi], dy.Data[lo:hi]) })
+	// x is the kept output and y the incoming gradient.
+	l.job.run(func(dx, out, dy []float32) { reluBackInto(dx, out, dy) }, l.dx.Data[:len(dy.Data)], l.out.Data[:len(dy.Data)], dy.Data)
 	return l.dx
 }
 
@@ -60,17 +52,13 @@ func reluBackGo(dx, out, dy []float32) {
 // Sigmoid is 1/(1+e^−x).
 type Sigmoid struct {
 	out, dx *Tensor
+	job     sliceJob
 }
 
 // Forward returns σ(x) in a buffer the layer owns.
 func (l *Sigmoid) Forward(x *Tensor) *Tensor {
 	l.out = reuse(l.out, x.Shape...)
-	out := l.out.Data[:len(x.Data)]
-	if len(x.Data) < minParallelWork/8 { // σ costs about eight simple operations an element
-		sigmoidInto(out, x.Data)
-		return l.out
-	}
-	parallelChunks(len(x.Data), func(lo, hi int) { sigmoidInto(out[lo:hi], x.Data[lo:hi]) })
+	l.job.run(func(out, x, _ []float32) { sigmoidInto(out, x) }, l.out.Data[:len(x.Data)], x.Data, nil)
 	return l.out
 }
 
@@ -84,12 +72,7 @@ func sigmoidInto(out, x []float32) {
 // Backward returns dy·σ(x)·(1−σ(x)).
 func (l *Sigmoid) Backward(dy *Tensor) *Tensor {
 	l.dx = reuse(l.dx, dy.Shape...)
-	out, dx := l.out.Data[:len(dy.Data)], l.dx.Data[:len(dy.Data)]
-	if len(dy.Data) < minParallelWork {
-		sigmoidBackInto(dx, out, dy.Data)
-		return l.dx
-	}
-	parallelChunks(len(dy.Data), func(lo, hi int) { sigmoidBackInto(dx[lo:hi], out[lo:hi], dy.Data[lo:hi]) })
+	l.job.run(func(dx, out, dy []float32) { sigmoidBackInto(dx, out, dy) }, l.dx.Data[:len(dy.Data)], l.out.Data[:len(dy.Data)], dy.Data)
 	return l.dx
 }
 

@@ -14,6 +14,13 @@ type Adam struct {
 	params []*Param
 	m, v   [][]float32 // first and second moments, one per parameter
 	Step   int         // number of updates made so far
+
+	// The running step's arguments, for a body made once (jobs.go).
+	job struct {
+		c          adamConsts
+		w, g, m, v []float32
+	}
+	body func(lo, hi int)
 }
 
 // NewAdam returns Adam over params with PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8.
@@ -55,10 +62,15 @@ func (a *Adam) Update() {
 			adamRange(&c, w, g, m, v)
 			continue
 		}
-		parallelFor((len(w)+adamChunk-1)/adamChunk, len(w)*8, func(lo, hi int) {
-			lo, hi = lo*adamChunk, min(hi*adamChunk, len(w))
-			adamRange(&c, w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi])
-		})
+		if a.body == nil { // made once (jobs.go)
+			a.body = func(lo, hi int) {
+				j := &a.job
+				lo, hi = lo*adamChunk, min(hi*adamChunk, len(j.w))
+				adamRange(&j.c, j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.v[lo:hi])
+			}
+		}
+		a.job.c, a.job.w, a.job.g, a.job.m, a.job.v = c, w, g, m, v
+		parallelFor((len(w)+adamChunk-1)/adamChunk, len(w)*8, a.body)
 	}
 }
 

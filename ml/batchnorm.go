@@ -27,6 +27,14 @@ type BatchNorm struct {
 	invStd []float64 // per channel, of the statistics used by the last forward pass
 	out    *Tensor
 	dx     *Tensor
+
+	// The running pass's arguments, for bodies made once (jobs.go).
+	job struct {
+		x    []float32
+		b, s int
+		n    float64
+	}
+	forwardBody, backwardBody func(lo, hi int)
 }
 
 // NewBatchNorm returns a BatchNorm over c channels with PyTorch's defaults (γ=1, β=0, running
@@ -83,11 +91,16 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 		}
 		return l.out
 	}
-	parallelFor(c, len(x.Data), func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])
+	if l.forwardBody == nil { // made once (jobs.go)
+		l.forwardBody = func(lo, hi int) {
+			g, be := l.Weight.Value.Data, l.Bias.Value.Data
+			for ch := lo; ch < hi; ch++ {
+				l.forwardChannel(l.job.x, ch, l.job.b, l.job.s, g[ch], be[ch])
+			}
 		}
-	})
+	}
+	l.job.x, l.job.b, l.job.s = x.Data, b, s
+	parallelFor(c, len(x.Data), l.forwardBody)
 	return l.out
 }
 
@@ -140,12 +153,16 @@ func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
 	s := len(dy.Data) / (b * c)
 	n := float64(b * s)
 	l.dx = reuse(l.dx, l.shape...)
-	gamma := l.Weight.Value.Data
-	parallelFor(c, len(dy.Data), func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			l.backwardChannel(dy.Data, ch, b, s, n, gamma[ch])
+	if l.backwardBody == nil {
+		l.backwardBody = func(lo, hi int) {
+			gamma := l.Weight.Value.Data
+			for ch := lo; ch < hi; ch++ {
+				l.backwardChannel(l.job.x, ch, l.job.b, l.job.s, l.job.n, gamma[ch])
+			}
 		}
-	})
+	}
+	l.job.x, l.job.b, l.job.s, l.job.n = dy.Data, b, s, n
+	parallelFor(c, len(dy.Data), l.backwardBody)
 	return l.dx
 }
 

@@ -23,6 +23,7 @@ type Conv2d struct {
 	dyCB    []float32 // Cout×B·P
 	dcol    []float32 // K×B·P
 	dx      *Tensor
+	jobs    batchJobs
 }
 
 // NewConv2d returns a convolution whose parameters are named prefix+".weight" and prefix+".bias".
@@ -43,7 +44,7 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	k, p := g.rowLen(), g.pixels()
 
 	l.col = grow(l.col, b*p*k)
-	im2colBatch(l.col, x.Data, b, g)
+	im2colBatch(&l.jobs, l.col, x.Data, b, g)
 	l.out = reuse(l.out, b, l.Cout, g.Ho, g.Wo)
 	// out as Cout×B·P = W (Cout×K) · col (K×B·P); for one image that is already NCHW.
 	dst := l.out.Data
@@ -57,10 +58,10 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	}
 	gemmPacked(l.Cout, b*p, k, w, l.packedW, matrix{data: l.col, ld: b * p}, dst, b*p, false)
 	if b > 1 {
-		fromChannelMajorBias(l.out.Data, l.outCB, l.Bias.Value.Data, b, p)
+		fromChannelMajorBias(&l.jobs, l.out.Data, l.outCB, l.Bias.Value.Data, b, p)
 		return l.out
 	}
-	addChannelBias(l.out.Data, l.Bias.Value.Data, b, p)
+	addChannelBias(&l.jobs, l.out.Data, l.Bias.Value.Data, b, p)
 	return l.out
 }
 
@@ -69,10 +70,10 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 func (l *Conv2d) Backward(dy *Tensor) *Tensor {
 	g, b := l.geom, l.batch
 	k, p := g.rowLen(), g.pixels()
-	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
+	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
 
 	l.dyCB = grow(l.dyCB, b*p*l.Cout)
-	toChannelMajor(l.dyCB, dy.Data, b, l.Cout, p)
+	toChannelMajor(&l.jobs, l.dyCB, dy.Data, b, l.Cout, p)
 	dyCB := matrix{data: l.dyCB, ld: b * p}
 	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K).
 	gemm(l.Cout, k, b*p, dyCB, matrix{data: l.col, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
@@ -83,33 +84,8 @@ func (l *Conv2d) Backward(dy *Tensor) *Tensor {
 	l.dcol = grow(l.dcol, b*p*k)
 	gemm(k, b*p, l.Cout, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, dyCB, l.dcol, b*p, false)
 	l.dx = reuse(l.dx, b, l.Cin, g.H, g.W)
-	col2imBatch(l.dx.Data, l.dcol, b, g)
+	col2imBatch(&l.jobs, l.dx.Data, l.dcol, b, g)
 	return l.dx
-}
-
-// addChannelBias adds bias[c] to every element of channel c of x (B×C×S).
-func addChannelBias(x, bias []float32, b, s int) {
-	c := len(bias)
-	parallelFor(c, b*c*s, func(lo, hi int) {
-		for n := 0; n < b; n++ {
-			for ch := lo; ch < hi; ch++ {
-				v := bias[ch]
-				plane := x[(n*c+ch)*s : (n*c+ch+1)*s]
-				for i := range plane {
-					plane[i] += v
-				}
-			}
-		}
-	})
-}
-
-// sumChannels adds to dst[c] the sum of channel c of x (B×C×S), in float64 for accuracy.
-func sumChannels(dst, x []float32, b, c, s int) {
-	parallelFor(c, b*c*s, func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			dst[ch] += float32(sumPlanes(x[ch*s:], b, s, c*s))
-		}
-	})
 }
 
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training). While

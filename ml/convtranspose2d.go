@@ -24,6 +24,7 @@ type ConvTranspose2d struct {
 	dcol  []float32
 	dxCB  []float32
 	dx    *Tensor
+	jobs  batchJobs
 
 	frozen  bool        // weights fixed: pack them once (see SetFrozen)
 	packedW *packedA    // Wᵀ, packed, while frozen
@@ -64,7 +65,7 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	k, p := g.rowLen(), h*w
 
 	l.xCB = grow(l.xCB, b*p*l.Cin)
-	toChannelMajor(l.xCB, x.Data, b, l.Cin, p)
+	toChannelMajor(&l.jobs, l.xCB, x.Data, b, l.Cin, p)
 	// col (Cout·k²×B·H·W) = Wᵀ (W read as Cin×Cout·k²) · x as Cin×B·H·W.
 	l.col = grow(l.col, b*p*k)
 	wt := matrix{data: l.Weight.Value.Data, ld: k, trans: true}
@@ -74,8 +75,8 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	gemmPacked(k, b*p, l.Cin, wt, l.packedW, matrix{data: l.xCB, ld: b * p}, l.col, b*p, false)
 
 	l.out = reuse(l.out, b, l.Cout, ho, wo)
-	col2imBatch(l.out.Data, l.col, b, g)
-	addChannelBias(l.out.Data, l.Bias.Value.Data, b, ho*wo)
+	col2imBatch(&l.jobs, l.out.Data, l.col, b, g)
+	addChannelBias(&l.jobs, l.out.Data, l.Bias.Value.Data, b, ho*wo)
 	return l.out
 }
 
@@ -83,17 +84,17 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 func (l *ConvTranspose2d) Backward(dy *Tensor) *Tensor {
 	g, b := l.geom, l.batch
 	k, p := g.rowLen(), g.pixels()
-	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Cout, g.H*g.W)
+	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, g.H*g.W)
 
 	l.dcol = grow(l.dcol, b*p*k)
-	im2colBatch(l.dcol, dy.Data, b, g)
+	im2colBatch(&l.jobs, l.dcol, dy.Data, b, g)
 	// dW (Cin×Cout·k²) += x as Cin×B·P · dcolᵀ (B·P×Cout·k²).
 	gemm(l.Cin, k, b*p, matrix{data: l.xCB, ld: b * p}, matrix{data: l.dcol, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
 	// dx as Cin×B·P = W (Cin×Cout·k²) · dcol (Cout·k²×B·P).
 	l.dxCB = grow(l.dxCB, b*p*l.Cin)
 	gemm(l.Cin, b*p, k, matrix{data: l.Weight.Value.Data, ld: k}, matrix{data: l.dcol, ld: b * p}, l.dxCB, b*p, false)
 	l.dx = reuse(l.dx, b, l.Cin, g.Ho, g.Wo)
-	fromChannelMajor(l.dx.Data, l.dxCB, b, l.Cin, p)
+	fromChannelMajor(&l.jobs, l.dx.Data, l.dxCB, b, l.Cin, p)
 	return l.dx
 }
 

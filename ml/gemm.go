@@ -74,41 +74,66 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 		ws.a.panels = packWholeInto(ws.a.panels, a, m, k)
 		pa = &ws.a
 	}
-	for pc := 0; pc < k; pc += blockK {
-		kc := min(blockK, k-pc)
-		add := accumulate || pc > 0
-		for jc := 0; jc < n; jc += blockN {
-			nc := min(blockN, n-jc)
-			panels := (nc + microCols - 1) / microCols
-			ws.b = grow(ws.b, panels*kc*microCols)
-			parallelFor(panels, work, func(lo, hi int) {
-				for p := lo; p < hi; p++ {
-					packB(ws.b[p*kc*microCols:(p+1)*kc*microCols], b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
-				}
-			})
-			blocks := (m + blockM - 1) / blockM
+	blocks := (m + blockM - 1) / blockM
+	g := &ws.call
+	*g = gemmCall{m: m, a: a, pa: pa, b: b, c: c, ldc: ldc}
+	for g.pc = 0; g.pc < k; g.pc += blockK {
+		g.kc = min(blockK, k-g.pc)
+		g.add = accumulate || g.pc > 0
+		for g.jc = 0; g.jc < n; g.jc += blockN {
+			g.nc = min(blockN, n-g.jc)
+			g.panels = (g.nc + microCols - 1) / microCols
+			ws.b = grow(ws.b, g.panels*g.kc*microCols)
+			parallelFor(g.panels, work, ws.packJob)
 			if blocks >= runtime.GOMAXPROCS(0) {
-				// Enough rows: each worker takes whole row blocks.
-				parallelFor(blocks, work, func(lo, hi int) {
-					aBuf := aBlocks.Get().(*[]float32)
-					defer aBlocks.Put(aBuf)
-					for ib := lo; ib < hi; ib++ {
-						ic := ib * blockM
-						macroKernel(*aBuf, pa, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, 0, panels, add)
-					}
-				})
+				parallelFor(blocks, work, ws.rowJob) // enough rows: whole row blocks each
 			} else {
-				// Few rows (a weight gradient, a batch of one): split the columns instead.
-				parallelFor(panels, work, func(lo, hi int) {
-					aBuf := aBlocks.Get().(*[]float32)
-					defer aBlocks.Put(aBuf)
-					for ic := 0; ic < m; ic += blockM {
-						macroKernel(*aBuf, pa, ws.b, a, c, ldc, ic, min(blockM, m-ic), pc, kc, jc, nc, lo, hi, add)
-					}
-				})
+				parallelFor(g.panels, work, ws.colJob) // few rows (a weight gradient): columns
 			}
 		}
 	}
+	*g = gemmCall{} // drop the references to the operands
+}
+
+// gemmCall is the block of a product the workspace's jobs work on.
+type gemmCall struct {
+	m                      int
+	a                      matrix
+	pa                     *packedA
+	b                      matrix
+	c                      []float32
+	ldc                    int
+	pc, kc, jc, nc, panels int
+	add                    bool
+}
+
+// newGemmWorkspace makes a workspace with its three jobs, closures made once here so that a
+// product allocates nothing: packing B's panels, and the block of C by row blocks or by
+// B panels.
+func newGemmWorkspace() *gemmWorkspace {
+	ws := &gemmWorkspace{}
+	g := &ws.call
+	ws.packJob = func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			packB(ws.b[p*g.kc*microCols:(p+1)*g.kc*microCols], g.b, g.pc, g.kc, g.jc+p*microCols, min(microCols, g.nc-p*microCols))
+		}
+	}
+	ws.rowJob = func(lo, hi int) {
+		aBuf := aBlocks.Get().(*[]float32)
+		defer aBlocks.Put(aBuf)
+		for ib := lo; ib < hi; ib++ {
+			ic := ib * blockM
+			macroKernel(*aBuf, g.pa, ws.b, g.a, g.c, g.ldc, ic, min(blockM, g.m-ic), g.pc, g.kc, g.jc, g.nc, 0, g.panels, g.add)
+		}
+	}
+	ws.colJob = func(lo, hi int) {
+		aBuf := aBlocks.Get().(*[]float32)
+		defer aBlocks.Put(aBuf)
+		for ic := 0; ic < g.m; ic += blockM {
+			macroKernel(*aBuf, g.pa, ws.b, g.a, g.c, g.ldc, ic, min(blockM, g.m-ic), g.pc, g.kc, g.jc, g.nc, lo, hi, g.add)
+		}
+	}
+	return ws
 }
 
 // macroKernel multiplies rows [ic, ic+mc) of op(A) (columns [pc, pc+kc)) by B panels [p0, p1)
@@ -280,12 +305,15 @@ func microKernelGo(kc int, a, b, tile []float32) {
 // gemmWorkspace holds the packed B block (and A, packed whole), reused across calls through a sync.Pool so that
 // training steps do not allocate.
 type gemmWorkspace struct {
-	b []float32
-	a packedA // op(A) packed whole, when several column blocks share it
+	b    []float32
+	a    packedA // op(A) packed whole, when several column blocks share it
+	call gemmCall
+	// packJob, rowJob and colJob work on call (see newGemmWorkspace).
+	packJob, rowJob, colJob func(lo, hi int)
 }
 
 var (
-	workspaces = sync.Pool{New: func() any { return &gemmWorkspace{} }}
+	workspaces = sync.Pool{New: func() any { return newGemmWorkspace() }}
 	// aBlocks are per-worker buffers for one packed mc×kc block of A.
 	aBlocks = sync.Pool{New: func() any { b := make([]float32, blockM*blockK); return &b }}
 	// tileBlocks are per-worker buffers for the tiles of one block (with a TileKernel).

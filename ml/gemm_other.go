@@ -3,7 +3,10 @@
 package ml
 
 // haveFMA is false: only amd64 has an assembly micro-kernel (tests switch it off there).
-var haveFMA = false
+var (
+	haveFMA    = false
+	haveAVX512 = false
+)
 
 func microKernel(kc int, a, b, tile []float32) { microKernelGo(kc, a, b, tile) }
 

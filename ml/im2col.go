@@ -176,59 +176,57 @@ func (g convGeom) validRange(kx int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
+// The batched helpers below run on the cores through a layer's batchJobs (jobs.go), whose
+// bodies are made once, so that a training step allocates nothing.
+
 // im2colBatch fills col (K×B·P) from x (B×C×H×W), images in parallel.
-func im2colBatch(col, x []float32, b int, g convGeom) {
-	p, in := g.pixels(), g.C*g.H*g.W
-	parallelFor(b, b*p*g.rowLen(), func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			im2col(col, b*p, n*p, x[n*in:(n+1)*in], g)
-		}
-	})
+func im2colBatch(j *batchJobs, col, x []float32, b int, g convGeom) {
+	j.dst, j.src, j.b, j.g = col, x, b, g
+	parallelFor(b, b*g.pixels()*g.rowLen(), j.body(jobIm2col))
 }
 
 // col2imBatch sets dx (B×C×H×W) to the adjoint of im2colBatch applied to col, images in parallel.
-func col2imBatch(dx, col []float32, b int, g convGeom) {
-	p, in := g.pixels(), g.C*g.H*g.W
-	parallelFor(b, b*p*g.rowLen(), func(lo, hi int) {
-		clear(dx[lo*in : hi*in])
-		for n := lo; n < hi; n++ {
-			col2im(dx[n*in:(n+1)*in], col, b*p, n*p, g)
-		}
-	})
+func col2imBatch(j *batchJobs, dx, col []float32, b int, g convGeom) {
+	j.dst, j.src, j.b, j.g = dx, col, b, g
+	parallelFor(b, b*g.pixels()*g.rowLen(), j.body(jobCol2im))
 }
 
 // toChannelMajor sets dst (C×B·S) from src (B×C×S), so that one matrix product covers the whole
 // batch.
-func toChannelMajor(dst, src []float32, b, c, s int) {
-	parallelFor(c, b*c*s, func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			for n := 0; n < b; n++ {
-				copy(dst[ch*b*s+n*s:ch*b*s+(n+1)*s], src[(n*c+ch)*s:(n*c+ch+1)*s])
-			}
-		}
-	})
+func toChannelMajor(j *batchJobs, dst, src []float32, b, c, s int) {
+	j.dst, j.src, j.b, j.c, j.s = dst, src, b, c, s
+	parallelFor(c, b*c*s, j.body(jobToChannelMajor))
+}
+
+// fromChannelMajor is toChannelMajor's inverse: dst (B×C×S) from src (C×B·S).
+func fromChannelMajor(j *batchJobs, dst, src []float32, b, c, s int) {
+	j.dst, j.src, j.bias, j.b, j.c, j.s = dst, src, nil, b, c, s
+	parallelFor(c, b*c*s, j.body(jobFromChannelMajor))
 }
 
 // fromChannelMajorBias is fromChannelMajor adding bias[c] to channel c on the way (a
 // convolution's output and its bias in one pass).
-func fromChannelMajorBias(dst, src, bias []float32, b, s int) {
-	c := len(bias)
-	parallelFor(c, b*c*s, func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			for n := 0; n < b; n++ {
-				copyBias(dst[(n*c+ch)*s:(n*c+ch+1)*s], src[ch*b*s+n*s:ch*b*s+(n+1)*s], bias[ch])
-			}
-		}
-	})
+func fromChannelMajorBias(j *batchJobs, dst, src, bias []float32, b, s int) {
+	j.dst, j.src, j.bias, j.b, j.c, j.s = dst, src, bias, b, len(bias), s
+	parallelFor(j.c, b*j.c*s, j.body(jobFromChannelMajor))
 }
 
-// fromChannelMajor is toChannelMajor's inverse: dst (B×C×S) from src (C×B·S).
-func fromChannelMajor(dst, src []float32, b, c, s int) {
-	parallelFor(c, b*c*s, func(lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			for n := 0; n < b; n++ {
-				copy(dst[(n*c+ch)*s:(n*c+ch+1)*s], src[ch*b*s+n*s:ch*b*s+(n+1)*s])
-			}
-		}
-	})
+// addChannelBias adds bias[c] to every element of channel c of x (B×C×S).
+func addChannelBias(j *batchJobs, x, bias []float32, b, s int) {
+	j.dst, j.bias, j.b, j.c, j.s = x, bias, b, len(bias), s
+	if b*j.c*s < minParallelWork {
+		j.addBias(0, j.c) // inline: one image allocates nothing either
+		return
+	}
+	parallelFor(j.c, b*j.c*s, j.body(jobAddBias))
+}
+
+// sumChannels adds to dst[c] the sum of channel c of x (B×C×S), in float64 for accuracy.
+func sumChannels(j *batchJobs, dst, x []float32, b, c, s int) {
+	j.dst, j.src, j.b, j.c, j.s = dst, x, b, c, s
+	if b*c*s < minParallelWork {
+		j.sumChannels(0, c)
+		return
+	}
+	parallelFor(c, b*c*s, j.body(jobSumChannels))
 }

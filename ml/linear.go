@@ -15,6 +15,7 @@ type Linear struct {
 	evalW   []float32 // Wᵀ packed as the eval kernels' B panels, while frozen
 	evalX   []float32 // a batch packed as their A panels
 	evalOut *Tensor
+	jobs    batchJobs
 }
 
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
@@ -50,7 +51,7 @@ func (l *Linear) Forward(x *Tensor) *Tensor {
 // Backward takes dy (B×Out), adds the parameter gradients and returns dx (B×In).
 func (l *Linear) Backward(dy *Tensor) *Tensor {
 	b := dy.Shape[0]
-	sumChannels(l.Bias.Grad.Data, dy.Data, b, l.Out, 1)
+	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Out, 1)
 	// dW (Out×In) += dyᵀ (Out×B) · x (B×In).
 	gemm(l.Out, l.In, b, matrix{data: dy.Data, ld: l.Out, trans: true}, matrix{data: l.x.Data, ld: l.In}, l.Weight.Grad.Data, l.In, true)
 	// dx (B×In) = dy (B×Out) · W (Out×In).

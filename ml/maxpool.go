@@ -13,6 +13,13 @@ type MaxPool2d struct {
 	argmax  []int32 // index into the input of each output's maximum
 	out     *Tensor
 	dx      *Tensor
+
+	// The running pass's arguments, for bodies made once (jobs.go).
+	job struct {
+		x            []float32
+		h, w, ho, wo int
+	}
+	forwardBody, backwardBody func(lo, hi int)
 }
 
 // NewMaxPool2d returns a k×k max pool with stride k.
@@ -30,11 +37,16 @@ func (l *MaxPool2d) Forward(x *Tensor) *Tensor {
 		l.argmax = make([]int32, len(l.out.Data))
 	}
 	l.argmax = l.argmax[:len(l.out.Data)]
-	parallelFor(b*c, len(x.Data), func(lo, hi int) {
-		for plane := lo; plane < hi; plane++ {
-			l.forwardPlane(x.Data, plane, h, w, ho, wo)
+	if l.forwardBody == nil { // made once (jobs.go)
+		l.forwardBody = func(lo, hi int) {
+			j := &l.job
+			for plane := lo; plane < hi; plane++ {
+				l.forwardPlane(j.x, plane, j.h, j.w, j.ho, j.wo)
+			}
 		}
-	})
+	}
+	l.job.x, l.job.h, l.job.w, l.job.ho, l.job.wo = x.Data, h, w, ho, wo
+	parallelFor(b*c, len(x.Data), l.forwardBody)
 	return l.out
 }
 
@@ -105,7 +117,11 @@ func (l *MaxPool2d) Backward(dy *Tensor) *Tensor {
 		return l.dx
 	}
 	// Every maximum lies in its own plane, so planes go to the cores independently.
-	parallelFor(planes, len(l.dx.Data), func(lo, hi int) { l.backwardPlanes(dy.Data, lo, hi, in, out) })
+	if l.backwardBody == nil {
+		l.backwardBody = func(lo, hi int) { l.backwardPlanes(l.job.x, lo, hi, l.job.h, l.job.w) }
+	}
+	l.job.x, l.job.h, l.job.w = dy.Data, in, out // the gradient, and the planes' sizes
+	parallelFor(planes, len(l.dx.Data), l.backwardBody)
 	return l.dx
 }
 

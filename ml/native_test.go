@@ -237,3 +237,27 @@ func TestPlaneReductionsSameBits(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainingStepsDoNotAllocate: once warm, training steps of both models allocate nothing:
+// every job handed to the cores is a body made once (a new closure per call would be an
+// allocation per call, whatever the number of cores). testing.AllocsPerRun runs on one core;
+// on two, the runtime may now and then allocate for itself (the record of a sleeping helper's
+// wait, a pool's per-core slot after a collection).
+func TestTrainingStepsDoNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	net := NewFashionNet(rng)
+	netParams, netOpt := net.Params(), NewAdam(net.Params())
+	x, labels := fashionBatch(rng, 64)
+	vae := NewVAE(rng)
+	vaeParams, vaeOpt := vae.Params(), NewAdam(vae.Params())
+	faces, eps := uniformImages(rng, 32, 3), NewTensor(32, VAELatent)
+	for name, step := range map[string]func(){
+		"FashionNet": func() { ZeroGrads(netParams); net.Loss(x, labels); netOpt.Update() },
+		"VAE":        func() { FillNormal(eps, rng); ZeroGrads(vaeParams); vae.Loss(faces, eps, 1e-5); vaeOpt.Update() },
+	} {
+		step() // buffers grown
+		if n := testing.AllocsPerRun(3, step); n > 0 {
+			t.Errorf("%s: %v allocations a training step, want none", name, n)
+		}
+	}
+}

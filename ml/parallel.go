@@ -44,12 +44,6 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// parallelChunks runs fn over [0, n) split between the cores in ranges that start at multiples
-// of 64 elements (whole cache lines, whole vectors).
-func parallelChunks(n int, fn func(lo, hi int)) {
-	parallelFor((n+63)/64, n, func(lo, hi int) { fn(lo*64, min(hi*64, n)) })
-}
-
 // helpers are long-lived goroutines that share a parallelFor's ranges with the caller. A training step hands out hundreds of jobs, each a
 // fraction of a millisecond: starting a goroutine for each and waking a sleeping thread cost
 // more than some of the jobs, so a helper spins briefly for the next job before it sleeps.

@@ -19,8 +19,9 @@ type VAE struct {
 	relu                    [6]ReLU
 	sigmoid                 Sigmoid
 
-	evalReLU   Epilogue // the encoder's convolutions' epilogue with the eval kernels
-	flat, grid Tensor   // views: the encoder's B×2048, the decoder's B×32×8×8
+	evalReLU     Epilogue // the encoder's convolutions' epilogue with the eval kernels
+	flat, grid   Tensor   // views: the encoder's B×2048, the decoder's B×32×8×8
+	dFlat, dGrid Tensor   // views of the gradients on the way back
 
 	z, dh, dMean, dLogvar, dRecon *Tensor
 }
@@ -133,7 +134,7 @@ func (m *VAE) Loss(x, eps *Tensor, klWeight float64) (loss, mse, kl float64) {
 	d := m.sigmoid.Backward(m.dRecon)
 	d = m.relu[5].Backward(m.DecDeconv2.Backward(d))
 	d = m.DecDeconv1.Backward(d)
-	d = m.relu[4].Backward(d.Reshape(b, 2048))
+	d = m.relu[4].Backward(m.dFlat.viewOf(d, b, 2048))
 	d = m.relu[3].Backward(m.DecFC2.Backward(d))
 	dz := m.DecFC1.Backward(d)
 
@@ -149,7 +150,7 @@ func (m *VAE) Loss(x, eps *Tensor, klWeight float64) (loss, mse, kl float64) {
 		m.dh.Data[i] += v
 	}
 	d = m.relu[2].Backward(m.dh)
-	d = m.relu[1].Backward(m.EncFC.Backward(d).Reshape(b, 32, 8, 8))
+	d = m.relu[1].Backward(m.dGrid.viewOf(m.EncFC.Backward(d), b, 32, 8, 8))
 	m.EncConv1.Backward(m.relu[0].Backward(m.EncConv2.Backward(d)))
 	return mse + klWeight*kl, mse, kl
 }
