@@ -133,7 +133,7 @@ func (l *Conv2d) forwardEval(k *Kernels, x *Tensor, ep *Epilogue) (*Tensor, bool
 	mustRank("conv2d", x, 4)
 	pooled := ep.Mode == EpBiasReLUNormPool
 	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
-	if !l.frozen || x.Shape[1] != l.Cin || !evalOK(g, pooled) {
+	if !l.frozen || x.Shape[1] != l.Cin || !evalOK(g, pooled) || !k.takes(x.Shape[0]) {
 		return nil, false
 	}
 	l.eval = l.eval.planFor(g, pooled, matrix{data: l.Weight.Value.Data, ld: g.rowLen()}, l.Cout)

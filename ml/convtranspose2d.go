@@ -123,7 +123,7 @@ func (l *ConvTranspose2d) forwardEval(k *Kernels, x *Tensor, act Activation) (*T
 	g, exact := l.adjoint(h, w)
 	ho, wo := g.H, g.W
 	p, rows := h*w, g.rowLen()
-	if !l.frozen || x.Shape[1] != l.Cin || !exact || p%microCols != 0 || (ho*wo)%4 != 0 {
+	if !l.frozen || x.Shape[1] != l.Cin || !exact || p%microCols != 0 || (ho*wo)%4 != 0 || !k.takes(b) {
 		return nil, false
 	}
 	if pl := l.eval; pl == nil || pl.h != h || pl.w != w {

@@ -69,7 +69,7 @@ func (l *Linear) Backward(dy *Tensor) *Tensor {
 func (l *Linear) forwardEval(k *Kernels, x *Tensor, relu bool) (*Tensor, bool) {
 	mustRank("linear", x, 2)
 	b := x.Shape[0]
-	if !l.frozen || b < 2 || x.Shape[1] != l.In || l.Out%microCols != 0 {
+	if !l.frozen || b < 2 || !k.takes(b) || x.Shape[1] != l.In || l.Out%microCols != 0 {
 		return nil, false
 	}
 	panels := l.Out / microCols

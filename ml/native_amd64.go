@@ -5,9 +5,9 @@ package ml
 
 // nativeKernels are what kernels() gives natively on amd64 with AVX2 and FMA: the dot kernel in
 // assembly, and the whole-layer kernels with the FMA micro-kernel, which give the batched
-// layers' numbers bit for bit (the Go gather, scatter and bias keep the layers' arithmetic).
-// With them, frozen layers run one image at a time without im2col, packing or layout copies.
-var nativeKernels = Kernels{Dot: dotFMA, Gather: gatherGo, Tiles: tilesFMA, Scatter: scatterGo, BiasAct: biasActGo}
+// layers' bits (the dot kernel sums in another order: within rounding). With them, frozen
+// layers run a few images one at a time without im2col, packing or layout copies.
+var nativeKernels = Kernels{Dot: dotFMA, Gather: gatherGo, Tiles: tilesFMA, Scatter: scatterGo, BiasAct: biasActGo, MaxBatch: 4}
 
 func tilesFMA(ep *Epilogue, k int, a []float32, rowPanels int, b []float32, panels int, out []float32, ldo, m int) {
 	tilesWith(microKernel, ep, k, a, rowPanels, b, panels, out, ldo, m)

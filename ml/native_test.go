@@ -265,3 +265,48 @@ func TestTrainingStepsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeEvalPath: with the native kernels, frozen models give the batched layers' numbers,
+// one image at a time (the whole-layer path) as for a batch: the convolution blocks bit for bit,
+// the outputs within rounding (the dot kernel of one-row linear layers sums in another order).
+func TestNativeEvalPath(t *testing.T) {
+	if !haveFMA {
+		t.Skip("no native kernels here")
+	}
+	t.Cleanup(func() { SetKernels(nil) })
+	rng := rand.New(rand.NewPCG(12, 12))
+	net := NewFashionNet(rng)
+	randomNorms(rng, net.norms())
+	net.SetTraining(false)
+	vae := NewVAE(rng)
+	vae.SetFrozen(true)
+	near := func(what string, got, want []float32) {
+		t.Helper()
+		for i := range want {
+			if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("%s: value %d is %v natively, %v with the layers", what, i, got[i], want[i])
+			}
+		}
+	}
+	for _, b := range []int{1, 3, 9} {
+		x, _ := fashionBatch(rng, b)
+		faces, z := randTensor(rng, b, 3, 32, 32), randTensor(rng, b, VAELatent)
+		logits := append([]float32(nil), net.Forward(x).Data...)
+		var blocks [4][]float32
+		for i := range blocks {
+			blocks[i] = append([]float32(nil), net.Block(i).Data...)
+		}
+		mean, _ := vae.Encode(faces)
+		nativeMean := append([]float32(nil), mean.Data...)
+		face := append([]float32(nil), vae.Decode(z).Data...)
+		SetKernels(&Kernels{}) // nothing installed: the batched layers
+		near("FashionNet logits", logits, net.Forward(x).Data)
+		for i := range blocks {
+			sameFloats(t, "FashionNet block", blocks[i], net.Block(i).Data)
+		}
+		mean, _ = vae.Encode(faces)
+		near("VAE mean", nativeMean, mean.Data)
+		near("VAE decoding", face, vae.Decode(z).Data)
+		SetKernels(nil)
+	}
+}

@@ -6,9 +6,10 @@ import (
 	"sync/atomic"
 )
 
-// ParallelFor splits [0, n) into one contiguous range per available CPU and runs fn on each
-// concurrently, returning when all are done. Each range writes disjoint outputs, so results do
-// not depend on the number of CPUs. Under js/wasm (one thread) it simply calls fn(0, n).
+// ParallelFor splits [0, n) into contiguous ranges and runs fn on them concurrently on the
+// available CPUs, returning when all are done. Each range must write only its own outputs; then
+// the results depend neither on the number of CPUs nor on which CPU runs which range. Under
+// js/wasm (one thread) it simply calls fn(0, n).
 func ParallelFor(n int, fn func(lo, hi int)) {
 	parallelFor(n, 1<<30, fn)
 }
@@ -44,9 +45,10 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// helpers are long-lived goroutines that share a parallelFor's ranges with the caller. A training step hands out hundreds of jobs, each a
-// fraction of a millisecond: starting a goroutine for each and waking a sleeping thread cost
-// more than some of the jobs, so a helper spins briefly for the next job before it sleeps.
+// helpers are long-lived goroutines that share a parallelFor's ranges with the caller. A
+// training step hands out hundreds of jobs, each a fraction of a millisecond: starting a
+// goroutine for each and waking a sleeping thread cost more than some of the jobs, so a helper
+// spins briefly for the next job before it sleeps.
 var helpers helperPool
 
 // helperSpin is how many times an idle helper polls for a job (a few hundred µs) before
