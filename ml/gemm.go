@@ -68,72 +68,85 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	work := m * n * k
 	ws := workspaces.Get().(*gemmWorkspace)
 	defer workspaces.Put(ws)
-	if pa == nil && n > blockN && m*k <= 1<<20 {
-		// Every block of columns would pack A again: pack it once for all of them.
-		ws.a.m, ws.a.k = m, k
-		ws.a.panels = packWholeInto(ws.a.panels, a, m, k)
-		pa = &ws.a
-	}
-	blocks := (m + blockM - 1) / blockM
 	g := &ws.call
-	*g = gemmCall{m: m, a: a, pa: pa, b: b, c: c, ldc: ldc}
-	for g.pc = 0; g.pc < k; g.pc += blockK {
-		g.kc = min(blockK, k-g.pc)
-		g.add = accumulate || g.pc > 0
-		for g.jc = 0; g.jc < n; g.jc += blockN {
-			g.nc = min(blockN, n-g.jc)
-			g.panels = (g.nc + microCols - 1) / microCols
-			ws.b = grow(ws.b, g.panels*g.kc*microCols)
-			parallelFor(g.panels, work, ws.packJob)
-			if blocks >= runtime.GOMAXPROCS(0) {
-				parallelFor(blocks, work, ws.rowJob) // enough rows: whole row blocks each
-			} else {
-				parallelFor(g.panels, work, ws.colJob) // few rows (a weight gradient): columns
-			}
-		}
+	*g = gemmCall{m: m, n: n, k: k, a: a, pa: pa, b: b, c: c, ldc: ldc, accumulate: accumulate}
+	if pa == nil && m*k <= 1<<21 {
+		// Pack A once, on every core, for all of them to share.
+		ws.a.m, ws.a.k = m, k
+		ws.a.panels = grow(ws.a.panels, (m+microRows-1)/microRows*microRows*k)
+		g.pa = &ws.a
+		parallelFor((k+blockK-1)/blockK, m*k, ws.packAJob)
+	}
+	// Each core takes a share of C and runs the whole depth for it, packing its own panels of
+	// B, so the cores meet once per product however deep it is (a weight gradient's depth is
+	// the batch's every pixel: 256 blocks). Every element of C still sums the same tiles in
+	// the same order.
+	panels, rowPanels := (n+microCols-1)/microCols, (m+microRows-1)/microRows
+	if panels >= 2*runtime.GOMAXPROCS(0) || panels >= rowPanels {
+		parallelFor(panels, work, ws.colJob)
+	} else {
+		parallelFor(rowPanels, work, ws.rowJob)
 	}
 	*g = gemmCall{} // drop the references to the operands
 }
 
-// gemmCall is the block of a product the workspace's jobs work on.
+// gemmCall is the product the workspace's jobs work on.
 type gemmCall struct {
-	m                      int
-	a                      matrix
-	pa                     *packedA
-	b                      matrix
-	c                      []float32
-	ldc                    int
-	pc, kc, jc, nc, panels int
-	add                    bool
+	m, n, k    int
+	a          matrix
+	pa         *packedA
+	b          matrix
+	c          []float32
+	ldc        int
+	accumulate bool
 }
 
-// newGemmWorkspace makes a workspace with its three jobs, closures made once here so that a
-// product allocates nothing: packing B's panels, and the block of C by row blocks or by
-// B panels.
+// newGemmWorkspace makes a workspace with its jobs, closures made once here so that a product
+// allocates nothing (jobs.go): packing A's column blocks, and C by column panels or by row
+// panels.
 func newGemmWorkspace() *gemmWorkspace {
 	ws := &gemmWorkspace{}
 	g := &ws.call
-	ws.packJob = func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			packB(ws.b[p*g.kc*microCols:(p+1)*g.kc*microCols], g.b, g.pc, g.kc, g.jc+p*microCols, min(microCols, g.nc-p*microCols))
+	ws.packAJob = func(lo, hi int) {
+		rp := (g.m + microRows - 1) / microRows
+		for blk := lo; blk < hi; blk++ {
+			pc := blk * blockK
+			kc := min(blockK, g.k-pc)
+			for r := 0; r < rp; r++ {
+				off := pc*rp*microRows + r*kc*microRows
+				packA(g.pa.panels[off:off+kc*microRows], g.a, r*microRows, min(microRows, g.m-r*microRows), pc, kc)
+			}
 		}
 	}
-	ws.rowJob = func(lo, hi int) {
-		aBuf := aBlocks.Get().(*[]float32)
-		defer aBlocks.Put(aBuf)
-		for ib := lo; ib < hi; ib++ {
-			ic := ib * blockM
-			macroKernel(*aBuf, g.pa, ws.b, g.a, g.c, g.ldc, ic, min(blockM, g.m-ic), g.pc, g.kc, g.jc, g.nc, 0, g.panels, g.add)
-		}
-	}
-	ws.colJob = func(lo, hi int) {
-		aBuf := aBlocks.Get().(*[]float32)
-		defer aBlocks.Put(aBuf)
-		for ic := 0; ic < g.m; ic += blockM {
-			macroKernel(*aBuf, g.pa, ws.b, g.a, g.c, g.ldc, ic, min(blockM, g.m-ic), g.pc, g.kc, g.jc, g.nc, lo, hi, g.add)
-		}
-	}
+	ws.colJob = func(lo, hi int) { gemmBlock(g, 0, g.m, lo*microCols, min(hi*microCols, g.n)) }
+	ws.rowJob = func(lo, hi int) { gemmBlock(g, lo*microRows, min(hi*microRows, g.m), 0, g.n) }
 	return ws
+}
+
+// gemmBlock computes rows [i0, i1) × columns [j0, j1) of the product (i0 a multiple of
+// microRows, j0 of microCols) through the whole depth: for each block of blockK, pack this
+// share's panels of B, then multiply every row block by them.
+func gemmBlock(g *gemmCall, i0, i1, j0, j1 int) {
+	bBuf := bBlocks.Get().(*[]float32)
+	defer bBlocks.Put(bBuf)
+	aBuf := aBlocks.Get().(*[]float32)
+	defer aBlocks.Put(aBuf)
+	for pc := 0; pc < g.k; pc += blockK {
+		kc := min(blockK, g.k-pc)
+		add := g.accumulate || pc > 0
+		for jc := j0; jc < j1; jc += blockN {
+			nc := min(blockN, j1-jc)
+			panels := (nc + microCols - 1) / microCols
+			*bBuf = grow(*bBuf, panels*kc*microCols)
+			bp := *bBuf
+			for p := 0; p < panels; p++ {
+				packB(bp[p*kc*microCols:(p+1)*kc*microCols], g.b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
+			}
+			for ic := i0; ic < i1; ic += blockM {
+				macroKernel(*aBuf, g.pa, bp, g.a, g.c, g.ldc, ic, min(blockM, i1-ic), pc, kc, jc, nc, 0, panels, add)
+			}
+		}
+	}
 }
 
 // macroKernel multiplies rows [ic, ic+mc) of op(A) (columns [pc, pc+kc)) by B panels [p0, p1)
@@ -302,18 +315,19 @@ func microKernelGo(kc int, a, b, tile []float32) {
 	copy(tile, acc[:])
 }
 
-// gemmWorkspace holds the packed B block (and A, packed whole), reused across calls through a sync.Pool so that
-// training steps do not allocate.
+// gemmWorkspace holds A packed whole and the product's jobs, reused across calls through a
+// sync.Pool so that training steps do not allocate.
 type gemmWorkspace struct {
-	b    []float32
-	a    packedA // op(A) packed whole, when several column blocks share it
+	a    packedA // op(A) packed whole, shared by the cores
 	call gemmCall
-	// packJob, rowJob and colJob work on call (see newGemmWorkspace).
-	packJob, rowJob, colJob func(lo, hi int)
+	// packAJob, colJob and rowJob work on call (see newGemmWorkspace).
+	packAJob, colJob, rowJob func(lo, hi int)
 }
 
 var (
 	workspaces = sync.Pool{New: func() any { return newGemmWorkspace() }}
+	// bBlocks are per-worker buffers for the packed panels of B of one block.
+	bBlocks = sync.Pool{New: func() any { var b []float32; return &b }}
 	// aBlocks are per-worker buffers for one packed mc×kc block of A.
 	aBlocks = sync.Pool{New: func() any { b := make([]float32, blockM*blockK); return &b }}
 	// tileBlocks are per-worker buffers for the tiles of one block (with a TileKernel).
