@@ -82,9 +82,14 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	// the batch's every pixel: 256 blocks). Every element of C still sums the same tiles in
 	// the same order.
 	panels, rowPanels := (n+microCols-1)/microCols, (m+microRows-1)/microRows
-	if panels >= 2*runtime.GOMAXPROCS(0) || panels >= rowPanels {
+	if panels >= 2*runtime.GOMAXPROCS(0) || panels >= rowPanels || n > blockN || panels*microCols*k > 1<<21 {
 		parallelFor(panels, work, ws.colJob)
 	} else {
+		// Few columns (conv1's weight gradient has 9): the cores share the rows, and B,
+		// which every row needs, is packed once for all of them, also on all cores.
+		ws.b = grow(ws.b, panels*microCols*k)
+		g.pb, g.panels = ws.b, panels
+		parallelFor((k+blockK-1)/blockK, panels*microCols*k, ws.packBJob)
 		parallelFor(rowPanels, work, ws.rowJob)
 	}
 	*g = gemmCall{} // drop the references to the operands
@@ -99,6 +104,8 @@ type gemmCall struct {
 	c          []float32
 	ldc        int
 	accumulate bool
+	pb         []float32 // B packed whole (panels of it), when the cores share the rows
+	panels     int
 }
 
 // newGemmWorkspace makes a workspace with its jobs, closures made once here so that a product
@@ -115,6 +122,16 @@ func newGemmWorkspace() *gemmWorkspace {
 			for r := 0; r < rp; r++ {
 				off := pc*rp*microRows + r*kc*microRows
 				packA(g.pa.panels[off:off+kc*microRows], g.a, r*microRows, min(microRows, g.m-r*microRows), pc, kc)
+			}
+		}
+	}
+	ws.packBJob = func(lo, hi int) {
+		for blk := lo; blk < hi; blk++ {
+			pc := blk * blockK
+			kc := min(blockK, g.k-pc)
+			for p := 0; p < g.panels; p++ {
+				off := pc*g.panels*microCols + p*kc*microCols
+				packB(g.pb[off:off+kc*microCols], g.b, pc, kc, p*microCols, min(microCols, g.n-p*microCols))
 			}
 		}
 	}
@@ -137,10 +154,15 @@ func gemmBlock(g *gemmCall, i0, i1, j0, j1 int) {
 		for jc := j0; jc < j1; jc += blockN {
 			nc := min(blockN, j1-jc)
 			panels := (nc + microCols - 1) / microCols
-			*bBuf = grow(*bBuf, panels*kc*microCols)
-			bp := *bBuf
-			for p := 0; p < panels; p++ {
-				packB(bp[p*kc*microCols:(p+1)*kc*microCols], g.b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
+			var bp []float32
+			if g.pb != nil { // packed already, whole (all columns: one block of them)
+				bp = g.pb[pc*g.panels*microCols : (pc+kc)*g.panels*microCols]
+			} else {
+				*bBuf = grow(*bBuf, panels*kc*microCols)
+				bp = *bBuf
+				for p := 0; p < panels; p++ {
+					packB(bp[p*kc*microCols:(p+1)*kc*microCols], g.b, pc, kc, jc+p*microCols, min(microCols, nc-p*microCols))
+				}
 			}
 			for ic := i0; ic < i1; ic += blockM {
 				macroKernel(*aBuf, g.pa, bp, g.a, g.c, g.ldc, ic, min(blockM, i1-ic), pc, kc, jc, nc, 0, panels, add)
@@ -318,10 +340,11 @@ func microKernelGo(kc int, a, b, tile []float32) {
 // gemmWorkspace holds A packed whole and the product's jobs, reused across calls through a
 // sync.Pool so that training steps do not allocate.
 type gemmWorkspace struct {
-	a    packedA // op(A) packed whole, shared by the cores
+	a    packedA   // op(A) packed whole, shared by the cores
+	b    []float32 // op(B) packed whole, when the cores share the rows
 	call gemmCall
-	// packAJob, colJob and rowJob work on call (see newGemmWorkspace).
-	packAJob, colJob, rowJob func(lo, hi int)
+	// packAJob, packBJob, colJob and rowJob work on call (see newGemmWorkspace).
+	packAJob, packBJob, colJob, rowJob func(lo, hi int)
 }
 
 var (
