@@ -278,6 +278,10 @@ func packA(dst []float32, a matrix, i0, rows, p0, kc int) {
 	if rows < microRows {
 		clear(dst[:kc*microRows])
 	}
+	if rows == microRows && !a.trans {
+		packA6(dst, a.data[i0*a.ld+p0:], a.ld, kc)
+		return
+	}
 	for i := 0; i < rows; i++ {
 		if a.trans {
 			for p := 0; p < kc; p++ {

@@ -287,3 +287,20 @@ func copyBias(dst, src []float32, bias float32) {
 	}
 	copyBiasGo(dst, src, bias)
 }
+
+//go:noescape
+func packA6AVX2(blocks int, src *float32, ld int, dst *float32)
+
+// packA6 packs six whole rows of a plain op(A): dst[p·6 + i] = src[i·ld + p] for i < 6, p < kc.
+func packA6(dst, src []float32, ld, kc int) {
+	blocks := 0
+	if haveFMA && kc > 8 {
+		blocks = (kc - 1) / 8 // the last (up to) eight in Go: the assembly writes past its groups
+	}
+	if blocks > 0 {
+		_ = src[5*ld+8*blocks-1]
+		_ = dst[8*blocks*microRows+1] // the last group's two extra floats
+		packA6AVX2(blocks, &src[0], ld, &dst[0])
+	}
+	packA6Go(dst, src, ld, 8*blocks, kc)
+}

@@ -200,6 +200,12 @@ func TestRowKernelsMatchGo(t *testing.T) {
 		bnBackGo(x, xh, wantO, &c3)
 		sameBits(t, "batchnorm gradient", gotO, wantO)
 
+		a := specialFloats(rng, microRows*41)
+		gotA, wantA := make([]float32, n*microRows+2), make([]float32, n*microRows+2)
+		packA6(gotA, a, 41, n)
+		packA6Go(wantA, a, 41, 0, n)
+		sameBits(t, "six-row pack", gotA[:n*microRows], wantA[:n*microRows])
+
 		const ld = 37
 		b := specialFloats(rng, microCols*ld)
 		got, want := make([]float32, n*microCols), make([]float32, n*microCols)

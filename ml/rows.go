@@ -57,3 +57,13 @@ func copyBiasGo(dst, src []float32, bias float32) {
 		dst[i] = v + bias
 	}
 }
+
+// packA6Go is packA6 for p in [from, kc).
+func packA6Go(dst, src []float32, ld, from, kc int) {
+	for i := 0; i < microRows; i++ {
+		s := src[i*ld : i*ld+kc]
+		for p := from; p < kc; p++ {
+			dst[p*microRows+i] = s[p]
+		}
+	}
+}
