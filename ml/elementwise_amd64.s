@@ -155,3 +155,169 @@ DATA ·poolOffsets+20(SB)/4, $6
 DATA ·poolOffsets+24(SB)/4, $12
 DATA ·poolOffsets+28(SB)/4, $14
 GLOBL ·poolOffsets(SB), RODATA, $32
+
+// func maxPool2W8AVX2(groups int, x, out *float32, arg *int32, at int32)
+//
+// maxPool2AVX2 for planes 8 wide: eight 2×2 windows at a time from 2 consecutive pairs of
+// input rows (x points at the first top row, whose first value is input index at).
+TEXT ·maxPool2W8AVX2(SB), NOSPLIT, $0-36
+	MOVQ groups+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ out+16(FP), DI
+	MOVQ arg+24(FP), R8
+	MOVL at+32(FP), AX
+	MOVQ $·maxPool2W8AVX2Offsets(SB), R9
+	VMOVDQU (R9), Y12
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VPADDD Y13, Y12, Y12
+	MOVL $1, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $8, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $32, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15
+	XORQ R10, R10
+
+loopmaxPool2W8AVX2:
+	VMOVUPS (SI), Y0
+	VMOVUPS 64(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 96(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+
+	VMOVDQA Y12, Y6 // index of the best so far
+	// top odd
+	VCMPPS $0x1E, Y2, Y3, Y7 // odd > best (ordered)
+	VCMPPS $3, Y3, Y3, Y8    // odd is NaN
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y3, Y2, Y2
+	VPADDD Y13, Y12, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+	// bottom even
+	VCMPPS $0x1E, Y2, Y4, Y7
+	VCMPPS $3, Y4, Y4, Y8
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y4, Y2, Y2
+	VPADDD Y14, Y12, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+	// bottom odd
+	VCMPPS $0x1E, Y2, Y5, Y7
+	VCMPPS $3, Y5, Y5, Y8
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VPADDD Y13, Y9, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+
+	VPERMPD $0xD8, Y2, Y2
+	VPERMQ $0xD8, Y6, Y6
+	VMOVUPS Y2, (DI)(R10*1)
+	VMOVDQU Y6, (R8)(R10*1)
+	VPADDD Y15, Y12, Y12
+	ADDQ $128, SI
+	ADDQ $32, R10
+	DECQ CX
+	JNZ  loopmaxPool2W8AVX2
+	VZEROUPPER
+	RET
+
+DATA ·maxPool2W8AVX2Offsets+0(SB)/4, $0
+DATA ·maxPool2W8AVX2Offsets+4(SB)/4, $2
+DATA ·maxPool2W8AVX2Offsets+8(SB)/4, $16
+DATA ·maxPool2W8AVX2Offsets+12(SB)/4, $18
+DATA ·maxPool2W8AVX2Offsets+16(SB)/4, $4
+DATA ·maxPool2W8AVX2Offsets+20(SB)/4, $6
+DATA ·maxPool2W8AVX2Offsets+24(SB)/4, $20
+DATA ·maxPool2W8AVX2Offsets+28(SB)/4, $22
+GLOBL ·maxPool2W8AVX2Offsets(SB), RODATA, $32
+
+// func maxPool2W4AVX2(groups int, x, out *float32, arg *int32, at int32)
+//
+// maxPool2AVX2 for planes 4 wide: eight 2×2 windows at a time from 4 consecutive pairs of
+// input rows (x points at the first top row, whose first value is input index at).
+TEXT ·maxPool2W4AVX2(SB), NOSPLIT, $0-36
+	MOVQ groups+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ out+16(FP), DI
+	MOVQ arg+24(FP), R8
+	MOVL at+32(FP), AX
+	MOVQ $·maxPool2W4AVX2Offsets(SB), R9
+	VMOVDQU (R9), Y12
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VPADDD Y13, Y12, Y12
+	MOVL $1, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $4, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $32, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15
+	XORQ R10, R10
+
+loopmaxPool2W4AVX2:
+	VMOVUPS (SI), X0
+	VINSERTF128 $1, 32(SI), Y0, Y0
+	VMOVUPS 64(SI), X1
+	VINSERTF128 $1, 96(SI), Y1, Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VMOVUPS 16(SI), X0
+	VINSERTF128 $1, 48(SI), Y0, Y0
+	VMOVUPS 80(SI), X1
+	VINSERTF128 $1, 112(SI), Y1, Y1
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+
+	VMOVDQA Y12, Y6 // index of the best so far
+	// top odd
+	VCMPPS $0x1E, Y2, Y3, Y7 // odd > best (ordered)
+	VCMPPS $3, Y3, Y3, Y8    // odd is NaN
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y3, Y2, Y2
+	VPADDD Y13, Y12, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+	// bottom even
+	VCMPPS $0x1E, Y2, Y4, Y7
+	VCMPPS $3, Y4, Y4, Y8
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y4, Y2, Y2
+	VPADDD Y14, Y12, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+	// bottom odd
+	VCMPPS $0x1E, Y2, Y5, Y7
+	VCMPPS $3, Y5, Y5, Y8
+	VORPS Y8, Y7, Y7
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VPADDD Y13, Y9, Y9
+	VBLENDVPS Y7, Y9, Y6, Y6
+
+	VPERMPD $0xD8, Y2, Y2
+	VPERMQ $0xD8, Y6, Y6
+	VMOVUPS Y2, (DI)(R10*1)
+	VMOVDQU Y6, (R8)(R10*1)
+	VPADDD Y15, Y12, Y12
+	ADDQ $128, SI
+	ADDQ $32, R10
+	DECQ CX
+	JNZ  loopmaxPool2W4AVX2
+	VZEROUPPER
+	RET
+
+DATA ·maxPool2W4AVX2Offsets+0(SB)/4, $0
+DATA ·maxPool2W4AVX2Offsets+4(SB)/4, $2
+DATA ·maxPool2W4AVX2Offsets+8(SB)/4, $16
+DATA ·maxPool2W4AVX2Offsets+12(SB)/4, $18
+DATA ·maxPool2W4AVX2Offsets+16(SB)/4, $8
+DATA ·maxPool2W4AVX2Offsets+20(SB)/4, $10
+DATA ·maxPool2W4AVX2Offsets+24(SB)/4, $24
+DATA ·maxPool2W4AVX2Offsets+28(SB)/4, $26
+GLOBL ·maxPool2W4AVX2Offsets(SB), RODATA, $32

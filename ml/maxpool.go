@@ -40,6 +40,17 @@ func (l *MaxPool2d) Forward(x *Tensor) *Tensor {
 	if l.forwardBody == nil { // made once (jobs.go)
 		l.forwardBody = func(lo, hi int) {
 			j := &l.job
+			if l.Kernel == 2 && j.h%2 == 0 && (j.w == 8 || j.w == 4) {
+				// Planes of even height are back-to-back pairs of rows: narrow ones (the last
+				// blocks' 8 and 4 wide) are pooled across planes, eight windows at a time.
+				pairs, at := (hi-lo)*j.h/2, lo*j.h*j.w
+				done := maxPool2Pairs(l.out.Data[lo*j.ho*j.wo:], l.argmax[lo*j.ho*j.wo:], j.x[at:], pairs, j.w, at)
+				for p := done; p < pairs; p++ {
+					r0, o := at+2*p*j.w, lo*j.ho*j.wo+p*j.wo
+					maxPool2RowGo(l.out.Data[o:o+j.wo], l.argmax[o:o+j.wo], j.x[r0:r0+j.w], j.x[r0+j.w:r0+2*j.w], r0, 0)
+				}
+				return
+			}
 			for plane := lo; plane < hi; plane++ {
 				l.forwardPlane(j.x, plane, j.h, j.w, j.ho, j.wo)
 			}

@@ -304,3 +304,32 @@ func packA6(dst, src []float32, ld, kc int) {
 	}
 	packA6Go(dst, src, ld, 8*blocks, kc)
 }
+
+//go:noescape
+func maxPool2W8AVX2(groups int, x, out *float32, arg *int32, at int32)
+
+//go:noescape
+func maxPool2W4AVX2(groups int, x, out *float32, arg *int32, at int32)
+
+// maxPool2Pairs pools consecutive pairs of input rows of width w (8 or 4) in eight windows at a
+// time: x holds the pairs back to back (planes of even height are), x[0] is input index at, and
+// out and arg take w/2 windows a pair. It returns how many pairs it pooled (0 where it does not
+// apply); the caller pools the rest.
+func maxPool2Pairs(out []float32, arg []int32, x []float32, pairs, w, at int) int {
+	if !haveFMA || (w != 8 && w != 4) {
+		return 0
+	}
+	perGroup := 16 / w // pairs in eight windows
+	groups := pairs / perGroup
+	if groups == 0 {
+		return 0
+	}
+	_ = x[groups*perGroup*2*w-1]
+	_, _ = out[groups*8-1], arg[groups*8-1]
+	if w == 8 {
+		maxPool2W8AVX2(groups, &x[0], &out[0], &arg[0], int32(at))
+	} else {
+		maxPool2W4AVX2(groups, &x[0], &out[0], &arg[0], int32(at))
+	}
+	return groups * perGroup
+}

@@ -42,3 +42,5 @@ func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean
 func copyBias(dst, src []float32, bias float32) { copyBiasGo(dst, src, bias) }
 
 func packA6(dst, src []float32, ld, kc int) { packA6Go(dst, src, ld, 0, kc) }
+
+func maxPool2Pairs(out []float32, arg []int32, x []float32, pairs, w, at int) int { return 0 }

@@ -316,3 +316,29 @@ func TestNativeEvalPath(t *testing.T) {
 		SetKernels(nil)
 	}
 }
+
+// TestNarrowPoolingMatchesGo: pooling back-to-back pairs of 8- and 4-wide rows eight windows at
+// a time gives the row-by-row Go pooling's values and argmax.
+func TestNarrowPoolingMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for _, w := range []int{8, 4} {
+		for pairs := 1; pairs <= 9; pairs++ {
+			x := specialFloats(rng, pairs*2*w)
+			got, want := make([]float32, pairs*w/2), make([]float32, pairs*w/2)
+			gotArg, wantArg := make([]int32, pairs*w/2), make([]int32, pairs*w/2)
+			done := maxPool2Pairs(got, gotArg, x, pairs, w, 50)
+			for p := 0; p < pairs; p++ {
+				o, r0 := p*w/2, 2*p*w
+				maxPool2RowGo(want[o:o+w/2], wantArg[o:o+w/2], x[r0:r0+w], x[r0+w:r0+2*w], 50+r0, 0)
+				if p >= done {
+					copy(got[o:o+w/2], want[o:o+w/2])
+					copy(gotArg[o:o+w/2], wantArg[o:o+w/2])
+				}
+			}
+			sameBits(t, "narrow pooling", got, want)
+			if !slices.Equal(gotArg, wantArg) {
+				t.Fatalf("width %d, %d pairs: argmax %v, want %v", w, pairs, gotArg, wantArg)
+			}
+		}
+	}
+}
