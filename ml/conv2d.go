@@ -1,6 +1,9 @@
 package ml
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"sync"
+)
 
 // Conv2d is a 2-D convolution with a square kernel, PyTorch's nn.Conv2d: Weight is Cout×Cin×k×k
 // (OIHW), Bias is Cout. It runs as im2col over the whole batch and one matrix product, so the
@@ -21,7 +24,9 @@ type Conv2d struct {
 	outCB   []float32 // Cout×B·P
 	out     *Tensor   // B×Cout×Ho×Wo
 	dyCB    []float32 // Cout×B·P
-	dcol    []float32 // K×B·P
+	wT      packedA   // Wᵀ packed, for the input gradient
+	dyNCHW  []float32 // the output gradient, while Backward runs
+	dxBody  func(lo, hi int)
 	dx      *Tensor
 	jobs    batchJobs
 }
@@ -80,13 +85,39 @@ func (l *Conv2d) Backward(dy *Tensor) *Tensor {
 	if l.NoInputGrad {
 		return nil
 	}
-	// dcol (K×B·P) = Wᵀ (K×Cout) · dy as Cout×B·P, then scattered back onto the image.
-	l.dcol = grow(l.dcol, b*p*k)
-	gemm(k, b*p, l.Cout, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, dyCB, l.dcol, b*p, false)
+	// dx image by image on the cores: dcol (K×P) = Wᵀ (K×Cout) · dy of the image (Cout×P), then
+	// scattered back onto it. One image's dcol stays in its core's cache, where the whole
+	// batch's took megabytes; every value is the same chain of FMAs as in one batched product.
+	l.wT.m, l.wT.k = k, l.Cout
+	l.wT.panels = packWholeInto(l.wT.panels, matrix{data: l.Weight.Value.Data, ld: k, trans: true}, k, l.Cout)
 	l.dx = reuse(l.dx, b, l.Cin, g.H, g.W)
-	col2imBatch(&l.jobs, l.dx.Data, l.dcol, b, g)
+	if l.dxBody == nil { // made once (jobs.go)
+		l.dxBody = func(lo, hi int) { l.backwardImages(lo, hi) }
+	}
+	l.dyNCHW = dy.Data
+	parallelFor(b, b*p*k*l.Cout, l.dxBody)
+	l.dyNCHW = nil
 	return l.dx
 }
+
+// backwardImages computes dx for images [lo, hi) (see Backward).
+func (l *Conv2d) backwardImages(lo, hi int) {
+	g := l.geom
+	k, p, in := g.rowLen(), g.pixels(), g.C*g.H*g.W
+	buf := colBlocks.Get().(*[]float32)
+	defer colBlocks.Put(buf)
+	*buf = grow(*buf, k*p)
+	for n := lo; n < hi; n++ {
+		prod := gemmCall{m: k, n: p, k: l.Cout, pa: &l.wT, b: matrix{data: l.dyNCHW[n*l.Cout*p:], ld: p}, c: *buf, ldc: p}
+		gemmBlock(&prod, 0, k, 0, p)
+		dx := l.dx.Data[n*in : (n+1)*in]
+		clear(dx)
+		col2im(dx, *buf, p, 0, g)
+	}
+}
+
+// colBlocks are per-worker buffers for one image's column matrix.
+var colBlocks = sync.Pool{New: func() any { var b []float32; return &b }}
 
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training). While
 // frozen, the forward pass packs the weights for the matrix product once, at its first call,
