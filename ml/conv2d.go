@@ -21,10 +21,13 @@ type Conv2d struct {
 	geom    convGeom
 	batch   int
 	col     []float32 // K×B·P, kept for the weight gradient
-	outCB   []float32 // Cout×B·P
 	out     *Tensor   // B×Cout×Ho×Wo
 	dyCB    []float32 // Cout×B·P
 	wT      packedA   // Wᵀ packed, for the input gradient
+	wEach   packedA   // W packed for a batch's forward pass (while training: packedW is nil)
+	wPacked *packedA  // the one it uses
+	xNCHW   []float32 // the input, while Forward runs
+	fwdBody func(lo, hi int)
 	dyNCHW  []float32 // the output gradient, while Backward runs
 	dxBody  func(lo, hi int)
 	dx      *Tensor
@@ -49,25 +52,50 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	k, p := g.rowLen(), g.pixels()
 
 	l.col = grow(l.col, b*p*k)
-	im2colBatch(&l.jobs, l.col, x.Data, b, g)
 	l.out = reuse(l.out, b, l.Cout, g.Ho, g.Wo)
-	// out as Cout×B·P = W (Cout×K) · col (K×B·P); for one image that is already NCHW.
-	dst := l.out.Data
-	if b > 1 {
-		l.outCB = grow(l.outCB, b*p*l.Cout)
-		dst = l.outCB
-	}
 	w := matrix{data: l.Weight.Value.Data, ld: k}
 	if l.frozen && l.packedW == nil {
 		l.packedW = packWhole(w, l.Cout, k)
 	}
-	gemmPacked(l.Cout, b*p, k, w, l.packedW, matrix{data: l.col, ld: b * p}, dst, b*p, false)
-	if b > 1 {
-		fromChannelMajorBias(&l.jobs, l.out.Data, l.outCB, l.Bias.Value.Data, b, p)
+	if b == 1 {
+		// out (Cout×P) = W (Cout×K) · col (K×P), already NCHW.
+		im2colBatch(&l.jobs, l.col, x.Data, b, g)
+		gemmPacked(l.Cout, p, k, w, l.packedW, matrix{data: l.col, ld: p}, l.out.Data, p, false)
+		addChannelBias(&l.jobs, l.out.Data, l.Bias.Value.Data, b, p)
 		return l.out
 	}
-	addChannelBias(&l.jobs, l.out.Data, l.Bias.Value.Data, b, p)
+	// Image by image on the cores: its columns of col (kept for the weight gradient), then
+	// its output W · col (NCHW, no layout copy) while they are in the core's cache. Every
+	// value is the same chain of FMAs as in one batched product.
+	l.wPacked = l.packedW
+	if l.wPacked == nil {
+		l.wEach.m, l.wEach.k = l.Cout, k
+		l.wEach.panels = packWholeInto(l.wEach.panels, w, l.Cout, k)
+		l.wPacked = &l.wEach
+	}
+	if l.fwdBody == nil { // made once (jobs.go)
+		l.fwdBody = func(lo, hi int) { l.forwardImages(lo, hi) }
+	}
+	l.xNCHW = x.Data
+	parallelFor(b, b*p*k*l.Cout, l.fwdBody)
+	l.xNCHW = nil
 	return l.out
+}
+
+// forwardImages computes the output of images [lo, hi) (see Forward).
+func (l *Conv2d) forwardImages(lo, hi int) {
+	g, b := l.geom, l.batch
+	k, p, in := g.rowLen(), g.pixels(), g.C*g.H*g.W
+	bias := l.Bias.Value.Data
+	for n := lo; n < hi; n++ {
+		im2col(l.col, b*p, n*p, l.xNCHW[n*in:(n+1)*in], g)
+		out := l.out.Data[n*l.Cout*p : (n+1)*l.Cout*p]
+		prod := gemmCall{m: l.Cout, n: p, k: k, pa: l.wPacked, b: matrix{data: l.col[n*p:], ld: b * p}, c: out, ldc: p}
+		gemmBlock(&prod, 0, l.Cout, 0, p)
+		for ch, v := range bias {
+			copyBias(out[ch*p:(ch+1)*p], out[ch*p:(ch+1)*p], v)
+		}
+	}
 }
 
 // Backward takes dy (B×Cout×Ho×Wo), adds the parameter gradients and returns dx (B×Cin×H×W),
