@@ -28,6 +28,7 @@ type Conv2d struct {
 	wPacked *packedA  // the one it uses
 	xNCHW   []float32 // the input, while Forward runs
 	fwdBody func(lo, hi int)
+	relu    *ReLU     // set by forwardReLU: the output goes through ReLU into its buffer
 	dyNCHW  []float32 // the output gradient, while Backward runs
 	dxBody  func(lo, hi int)
 	dx      *Tensor
@@ -82,18 +83,42 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	return l.out
 }
 
+// forwardReLU is relu.Forward(l.Forward(x)) for a batch, with the bias and ReLU applied to each
+// image's output while it is in the core's cache, straight into relu's buffer (the same
+// operations: the sum with the bias, then ReLU's comparison).
+func (l *Conv2d) forwardReLU(relu *ReLU, x *Tensor) *Tensor {
+	if x.Shape[0] == 1 {
+		return relu.Forward(l.Forward(x))
+	}
+	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
+	relu.out = reuse(relu.out, x.Shape[0], l.Cout, g.Ho, g.Wo)
+	l.relu = relu
+	defer func() { l.relu = nil }()
+	l.Forward(x)
+	return relu.out
+}
+
 // forwardImages computes the output of images [lo, hi) (see Forward).
 func (l *Conv2d) forwardImages(lo, hi int) {
 	g, b := l.geom, l.batch
 	k, p, in := g.rowLen(), g.pixels(), g.C*g.H*g.W
 	bias := l.Bias.Value.Data
+	dst := l.out
+	if l.relu != nil {
+		dst = l.relu.out
+	}
 	for n := lo; n < hi; n++ {
 		im2col(l.col, b*p, n*p, l.xNCHW[n*in:(n+1)*in], g)
-		out := l.out.Data[n*l.Cout*p : (n+1)*l.Cout*p]
+		out := dst.Data[n*l.Cout*p : (n+1)*l.Cout*p]
 		prod := gemmCall{m: l.Cout, n: p, k: k, pa: l.wPacked, b: matrix{data: l.col[n*p:], ld: b * p}, c: out, ldc: p}
 		gemmBlock(&prod, 0, l.Cout, 0, p)
 		for ch, v := range bias {
-			copyBias(out[ch*p:(ch+1)*p], out[ch*p:(ch+1)*p], v)
+			plane := out[ch*p : (ch+1)*p]
+			if l.relu != nil {
+				copyBiasReLU(plane, plane, v)
+			} else {
+				copyBias(plane, plane, v)
+			}
 		}
 	}
 }

@@ -105,11 +105,10 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 			h, m.blocks[i] = out, out
 			continue
 		}
-		h = m.Conv[i].Forward(h)
 		if !m.Norm[i].Train && m.Pool[i].Kernel == 2 {
-			h = reluNormPool(h, m.Norm[i], m.Pool[i]) // evaluation: one pass, same numbers
+			h = reluNormPool(m.Conv[i].Forward(h), m.Norm[i], m.Pool[i]) // evaluation: one pass, same numbers
 		} else {
-			h = m.Pool[i].Forward(m.Norm[i].Forward(m.relu[i].Forward(h)))
+			h = m.Pool[i].Forward(m.Norm[i].Forward(m.Conv[i].forwardReLU(&m.relu[i], h)))
 		}
 		m.blocks[i] = h
 	}

@@ -200,15 +200,8 @@ func toChannelMajor(j *batchJobs, dst, src []float32, b, c, s int) {
 
 // fromChannelMajor is toChannelMajor's inverse: dst (B×C×S) from src (C×B·S).
 func fromChannelMajor(j *batchJobs, dst, src []float32, b, c, s int) {
-	j.dst, j.src, j.bias, j.b, j.c, j.s = dst, src, nil, b, c, s
+	j.dst, j.src, j.b, j.c, j.s = dst, src, b, c, s
 	parallelFor(c, b*c*s, j.body(jobFromChannelMajor))
-}
-
-// fromChannelMajorBias is fromChannelMajor adding bias[c] to channel c on the way (a
-// convolution's output and its bias in one pass).
-func fromChannelMajorBias(j *batchJobs, dst, src, bias []float32, b, s int) {
-	j.dst, j.src, j.bias, j.b, j.c, j.s = dst, src, bias, b, len(bias), s
-	parallelFor(j.c, b*j.c*s, j.body(jobFromChannelMajor))
 }
 
 // addChannelBias adds bias[c] to every element of channel c of x (B×C×S).

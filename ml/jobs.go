@@ -18,7 +18,7 @@ const (
 	jobIm2col = iota
 	jobCol2im
 	jobToChannelMajor
-	jobFromChannelMajor // with bias when bias is set
+	jobFromChannelMajor
 	jobAddBias
 	jobSumChannels
 	jobKinds
@@ -76,12 +76,7 @@ func (j *batchJobs) fromChannelMajor(lo, hi int) {
 	b, c, s := j.b, j.c, j.s
 	for ch := lo; ch < hi; ch++ {
 		for n := 0; n < b; n++ {
-			dst, src := j.dst[(n*c+ch)*s:(n*c+ch+1)*s], j.src[ch*b*s+n*s:ch*b*s+(n+1)*s]
-			if j.bias != nil {
-				copyBias(dst, src, j.bias[ch])
-			} else {
-				copy(dst, src)
-			}
+			copy(j.dst[(n*c+ch)*s:(n*c+ch+1)*s], j.src[ch*b*s+n*s:ch*b*s+(n+1)*s])
 		}
 	}
 }

@@ -333,3 +333,16 @@ func maxPool2Pairs(out []float32, arg []int32, x []float32, pairs, w, at int) in
 	}
 	return groups * perGroup
 }
+
+//go:noescape
+func copyBiasReLUAVX2(n int, dst, src *float32, bias float32)
+
+// copyBiasReLU sets dst = ReLU(src + bias).
+func copyBiasReLU(dst, src []float32, bias float32) {
+	dst = dst[:len(src)]
+	if n := vectorPrefix(len(src)); n > 0 {
+		copyBiasReLUAVX2(n, &dst[0], &src[0], bias)
+		dst, src = dst[n:], src[n:]
+	}
+	copyBiasReLUGo(dst, src, bias)
+}

@@ -44,3 +44,5 @@ func copyBias(dst, src []float32, bias float32) { copyBiasGo(dst, src, bias) }
 func packA6(dst, src []float32, ld, kc int) { packA6Go(dst, src, ld, 0, kc) }
 
 func maxPool2Pairs(out []float32, arg []int32, x []float32, pairs, w, at int) int { return 0 }
+
+func copyBiasReLU(dst, src []float32, bias float32) { copyBiasReLUGo(dst, src, bias) }

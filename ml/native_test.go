@@ -189,6 +189,14 @@ func TestRowKernelsMatchGo(t *testing.T) {
 			sameBits(t, op.name, got, want)
 		}
 		x, xh := specialFloats(rng, n), specialFloats(rng, n)
+		gotB, wantB := make([]float32, n), make([]float32, n)
+		copyBiasReLU(gotB, x, 0.25)
+		copyBiasReLUGo(wantB, x, 0.25)
+		sameBits(t, "bias and ReLU", gotB, wantB)
+		wantR := make([]float32, n)
+		copyBiasGo(wantB, x, 0.25)
+		reluGo(wantR, wantB)
+		sameBits(t, "bias and ReLU as two layers", gotB, wantR)
 		c4 := [4]float32{0.3, 1.7, -0.8, 0.1}
 		gotH, gotO, wantH, wantO := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 		bnApply(x, gotH, gotO, &c4)

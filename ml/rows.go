@@ -67,3 +67,14 @@ func packA6Go(dst, src []float32, ld, from, kc int) {
 		}
 	}
 }
+
+func copyBiasReLUGo(dst, src []float32, bias float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		v += bias
+		if v <= 0 { // as ReLU.Forward
+			v = 0
+		}
+		dst[i] = v
+	}
+}

@@ -387,3 +387,27 @@ packA6Block:
 	JNZ  packA6Block
 	VZEROUPPER
 	RET
+
+// func copyBiasReLUAVX2(n int, dst, src *float32, bias float32)
+//
+// dst = ReLU(src + bias) for n a positive multiple of 8 (copyBiasAVX2, then reluAVX2's rule).
+TEXT ·copyBiasReLUAVX2(SB), NOSPLIT, $0-28
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VBROADCASTSS bias+24(FP), Y15
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+	SHRQ $3, CX
+
+biasReLULoop:
+	VMOVUPS (SI)(AX*1), Y0
+	VADDPS Y15, Y0, Y0
+	VCMPPS $2, Y14, Y0, Y1
+	VANDNPS Y0, Y1, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  biasReLULoop
+	VZEROUPPER
+	RET
