@@ -22,7 +22,6 @@ type Conv2d struct {
 	batch   int
 	col     []float32 // K×B·P, kept for the weight gradient
 	out     *Tensor   // B×Cout×Ho×Wo
-	dyCB    []float32 // Cout×B·P
 	wT      packedA   // Wᵀ packed, for the input gradient
 	wEach   packedA   // W packed for a batch's forward pass (while training: packedW is nil)
 	wPacked *packedA  // the one it uses
@@ -130,10 +129,8 @@ func (l *Conv2d) Backward(dy *Tensor) *Tensor {
 	k, p := g.rowLen(), g.pixels()
 	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
 
-	l.dyCB = grow(l.dyCB, b*p*l.Cout)
-	toChannelMajor(&l.jobs, l.dyCB, dy.Data, b, l.Cout, p)
-	dyCB := matrix{data: l.dyCB, ld: b * p}
-	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K).
+	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K), dy read where it lies (NCHW).
+	dyCB := matrix{data: dy.Data, ld: p, img: l.Cout * p}
 	gemm(l.Cout, k, b*p, dyCB, matrix{data: l.col, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
 	if l.NoInputGrad {
 		return nil

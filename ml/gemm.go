@@ -28,11 +28,18 @@ type matrix struct {
 	data  []float32
 	ld    int
 	trans bool
+	// img, when set (and trans is not), makes the matrix an NCHW batch seen as C×B·P, as a
+	// weight gradient reads the output gradient: column j lies in image j/ld, whose rows start
+	// img floats apart (element (i, j) is data[(j/ld)·img + i·ld + j%ld]).
+	img int
 }
 
 func (m matrix) at(i, j int) float32 {
 	if m.trans {
 		return m.data[j*m.ld+i]
+	}
+	if m.img > 0 {
+		return m.data[j/m.ld*m.img+i*m.ld+j%m.ld]
 	}
 	return m.data[i*m.ld+j]
 }
@@ -275,6 +282,10 @@ func (pa *packedA) block(pc, kc, ic, mc int) []float32 {
 // packA copies rows [i0, i0+rows) × columns [p0, p0+kc) of op(A) as kc groups of microRows
 // values, zero-filling missing rows.
 func packA(dst []float32, a matrix, i0, rows, p0, kc int) {
+	if a.img > 0 && !a.trans {
+		packAImages(dst, a, i0, rows, p0, kc)
+		return
+	}
 	if rows < microRows {
 		clear(dst[:kc*microRows])
 	}
@@ -293,6 +304,29 @@ func packA(dst []float32, a matrix, i0, rows, p0, kc int) {
 				dst[p*microRows+i] = v
 			}
 		}
+	}
+}
+
+// packAImages is packA for a batch seen as C×B·P (a.img set): the columns run image by image,
+// each image's run packed like a plain matrix's.
+func packAImages(dst []float32, a matrix, i0, rows, p0, kc int) {
+	if rows < microRows {
+		clear(dst[:kc*microRows])
+	}
+	for j := p0; j < p0+kc; {
+		n, q := j/a.ld, j%a.ld
+		run := min(a.ld-q, p0+kc-j)
+		src, d := a.data[n*a.img+i0*a.ld+q:], dst[(j-p0)*microRows:]
+		if rows == microRows {
+			packA6(d, src, a.ld, run)
+		} else {
+			for i := 0; i < rows; i++ {
+				for p, v := range src[i*a.ld : i*a.ld+run] {
+					d[p*microRows+i] = v
+				}
+			}
+		}
+		j += run
 	}
 }
 

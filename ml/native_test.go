@@ -350,3 +350,21 @@ func TestNarrowPoolingMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmReadsBatchesWhereTheyLie: a left operand given as an NCHW batch seen as C×B·P (the
+// weight gradient's output gradient) gives the product of its channel-major copy, bit for bit.
+func TestGemmReadsBatchesWhereTheyLie(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	for _, s := range [][3]int{{16, 9, 100}, {32, 144, 256}, {7, 20, 16}, {13, 33, 1}} {
+		c, n, p := s[0], s[1], s[2]
+		const batch = 5
+		nchw := randTensor(rng, batch, c, p)
+		cb := make([]float32, c*batch*p)
+		toChannelMajor(&batchJobs{}, cb, nchw.Data, batch, c, p)
+		b := randTensor(rng, batch*p, n)
+		got, want := make([]float32, c*n), make([]float32, c*n)
+		gemm(c, n, batch*p, matrix{data: nchw.Data, ld: p, img: c * p}, matrix{data: b.Data, ld: n}, got, n, false)
+		gemm(c, n, batch*p, matrix{data: cb, ld: batch * p}, matrix{data: b.Data, ld: n}, want, n, false)
+		sameBits(t, "product", got, want)
+	}
+}
