@@ -46,26 +46,6 @@ backLoop:
 	VZEROUPPER
 	RET
 
-// func addAVX2(n int, dst, src *float32)
-//
-// dst += src for n a positive multiple of 8.
-TEXT ·addAVX2(SB), NOSPLIT, $0-24
-	MOVQ n+0(FP), CX
-	MOVQ dst+8(FP), DI
-	MOVQ src+16(FP), SI
-	XORQ AX, AX
-	SHRQ $3, CX
-
-addLoop:
-	VMOVUPS (DI)(AX*1), Y0
-	VADDPS (SI)(AX*1), Y0, Y0
-	VMOVUPS Y0, (DI)(AX*1)
-	ADDQ $32, AX
-	DECQ CX
-	JNZ  addLoop
-	VZEROUPPER
-	RET
-
 // func maxPool2AVX2(windows int, top, bottom, out *float32, arg *int32, at int32, w int)
 //
 // Eight 2×2 windows at a time (windows a positive multiple of 8) from two input rows top and

@@ -93,9 +93,6 @@ func reluAVX2(n int, x, out *float32)
 func reluBackAVX2(n int, out, dy, dx *float32)
 
 //go:noescape
-func addAVX2(n int, dst, src *float32)
-
-//go:noescape
 func maxPool2AVX2(windows int, top, bottom, out *float32, arg *int32, at int32, w int)
 
 // vectorPrefix is how much of a slice of length n the assembly takes: whole groups of eight,
@@ -125,18 +122,6 @@ func reluBackInto(dx, out, dy []float32) {
 		dx, out, dy = dx[n:], out[n:], dy[n:]
 	}
 	reluBackGo(dx, out, dy)
-}
-
-// addInto sets dst += src.
-func addInto(dst, src []float32) {
-	dst = dst[:len(src)]
-	if n := vectorPrefix(len(src)); n > 0 {
-		addAVX2(n, &dst[0], &src[0])
-		dst, src = dst[n:], src[n:]
-	}
-	for i, v := range src {
-		dst[i] += v
-	}
 }
 
 // maxPool2Row pools one pair of input rows, top and bottom (each w wide, bottom right after

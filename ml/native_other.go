@@ -14,13 +14,6 @@ func maxPool2Row(out []float32, arg []int32, top, bottom []float32, at int) {
 	maxPool2RowGo(out, arg, top, bottom, at, 0)
 }
 
-func addInto(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
-}
-
 func addRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
 	addRowsGo(rows, n, dst, dstStride, src, srcStride)
 }
