@@ -1,5 +1,30 @@
 #include "textflag.h"
 
+// POOL_WINDOWS takes eight 2×2 windows, their top-left, top-right, bottom-left and bottom-right
+// values in Y2, Y3, Y4 and Y5 and the top-left indices in Y12, to the maxima in Y2 and their
+// indices in Y6, with MaxPool2d's rule: a later value wins when it is greater or NaN
+// (Y13 holds 1, Y14 the row width; Y7–Y9 are scratch).
+#define POOL_WINDOWS \
+	VMOVDQA Y12, Y6; \
+	VCMPPS $0x1E, Y2, Y3, Y7; \
+	VCMPPS $3, Y3, Y3, Y8; \
+	VORPS Y8, Y7, Y7; \
+	VBLENDVPS Y7, Y3, Y2, Y2; \
+	VPADDD Y13, Y12, Y9; \
+	VBLENDVPS Y7, Y9, Y6, Y6; \
+	VCMPPS $0x1E, Y2, Y4, Y7; \
+	VCMPPS $3, Y4, Y4, Y8; \
+	VORPS Y8, Y7, Y7; \
+	VBLENDVPS Y7, Y4, Y2, Y2; \
+	VPADDD Y14, Y12, Y9; \
+	VBLENDVPS Y7, Y9, Y6, Y6; \
+	VCMPPS $0x1E, Y2, Y5, Y7; \
+	VCMPPS $3, Y5, Y5, Y8; \
+	VORPS Y8, Y7, Y7; \
+	VBLENDVPS Y7, Y5, Y2, Y2; \
+	VPADDD Y13, Y9, Y9; \
+	VBLENDVPS Y7, Y9, Y6, Y6
+
 // func reluAVX2(n int, x, out *float32)
 //
 // out = x where x > 0 or x is NaN, else +0 (ReLU.Forward's `if v <= 0 { v = 0 }`), for n a
@@ -89,28 +114,7 @@ poolLoop:
 	VSHUFPS $0x88, Y1, Y0, Y4 // bottom, even
 	VSHUFPS $0xDD, Y1, Y0, Y5 // bottom, odd
 
-	VMOVDQA Y12, Y6 // index of the best so far
-	// top odd
-	VCMPPS $0x1E, Y2, Y3, Y7 // odd > best (ordered)
-	VCMPPS $3, Y3, Y3, Y8    // odd is NaN
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y3, Y2, Y2
-	VPADDD Y13, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom even
-	VCMPPS $0x1E, Y2, Y4, Y7
-	VCMPPS $3, Y4, Y4, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y4, Y2, Y2
-	VPADDD Y14, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom odd
-	VCMPPS $0x1E, Y2, Y5, Y7
-	VCMPPS $3, Y5, Y5, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y5, Y2, Y2
-	VPADDD Y13, Y9, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
+	POOL_WINDOWS
 
 	VPERMPD $0xD8, Y2, Y2
 	VPERMQ $0xD8, Y6, Y6
@@ -172,28 +176,7 @@ loopmaxPool2W8AVX2:
 	VSHUFPS $0x88, Y1, Y0, Y4
 	VSHUFPS $0xDD, Y1, Y0, Y5
 
-	VMOVDQA Y12, Y6 // index of the best so far
-	// top odd
-	VCMPPS $0x1E, Y2, Y3, Y7 // odd > best (ordered)
-	VCMPPS $3, Y3, Y3, Y8    // odd is NaN
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y3, Y2, Y2
-	VPADDD Y13, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom even
-	VCMPPS $0x1E, Y2, Y4, Y7
-	VCMPPS $3, Y4, Y4, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y4, Y2, Y2
-	VPADDD Y14, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom odd
-	VCMPPS $0x1E, Y2, Y5, Y7
-	VCMPPS $3, Y5, Y5, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y5, Y2, Y2
-	VPADDD Y13, Y9, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
+	POOL_WINDOWS
 
 	VPERMPD $0xD8, Y2, Y2
 	VPERMQ $0xD8, Y6, Y6
@@ -257,28 +240,7 @@ loopmaxPool2W4AVX2:
 	VSHUFPS $0x88, Y1, Y0, Y4
 	VSHUFPS $0xDD, Y1, Y0, Y5
 
-	VMOVDQA Y12, Y6 // index of the best so far
-	// top odd
-	VCMPPS $0x1E, Y2, Y3, Y7 // odd > best (ordered)
-	VCMPPS $3, Y3, Y3, Y8    // odd is NaN
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y3, Y2, Y2
-	VPADDD Y13, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom even
-	VCMPPS $0x1E, Y2, Y4, Y7
-	VCMPPS $3, Y4, Y4, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y4, Y2, Y2
-	VPADDD Y14, Y12, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
-	// bottom odd
-	VCMPPS $0x1E, Y2, Y5, Y7
-	VCMPPS $3, Y5, Y5, Y8
-	VORPS Y8, Y7, Y7
-	VBLENDVPS Y7, Y5, Y2, Y2
-	VPADDD Y13, Y9, Y9
-	VBLENDVPS Y7, Y9, Y6, Y6
+	POOL_WINDOWS
 
 	VPERMPD $0xD8, Y2, Y2
 	VPERMQ $0xD8, Y6, Y6
