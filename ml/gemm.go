@@ -293,16 +293,24 @@ func packA(dst []float32, a matrix, i0, rows, p0, kc int) {
 		packA6(dst, a.data[i0*a.ld+p0:], a.ld, kc)
 		return
 	}
-	for i := 0; i < rows; i++ {
-		if a.trans {
+	if a.trans {
+		// Each group of a transposed A lies in one row of its data: a copy of microRows values
+		// (column by column this took 2 ns a value: conv4's Wᵀ, 73,728 values, every step).
+		if rows == microRows {
 			for p := 0; p < kc; p++ {
-				dst[p*microRows+i] = a.data[(p0+p)*a.ld+i0+i]
+				*(*[microRows]float32)(dst[p*microRows:]) = *(*[microRows]float32)(a.data[(p0+p)*a.ld+i0:])
 			}
-		} else {
-			src := a.data[(i0+i)*a.ld+p0 : (i0+i)*a.ld+p0+kc]
-			for p, v := range src {
-				dst[p*microRows+i] = v
-			}
+			return
+		}
+		for p := 0; p < kc; p++ {
+			copy(dst[p*microRows:p*microRows+rows], a.data[(p0+p)*a.ld+i0:(p0+p)*a.ld+i0+rows])
+		}
+		return
+	}
+	for i := 0; i < rows; i++ {
+		src := a.data[(i0+i)*a.ld+p0 : (i0+i)*a.ld+p0+kc]
+		for p, v := range src {
+			dst[p*microRows+i] = v
 		}
 	}
 }

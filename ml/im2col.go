@@ -217,6 +217,10 @@ func addChannelBias(j *batchJobs, x, bias []float32, b, s int) {
 // sumChannels adds to dst[c] the sum of channel c of x (B×C×S), in float64 for accuracy.
 func sumChannels(j *batchJobs, dst, x []float32, b, c, s int) {
 	j.dst, j.src, j.b, j.c, j.s = dst, x, b, c, s
+	if s == 1 {
+		j.sumColumns()
+		return
+	}
 	if b*c*s < minParallelWork {
 		j.sumChannels(0, c)
 		return

@@ -9,6 +9,7 @@ package ml
 // channel sums and biases.
 type batchJobs struct {
 	dst, src, bias []float32
+	sums           []float64 // sumColumns's
 	b, c, s        int
 	g              convGeom
 	bodies         [jobKinds]func(lo, hi int)
@@ -97,6 +98,22 @@ func (j *batchJobs) addBias(lo, hi int) {
 func (j *batchJobs) sumChannels(lo, hi int) {
 	for ch := lo; ch < hi; ch++ {
 		j.dst[ch] += float32(sumPlanes(j.src[ch*j.s:], j.b, j.s, j.c*j.s))
+	}
+}
+
+// sumColumns is sumChannels for planes of one value (a B×C matrix, a linear layer's bias
+// gradient), row by row: channel by channel it made a call per value. The float64 sums are
+// sumPlanes's additions in its order (row by row), so the bits are the same.
+func (j *batchJobs) sumColumns() {
+	j.sums = grow(j.sums, j.c)
+	clear(j.sums)
+	for r := 0; r < j.b; r++ {
+		for ch, v := range j.src[r*j.c : (r+1)*j.c] {
+			j.sums[ch] += float64(v)
+		}
+	}
+	for ch, v := range j.sums {
+		j.dst[ch] += float32(v)
 	}
 }
 

@@ -99,9 +99,9 @@ func reuse(t *Tensor, shape ...int) *Tensor {
 }
 
 // grow returns buf resliced to n elements, reallocating only when its capacity is too small.
-func grow(buf []float32, n int) []float32 {
+func grow[T any](buf []T, n int) []T {
 	if cap(buf) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	return buf[:n]
 }
