@@ -32,13 +32,16 @@ type BatchNorm struct {
 	job struct {
 		x    []float32
 		b, s int
-		n    float64
+		pass int // forwardImages's and backwardImages's
 	}
 	forwardBody, backwardBody func(lo, hi int)
 
-	// BatchNorm1d's row-wise passes (forwardRows): per-channel sums and constants.
+	// The row-wise and image-wise passes (forwardRows, forwardImages): per-channel sums and
+	// constants, per-plane sums ([image][channel], twice), and the image pass's body.
 	rowSums   []float64
 	rowConsts []float32
+	planeSums []float64
+	imageBody func(lo, hi int)
 }
 
 // NewBatchNorm returns a BatchNorm over c channels with PyTorch's defaults (γ=1, β=0, running
@@ -81,7 +84,6 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 		l.invStd = make([]float64, c)
 	}
 	l.invStd = l.invStd[:c]
-	gamma, beta := l.Weight.Value.Data, l.Bias.Value.Data
 	if l.Train {
 		if n < 2 {
 			panic(fmt.Sprintf("ml: batchnorm %s: training needs more than one value per channel, got input %v", l.Weight.Name, x.Shape))
@@ -92,18 +94,21 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 		l.forwardRows(x.Data, b)
 		return l.out
 	}
+	if s <= imageOrderPlane {
+		l.forwardImages(x.Data, b, s)
+		return l.out
+	}
 	if len(x.Data) < minParallelWork {
 		// Inline, so that one image's evaluation allocates nothing (the closure below would).
 		for ch := 0; ch < c; ch++ {
-			l.forwardChannel(x.Data, ch, b, s, gamma[ch], beta[ch])
+			l.forwardChannel(x.Data, ch, b, s)
 		}
 		return l.out
 	}
 	if l.forwardBody == nil { // made once (jobs.go)
 		l.forwardBody = func(lo, hi int) {
-			g, be := l.Weight.Value.Data, l.Bias.Value.Data
 			for ch := lo; ch < hi; ch++ {
-				l.forwardChannel(l.job.x, ch, l.job.b, l.job.s, g[ch], be[ch])
+				l.forwardChannel(l.job.x, ch, l.job.b, l.job.s)
 			}
 		}
 	}
@@ -113,29 +118,33 @@ func (l *BatchNorm) Forward(x *Tensor) *Tensor {
 }
 
 // forwardChannel normalises channel ch of x (B×C×S) into l.out and l.xhat.
-func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int, gamma, beta float32) {
+func (l *BatchNorm) forwardChannel(x []float32, ch, b, s int) {
 	c := l.C
-	n := b * s
 	var mean, variance float64
 	if l.Train {
 		// Two passes with float64 sums: this keeps us within float32 rounding of PyTorch.
-		mean = sumPlanes(x[ch*s:], b, s, c*s) / float64(n)
-		variance = sqDevPlanes(x[ch*s:], b, s, c*s, mean) / float64(n)
+		mean = sumPlanes(x[ch*s:], b, s, c*s) / float64(b*s)
+		variance = sqDevPlanes(x[ch*s:], b, s, c*s, mean) / float64(b*s)
+	}
+	consts := l.applyConstants(ch, mean, variance, b*s)
+	bnApply(x[ch*s:], l.xhat[ch*s:], l.out.Data[ch*s:], b, s, c*s, consts[:])
+}
+
+// applyConstants returns what bnApply applies to channel ch — mean, 1/σ, γ, β — and keeps
+// 1/σ for the backward pass. In training they come from the batch mean and (biased) variance
+// over n values, which also update the running statistics; in evaluation from the running ones.
+func (l *BatchNorm) applyConstants(ch int, mean, variance float64, n int) [4]float32 {
+	rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
+	if l.Train {
 		m := l.Momentum
-		rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
 		rm[ch] = float32((1-m)*float64(rm[ch]) + m*mean)
 		rv[ch] = float32((1-m)*float64(rv[ch]) + m*variance*float64(n)/float64(n-1))
 	} else {
-		mean = float64(l.RunningMean.Value.Data[ch])
-		variance = float64(l.RunningVar.Value.Data[ch])
+		mean, variance = float64(rm[ch]), float64(rv[ch])
 	}
 	m32, inv32, inv := normConstants(mean, variance, l.Eps)
 	l.invStd[ch] = inv
-	consts := [4]float32{m32, inv32, gamma, beta}
-	for bi := 0; bi < b; bi++ {
-		off := (bi*c + ch) * s
-		bnApply(x[off:off+s], l.xhat[off:off+s], l.out.Data[off:off+s], &consts)
-	}
+	return [4]float32{m32, inv32, l.Weight.Value.Data[ch], l.Bias.Value.Data[ch]}
 }
 
 // normConstants are what BatchNorm applies to a channel of mean and variance: the mean and
@@ -159,42 +168,46 @@ func (l *BatchNorm) evalConstants(ch int) (mean, inv float32) {
 func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
 	b, c := l.shape[0], l.C
 	s := len(dy.Data) / (b * c)
-	n := float64(b * s)
 	l.dx = reuse(l.dx, l.shape...)
 	if s == 1 {
 		l.backwardRows(dy.Data, b)
 		return l.dx
 	}
+	if s <= imageOrderPlane {
+		l.backwardImages(dy.Data, b, s)
+		return l.dx
+	}
 	if l.backwardBody == nil {
 		l.backwardBody = func(lo, hi int) {
-			gamma := l.Weight.Value.Data
 			for ch := lo; ch < hi; ch++ {
-				l.backwardChannel(l.job.x, ch, l.job.b, l.job.s, l.job.n, gamma[ch])
+				l.backwardChannel(l.job.x, ch, l.job.b, l.job.s)
 			}
 		}
 	}
-	l.job.x, l.job.b, l.job.s, l.job.n = dy.Data, b, s, n
+	l.job.x, l.job.b, l.job.s = dy.Data, b, s
 	parallelFor(c, len(dy.Data), l.backwardBody)
 	return l.dx
 }
 
-func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int, n float64, gamma float32) {
+func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int) {
 	c := l.C
 	sumDy := sumPlanes(dy[ch*s:], b, s, c*s)
 	sumDyXhat := dotPlanes(dy[ch*s:], l.xhat[ch*s:], b, s, c*s)
+	consts := l.gradConstants(ch, sumDy, sumDyXhat, b*s)
+	bnBack(dy[ch*s:], l.xhat[ch*s:], l.dx.Data[ch*s:], b, s, c*s, consts[:])
+}
+
+// gradConstants adds channel ch's gradients of γ and β from Σdy and Σdy·x̂ over its n values
+// and returns what bnBack applies: dx = a·dy − mDy − x̂·mXh with a = γ/σ, mDy = a·Σdy/n and
+// mXh = a·Σ(dy·x̂)/n in training (the batch statistics depend on x), and a alone in evaluation.
+func (l *BatchNorm) gradConstants(ch int, sumDy, sumDyXhat float64, n int) [3]float32 {
 	l.Weight.Grad.Data[ch] += float32(sumDyXhat)
 	l.Bias.Grad.Data[ch] += float32(sumDy)
-	scale := float64(gamma) * l.invStd[ch]
-	// dx = scale·dy − scale/n·(Σdy + x̂·Σ(dy·x̂)), in float32 per element.
-	a := float32(scale)
+	scale := float64(l.Weight.Value.Data[ch]) * l.invStd[ch]
 	if !l.Train {
-		a, sumDy, sumDyXhat = float32(scale), 0, 0
+		sumDy, sumDyXhat = 0, 0
 	}
-	consts := [3]float32{a, float32(scale * sumDy / n), float32(scale * sumDyXhat / n)}
-	for bi := 0; bi < b; bi++ {
-		off := (bi*c + ch) * s
-		bnBack(dy[off:off+s], l.xhat[off:off+s], l.dx.Data[off:off+s], &consts)
-	}
+	return [3]float32{float32(scale), float32(scale * sumDy / float64(n)), float32(scale * sumDyXhat / float64(n))}
 }
 
 // BatchNorm1d (B×C: planes of one value) runs row by row. Channel by channel it made several
@@ -207,48 +220,37 @@ func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int, n float64, gamma
 // forwardRows is Forward for x of b rows of l.C values.
 func (l *BatchNorm) forwardRows(x []float32, b int) {
 	c := l.C
-	l.rowConsts = grow(l.rowConsts, 3*c)
-	mean, inv := l.rowConsts[:c], l.rowConsts[c:2*c]
+	l.rowSums = grow(l.rowSums, 2*c)
+	mean, sq := l.rowSums[:c], l.rowSums[c:]
+	clear(l.rowSums)
 	if l.Train {
-		l.rowSums = grow(l.rowSums, 2*c)
-		mean64, sq := l.rowSums[:c], l.rowSums[c:]
-		clear(l.rowSums)
 		for r := 0; r < b; r++ {
 			for ch, v := range x[r*c : (r+1)*c] {
-				mean64[ch] += float64(v)
+				mean[ch] += float64(v)
 			}
 		}
-		n := float64(b)
-		for ch := range mean64 {
-			mean64[ch] /= n
+		for ch := range mean {
+			mean[ch] /= float64(b)
 		}
 		for r := 0; r < b; r++ {
 			for ch, v := range x[r*c : (r+1)*c] {
-				d := float64(v) - mean64[ch]
+				d := float64(v) - mean[ch]
 				sq[ch] += d * d
 			}
 		}
-		m := l.Momentum
-		rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
-		for ch, mu := range mean64 {
-			variance := sq[ch] / n
-			rm[ch] = float32((1-m)*float64(rm[ch]) + m*mu)
-			rv[ch] = float32((1-m)*float64(rv[ch]) + m*variance*n/(n-1))
-			mean[ch], inv[ch], l.invStd[ch] = normConstants(mu, variance, l.Eps)
-		}
-	} else {
-		rm, rv := l.RunningMean.Value.Data, l.RunningVar.Value.Data
-		for ch := range mean {
-			mean[ch], inv[ch], l.invStd[ch] = normConstants(float64(rm[ch]), float64(rv[ch]), l.Eps)
-		}
 	}
-	gamma, beta := l.Weight.Value.Data[:c], l.Bias.Value.Data[:c]
+	l.rowConsts = grow(l.rowConsts, 4*c)
+	for ch := range mean {
+		k := l.applyConstants(ch, mean[ch], sq[ch]/float64(b), b)
+		copy(l.rowConsts[4*ch:], k[:])
+	}
 	for r := 0; r < b; r++ {
 		xr, hr, or := x[r*c:(r+1)*c], l.xhat[r*c:(r+1)*c], l.out.Data[r*c:(r+1)*c]
 		for ch, v := range xr {
-			h := float32((v - mean[ch]) * inv[ch]) // as bnApplyGo
+			k := l.rowConsts[4*ch : 4*ch+4]
+			h := float32((v - k[0]) * k[1]) // as bnApplyGo
 			hr[ch] = h
-			or[ch] = float32(gamma[ch]*h) + beta[ch]
+			or[ch] = float32(k[2]*h) + k[3]
 		}
 	}
 }
@@ -267,24 +269,119 @@ func (l *BatchNorm) backwardRows(dy []float32, b int) {
 		}
 	}
 	l.rowConsts = grow(l.rowConsts, 3*c)
-	a, mDy, mXh := l.rowConsts[:c], l.rowConsts[c:2*c], l.rowConsts[2*c:]
-	gamma := l.Weight.Value.Data
-	n := float64(b)
-	for ch := range a {
-		// As backwardChannel.
-		l.Weight.Grad.Data[ch] += float32(sumDyXhat[ch])
-		l.Bias.Grad.Data[ch] += float32(sumDy[ch])
-		scale := float64(gamma[ch]) * l.invStd[ch]
-		sDy, sDyXhat := sumDy[ch], sumDyXhat[ch]
-		if !l.Train {
-			sDy, sDyXhat = 0, 0
-		}
-		a[ch], mDy[ch], mXh[ch] = float32(scale), float32(scale*sDy/n), float32(scale*sDyXhat/n)
+	for ch := range sumDy {
+		k := l.gradConstants(ch, sumDy[ch], sumDyXhat[ch], b)
+		copy(l.rowConsts[3*ch:], k[:])
 	}
 	for r := 0; r < b; r++ {
 		hr, dr := l.xhat[r*c:(r+1)*c], l.dx.Data[r*c:(r+1)*c]
 		for ch, d := range dy[r*c : (r+1)*c] {
-			dr[ch] = float32(a[ch]*d) - mDy[ch] - float32(hr[ch]*mXh[ch]) // as bnBackGo
+			k := l.rowConsts[3*ch : 3*ch+3]
+			dr[ch] = float32(k[0]*d) - k[1] - float32(hr[ch]*k[2]) // as bnBackGo
+		}
+	}
+}
+
+// Channels of small planes (the last blocks' 8×8 and 4×4) run image by image. Channel by
+// channel, each plane was a cache line or two a page away from the last, and each of a pass's
+// thousands of planes paid for reaching it; image by image, the passes stream through memory.
+// Each plane's sums are those the channel-wise path takes (reduceEach), added per channel in
+// image order as it adds them, and each element goes through the same kernels, so the results
+// are the channel-wise path's bit for bit.
+
+// imageOrderPlane is the largest plane that runs image by image.
+const imageOrderPlane = 64
+
+const (
+	passSums = iota
+	passSqDev
+	passApply
+	passGradSums
+	passGrad
+)
+
+// forwardImages is Forward for x (B×C×S) image by image.
+func (l *BatchNorm) forwardImages(x []float32, b, s int) {
+	c := l.C
+	l.planeSums = grow(l.planeSums, 2*b*c)
+	sums, sqs := l.planeSums[:b*c], l.planeSums[b*c:]
+	l.rowSums = grow(l.rowSums, c)
+	mean := l.rowSums
+	clear(mean)
+	if l.Train {
+		l.runImages(passSums, x, b, s)
+		for ch := range mean {
+			mean[ch] = sumChannel(sums, ch, b, c) / float64(b*s)
+		}
+		l.runImages(passSqDev, x, b, s)
+	}
+	l.rowConsts = grow(l.rowConsts, 4*c)
+	for ch := range mean {
+		var variance float64
+		if l.Train {
+			variance = sumChannel(sqs, ch, b, c) / float64(b*s)
+		}
+		k := l.applyConstants(ch, mean[ch], variance, b*s)
+		copy(l.rowConsts[4*ch:], k[:])
+	}
+	l.runImages(passApply, x, b, s)
+}
+
+// backwardImages is Backward for dy (B×C×S) image by image.
+func (l *BatchNorm) backwardImages(dy []float32, b, s int) {
+	c := l.C
+	l.planeSums = grow(l.planeSums, 2*b*c)
+	sums, dots := l.planeSums[:b*c], l.planeSums[b*c:]
+	l.runImages(passGradSums, dy, b, s)
+	l.rowConsts = grow(l.rowConsts, 3*c)
+	for ch := 0; ch < c; ch++ {
+		k := l.gradConstants(ch, sumChannel(sums, ch, b, c), sumChannel(dots, ch, b, c), b*s)
+		copy(l.rowConsts[3*ch:], k[:])
+	}
+	l.runImages(passGrad, dy, b, s)
+}
+
+// sumChannel adds channel ch's per-plane values (v is [image][channel]) in image order.
+func sumChannel(v []float64, ch, b, c int) float64 {
+	var total float64
+	for bi := 0; bi < b; bi++ {
+		total += v[bi*c+ch]
+	}
+	return total
+}
+
+// runImages runs one pass of forwardImages or backwardImages over the images, on the cores.
+func (l *BatchNorm) runImages(pass int, x []float32, b, s int) {
+	l.job.x, l.job.b, l.job.s, l.job.pass = x, b, s, pass
+	if b*l.C*s < minParallelWork {
+		l.imagePass(0, b)
+		return
+	}
+	if l.imageBody == nil { // made once (jobs.go)
+		l.imageBody = func(lo, hi int) { l.imagePass(lo, hi) }
+	}
+	parallelFor(b, b*l.C*s, l.imageBody)
+}
+
+// imagePass runs l.job's pass over images [lo, hi).
+func (l *BatchNorm) imagePass(lo, hi int) {
+	j, c := &l.job, l.C
+	s, n, half := j.s, c*j.s, j.b*c
+	for bi := lo; bi < hi; bi++ {
+		x := j.x[bi*n : (bi+1)*n]
+		planes, planes2 := l.planeSums[bi*c:(bi+1)*c], l.planeSums[half+bi*c:half+(bi+1)*c]
+		switch j.pass {
+		case passSums:
+			reduceEach(laneSum, x, nil, c, s, s, nil, planes)
+		case passSqDev:
+			reduceEach(laneSqDev, x, nil, c, s, s, l.rowSums[:c], planes2)
+		case passApply:
+			bnApply(x, l.xhat[bi*n:], l.out.Data[bi*n:], c, s, s, l.rowConsts[:4*c])
+		case passGradSums:
+			reduceEach(laneSum, x, nil, c, s, s, nil, planes)
+			reduceEach(laneDot, x, l.xhat[bi*n:], c, s, s, nil, planes2)
+		case passGrad:
+			bnBack(x, l.xhat[bi*n:], l.dx.Data[bi*n:], c, s, s, l.rowConsts[:3*c])
 		}
 	}
 }

@@ -146,10 +146,10 @@ func addRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStri
 func copyRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
 
 //go:noescape
-func bnApplyAVX2(n int, x, xhat, out *float32, c *[4]float32)
+func bnApplyAVX2(n, planes, stride int, x, xhat, out *float32, c *float32, cStep int)
 
 //go:noescape
-func bnBackAVX2(n int, dy, xhat, dx *float32, c *[3]float32)
+func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int)
 
 //go:noescape
 func packBTransAVX2(blocks int, src *float32, ld int, dst *float32)
@@ -182,24 +182,47 @@ func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStrid
 	copyRowsAVX2(rows, n, &dst[0], dstStride, &src[0], srcStride)
 }
 
-// bnApply sets xhat = (x − mean)·inv and out = γ·xhat + β (c holds mean, inv, γ, β).
-func bnApply(x, xhat, out []float32, c *[4]float32) {
-	xhat, out = xhat[:len(x)], out[:len(x)]
-	if n := vectorPrefix(len(x)); n > 0 {
-		bnApplyAVX2(n, &x[0], &xhat[0], &out[0], c)
-		x, xhat, out = x[n:], xhat[n:], out[n:]
+// bnApply sets xhat = (x − mean)·inv and out = γ·xhat + β on the first n values of planes
+// planes, stride apart, with c holding mean, inv, γ and β: one set for all planes (4 values) or
+// one per plane (4·planes).
+func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
+	if planes == 0 || n == 0 {
+		return
 	}
-	bnApplyGo(x, xhat, out, c)
+	last := (planes-1)*stride + n
+	x, xhat, out = x[:last], xhat[:last], out[:last]
+	step := constStep(c, 4, planes)
+	if n8 := vectorPrefix(n); n8 > 0 {
+		bnApplyAVX2(n8, planes, stride, &x[0], &xhat[0], &out[0], &c[0], 4*step)
+		if n8 == n {
+			return
+		}
+	}
+	for p := 0; p < planes; p++ {
+		o, from := p*stride, p*stride+vectorPrefix(n)
+		bnApplyGo(x[from:o+n], xhat[from:], out[from:], (*[4]float32)(c[p*step:]))
+	}
 }
 
-// bnBack sets dx = (a·dy − mDy) − xhat·mXh (c holds a, mDy, mXh).
-func bnBack(dy, xhat, dx []float32, c *[3]float32) {
-	xhat, dx = xhat[:len(dy)], dx[:len(dy)]
-	if n := vectorPrefix(len(dy)); n > 0 {
-		bnBackAVX2(n, &dy[0], &xhat[0], &dx[0], c)
-		dy, xhat, dx = dy[n:], xhat[n:], dx[n:]
+// bnBack sets dx = (a·dy − mDy) − xhat·mXh on the first n values of planes planes, stride
+// apart, with c holding a, mDy and mXh: one set for all planes (3 values) or one per plane.
+func bnBack(dy, xhat, dx []float32, planes, n, stride int, c []float32) {
+	if planes == 0 || n == 0 {
+		return
 	}
-	bnBackGo(dy, xhat, dx, c)
+	last := (planes-1)*stride + n
+	dy, xhat, dx = dy[:last], xhat[:last], dx[:last]
+	step := constStep(c, 3, planes)
+	if n8 := vectorPrefix(n); n8 > 0 {
+		bnBackAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step)
+		if n8 == n {
+			return
+		}
+	}
+	for p := 0; p < planes; p++ {
+		o, from := p*stride, p*stride+vectorPrefix(n)
+		bnBackGo(dy[from:o+n], xhat[from:], dx[from:], (*[3]float32)(c[p*step:]))
+	}
 }
 
 // packBTrans packs 16 whole columns of a transposed op(B): dst[p·16 + j] = src[j·ld + p] for
@@ -232,30 +255,37 @@ func packBCopy(dst, src []float32, ld, kc int) {
 }
 
 //go:noescape
-func sumLanes4AVX2(n int, x *float32, stride int, out *[16]float64)
+func sumLanes4AVX2(n, groups int, x *float32, stride int, out *float64)
 
 //go:noescape
-func sqDevLanes4AVX2(n int, x *float32, stride int, mean float64, out *[16]float64)
+func sqDevLanes4AVX2(n, groups int, x *float32, stride int, means *float64, meanStep int, out *float64)
 
 //go:noescape
-func dotLanes4AVX2(n int, x *float32, stride int, y *float32, out *[16]float64)
+func dotLanes4AVX2(n, groups int, x *float32, stride int, y *float32, out *float64)
 
-// lanes4 runs one of the four-plane kernels on planes [p, p+4) of x (and y), if the processor
-// has AVX2 and the planes hold a vector, and reports whether it did.
-func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean float64) bool {
-	n4 := n &^ 3
-	if !haveFMA || n4 == 0 {
+// lanes4 runs one of the four-plane kernels on len(lanes)/16 groups of four planes of x (and
+// y) from plane p, if the processor has AVX2 and the planes hold a vector, and reports whether
+// it did. The squared deviations are from means[0] for every plane, or from means[q] for plane
+// q where there is one per plane.
+func lanes4(kind int, lanes []float64, x, y []float32, p, n, stride int, means []float64) bool {
+	n4, groups := n&^3, len(lanes)/16
+	if !haveFMA || n4 == 0 || groups == 0 {
 		return false
 	}
-	_ = x[(p+3)*stride+n-1]
+	_ = x[(p+4*groups-1)*stride+n-1]
 	switch kind {
 	case laneSum:
-		sumLanes4AVX2(n4, &x[p*stride], stride, lanes)
+		sumLanes4AVX2(n4, groups, &x[p*stride], stride, &lanes[0])
 	case laneSqDev:
-		sqDevLanes4AVX2(n4, &x[p*stride], stride, mean, lanes)
+		if len(means) == 1 {
+			sqDevLanes4AVX2(n4, groups, &x[p*stride], stride, &means[0], 0, &lanes[0])
+		} else {
+			_ = means[p+4*groups-1]
+			sqDevLanes4AVX2(n4, groups, &x[p*stride], stride, &means[p], 8, &lanes[0])
+		}
 	default:
-		_ = y[(p+3)*stride+n-1]
-		dotLanes4AVX2(n4, &x[p*stride], stride, &y[p*stride], lanes)
+		_ = y[(p+4*groups-1)*stride+n-1]
+		dotLanes4AVX2(n4, groups, &x[p*stride], stride, &y[p*stride], &lanes[0])
 	}
 	return true
 }

@@ -22,13 +22,27 @@ func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStrid
 	copyRowsGo(rows, n, dst, dstStride, src, srcStride)
 }
 
-func bnApply(x, xhat, out []float32, c *[4]float32) { bnApplyGo(x, xhat, out, c) }
-func bnBack(dy, xhat, dx []float32, c *[3]float32)  { bnBackGo(dy, xhat, dx, c) }
-func packBTrans(dst, src []float32, ld, kc int)     { packBTransGo(dst, src, ld, 0, kc) }
+func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
+	step := constStep(c, 4, planes)
+	for p := 0; p < planes; p++ {
+		o := p * stride
+		bnApplyGo(x[o:o+n], xhat[o:o+n], out[o:o+n], (*[4]float32)(c[p*step:]))
+	}
+}
+
+func bnBack(dy, xhat, dx []float32, planes, n, stride int, c []float32) {
+	step := constStep(c, 3, planes)
+	for p := 0; p < planes; p++ {
+		o := p * stride
+		bnBackGo(dy[o:o+n], xhat[o:o+n], dx[o:o+n], (*[3]float32)(c[p*step:]))
+	}
+}
+
+func packBTrans(dst, src []float32, ld, kc int) { packBTransGo(dst, src, ld, 0, kc) }
 
 func packBCopy(dst, src []float32, ld, kc int) { packBCopyGo(dst, src, ld, kc) }
 
-func lanes4(kind int, lanes *[16]float64, x, y []float32, p, n, stride int, mean float64) bool {
+func lanes4(kind int, lanes []float64, x, y []float32, p, n, stride int, means []float64) bool {
 	return false
 }
 

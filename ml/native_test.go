@@ -192,14 +192,30 @@ func TestRowKernelsMatchGo(t *testing.T) {
 		sameBits(t, "bias and ReLU as two layers", gotB, wantR)
 		c4 := [4]float32{0.3, 1.7, -0.8, 0.1}
 		gotH, gotO, wantH, wantO := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
-		bnApply(x, gotH, gotO, &c4)
+		bnApply(x, gotH, gotO, 1, n, n, c4[:])
 		bnApplyGo(x, wantH, wantO, &c4)
 		sameBits(t, "normalised", gotH, wantH)
 		sameBits(t, "batchnorm", gotO, wantO)
 		c3 := [3]float32{1.3, 0.01, -0.02}
-		bnBack(x, xh, gotO, &c3)
+		bnBack(x, xh, gotO, 1, n, n, c3[:])
 		bnBackGo(x, xh, wantO, &c3)
 		sameBits(t, "batchnorm gradient", gotO, wantO)
+		// Three planes, strided, in one call: the values between planes stay untouched.
+		const planes, stride = 3, 29
+		xs, hs := specialFloats(rng, planes*stride), specialFloats(rng, planes*stride)
+		gotH, gotO = specialFloats(rng, planes*stride), specialFloats(rng, planes*stride)
+		wantH, wantO = append([]float32(nil), gotH...), append([]float32(nil), gotO...)
+		bnApply(xs, gotH, gotO, planes, n, stride, c4[:])
+		for p := 0; p < planes; p++ {
+			bnApplyGo(xs[p*stride:p*stride+n], wantH[p*stride:], wantO[p*stride:], &c4)
+		}
+		sameBits(t, "normalised, planes", gotH, wantH)
+		sameBits(t, "batchnorm, planes", gotO, wantO)
+		bnBack(xs, hs, gotO, planes, n, stride, c3[:])
+		for p := 0; p < planes; p++ {
+			bnBackGo(xs[p*stride:p*stride+n], hs[p*stride:], wantO[p*stride:], &c3)
+		}
+		sameBits(t, "batchnorm gradient, planes", gotO, wantO)
 
 		a := specialFloats(rng, microRows*41)
 		gotA, wantA := make([]float32, n*microRows+2), make([]float32, n*microRows+2)
@@ -221,7 +237,7 @@ func TestRowKernelsMatchGo(t *testing.T) {
 func TestPlaneReductionsSameBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 10))
 	for _, n := range []int{1, 3, 4, 5, 16, 63, 256} {
-		for _, planes := range []int{1, 3, 4, 5, 9, 64} {
+		for _, planes := range []int{1, 3, 4, 5, 9, 64, 70, 133} { // past 64: several calls
 			stride := n + 5
 			x, y := make([]float32, planes*stride), make([]float32, planes*stride)
 			for i := range x {

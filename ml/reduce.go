@@ -54,7 +54,7 @@ func dot64(x, y []float32) float64 {
 
 // The same reductions over several planes of n values, stride apart (a channel of a B×C×S
 // tensor): the sum, in plane order, of each plane's sum64, sumSquaredDev64 or dot64, bit for
-// bit, four planes at a time where there is a kernel for it (lanes4).
+// bit, four planes at a time where there is a kernel for it (lanes4), up to 64 planes a call.
 const (
 	laneSum = iota
 	laneSqDev
@@ -75,36 +75,67 @@ func dotPlanes(x, y []float32, planes, n, stride int) float64 {
 
 func reducePlanes(kind int, x, y []float32, planes, n, stride int, mean float64) float64 {
 	var total float64
-	var lanes [16]float64
+	var each [64]float64
+	means := []float64{mean}
+	for p := 0; p < planes; p += len(each) {
+		k := min(len(each), planes-p)
+		var ys []float32
+		if y != nil {
+			ys = y[p*stride:]
+		}
+		reduceEach(kind, x[p*stride:], ys, k, n, stride, means, each[:k])
+		for _, v := range each[:k] {
+			total += v
+		}
+	}
+	return total
+}
+
+// reduceEach sets out[p] to plane p's sum64, sumSquaredDev64 (from means[0], or from means[p]
+// where there is a mean per plane) or dot64 with y's plane p, bit for bit, four planes at a
+// time where there is a kernel for it.
+func reduceEach(kind int, x, y []float32, planes, n, stride int, means []float64, out []float64) {
+	var buf [16 * 16]float64 // the lanes of up to 16 groups of four planes
 	p := 0
-	for ; p+4 <= planes && lanes4(kind, &lanes, x, y, p, n, stride, mean); p += 4 {
-		for q := 0; q < 4; q++ {
+	for p+4 <= planes {
+		lanes := buf[:16*min((planes-p)/4, 16)]
+		if !lanes4(kind, lanes, x, y, p, n, stride, means) {
+			break
+		}
+		for q := 0; q < len(lanes)/4; q, p = q+1, p+1 {
 			s := lanes[4*q : 4*q+4]
-			off := (p + q) * stride
+			off := p * stride
 			for i := off + n&^3; i < off+n; i++ { // the tail goes to the first lane, as in sum64
 				switch kind {
 				case laneSum:
 					s[0] += float64(x[i])
 				case laneSqDev:
-					d := float64(x[i]) - mean
+					d := float64(x[i]) - meanOf(means, p)
 					s[0] += d * d
 				default:
 					s[0] += float64(x[i]) * float64(y[i])
 				}
 			}
-			total += (s[0] + s[1]) + (s[2] + s[3])
+			out[p] = (s[0] + s[1]) + (s[2] + s[3])
 		}
 	}
 	for ; p < planes; p++ {
 		plane := x[p*stride : p*stride+n]
 		switch kind {
 		case laneSum:
-			total += sum64(plane)
+			out[p] = sum64(plane)
 		case laneSqDev:
-			total += sumSquaredDev64(plane, mean)
+			out[p] = sumSquaredDev64(plane, meanOf(means, p))
 		default:
-			total += dot64(plane, y[p*stride:p*stride+n])
+			out[p] = dot64(plane, y[p*stride:p*stride+n])
 		}
 	}
-	return total
+}
+
+// meanOf is plane p's mean: means holds one for all planes or one per plane.
+func meanOf(means []float64, p int) float64 {
+	if len(means) == 1 {
+		return means[0]
+	}
+	return means[p]
 }

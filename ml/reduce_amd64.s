@@ -4,13 +4,21 @@
 // sumSquaredDev64's or dot64's four accumulators (element i goes to lane i mod 4, in order, no
 // FMA), so the sums are theirs bit for bit; four independent chains instead of one hide the
 // latency of the additions. The caller adds each plane's tail and combines its lanes.
+//
+// Each call runs groups of four planes (x, x+stride, x+2·stride, x+3·stride, then the next four),
+// writing each group's sixteen lanes to out in turn: one call covers a whole channel of a batch.
 
-// func sumLanes4AVX2(n int, x *float32, stride int, out *[16]float64)
-TEXT ·sumLanes4AVX2(SB), NOSPLIT, $0-32
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ stride+16(FP), R8
+// func sumLanes4AVX2(n, groups int, x *float32, stride int, out *float64)
+TEXT ·sumLanes4AVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), BX
+	SHRQ $2, BX
+	MOVQ groups+8(FP), R15
+	MOVQ x+16(FP), SI
+	MOVQ stride+24(FP), R8
 	SHLQ $2, R8
+	MOVQ out+32(FP), DI
+
+groupsumLanes4AVX2:
 	LEAQ (SI)(R8*2), R10
 	LEAQ (SI)(R8*1), R9
 	LEAQ (R10)(R8*1), R11
@@ -19,8 +27,7 @@ TEXT ·sumLanes4AVX2(SB), NOSPLIT, $0-32
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
 	XORQ AX, AX
-	SHRQ $2, CX
-	JZ donesumLanes4AVX2
+	MOVQ BX, CX
 
 loopsumLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
@@ -35,44 +42,62 @@ loopsumLanes4AVX2:
 	DECQ CX
 	JNZ loopsumLanes4AVX2
 
-donesumLanes4AVX2:
-	MOVQ out+24(FP), DI
 	VMOVUPD Y0, (DI)
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
 	VMOVUPD Y3, 96(DI)
+	ADDQ $128, DI
+	LEAQ (SI)(R8*4), SI
+	DECQ R15
+	JNZ groupsumLanes4AVX2
 	VZEROUPPER
 	RET
 
-// func sqDevLanes4AVX2(n int, x *float32, stride int, mean float64, out *[16]float64)
-TEXT ·sqDevLanes4AVX2(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ stride+16(FP), R8
-	VBROADCASTSD mean+24(FP), Y15
+// func sqDevLanes4AVX2(n, groups int, x *float32, stride int, means *float64, meanStep int, out *float64)
+//
+// Plane q's deviations are from *(means + q·meanStep bytes): one mean for all (meanStep 0), or
+// one per plane (8).
+TEXT ·sqDevLanes4AVX2(SB), NOSPLIT, $0-56
+	MOVQ n+0(FP), BX
+	SHRQ $2, BX
+	MOVQ groups+8(FP), R15
+	MOVQ x+16(FP), SI
+	MOVQ stride+24(FP), R8
 	SHLQ $2, R8
+	MOVQ means+32(FP), R12
+	MOVQ meanStep+40(FP), R13
+	MOVQ out+48(FP), DI
+
+groupsqDevLanes4AVX2:
 	LEAQ (SI)(R8*2), R10
 	LEAQ (SI)(R8*1), R9
 	LEAQ (R10)(R8*1), R11
+	VBROADCASTSD (R12), Y12
+	ADDQ R13, R12
+	VBROADCASTSD (R12), Y13
+	ADDQ R13, R12
+	VBROADCASTSD (R12), Y14
+	ADDQ R13, R12
+	VBROADCASTSD (R12), Y15
+	ADDQ R13, R12
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
 	XORQ AX, AX
-	SHRQ $2, CX
-	JZ donesqDevLanes4AVX2
+	MOVQ BX, CX
 
 loopsqDevLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
-	VSUBPD Y15, Y4, Y4
+	VSUBPD Y12, Y4, Y4
 	VMULPD Y4, Y4, Y4
 	VADDPD Y4, Y0, Y0
 	VCVTPS2PD (R9)(AX*1), Y5
-	VSUBPD Y15, Y5, Y5
+	VSUBPD Y13, Y5, Y5
 	VMULPD Y5, Y5, Y5
 	VADDPD Y5, Y1, Y1
 	VCVTPS2PD (R10)(AX*1), Y6
-	VSUBPD Y15, Y6, Y6
+	VSUBPD Y14, Y6, Y6
 	VMULPD Y6, Y6, Y6
 	VADDPD Y6, Y2, Y2
 	VCVTPS2PD (R11)(AX*1), Y7
@@ -83,22 +108,29 @@ loopsqDevLanes4AVX2:
 	DECQ CX
 	JNZ loopsqDevLanes4AVX2
 
-donesqDevLanes4AVX2:
-	MOVQ out+32(FP), DI
 	VMOVUPD Y0, (DI)
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
 	VMOVUPD Y3, 96(DI)
+	ADDQ $128, DI
+	LEAQ (SI)(R8*4), SI
+	DECQ R15
+	JNZ groupsqDevLanes4AVX2
 	VZEROUPPER
 	RET
 
-// func dotLanes4AVX2(n int, x *float32, stride int, y *float32, out *[16]float64)
-TEXT ·dotLanes4AVX2(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ stride+16(FP), R8
-	MOVQ y+24(FP), DX
+// func dotLanes4AVX2(n, groups int, x *float32, stride int, y *float32, out *float64)
+TEXT ·dotLanes4AVX2(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), BX
+	SHRQ $2, BX
+	MOVQ groups+8(FP), R15
+	MOVQ x+16(FP), SI
+	MOVQ stride+24(FP), R8
 	SHLQ $2, R8
+	MOVQ y+32(FP), DX
+	MOVQ out+40(FP), DI
+
+groupdotLanes4AVX2:
 	LEAQ (SI)(R8*2), R10
 	LEAQ (SI)(R8*1), R9
 	LEAQ (R10)(R8*1), R11
@@ -110,8 +142,7 @@ TEXT ·dotLanes4AVX2(SB), NOSPLIT, $0-40
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
 	XORQ AX, AX
-	SHRQ $2, CX
-	JZ donedotLanes4AVX2
+	MOVQ BX, CX
 
 loopdotLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
@@ -134,12 +165,14 @@ loopdotLanes4AVX2:
 	DECQ CX
 	JNZ loopdotLanes4AVX2
 
-donedotLanes4AVX2:
-	MOVQ out+32(FP), DI
 	VMOVUPD Y0, (DI)
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
 	VMOVUPD Y3, 96(DI)
+	ADDQ $128, DI
+	LEAQ (SI)(R8*4), SI
+	LEAQ (DX)(R8*4), DX
+	DECQ R15
+	JNZ groupdotLanes4AVX2
 	VZEROUPPER
 	RET
-

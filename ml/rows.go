@@ -35,6 +35,18 @@ func bnBackGo(dy, xhat, dx []float32, c *[3]float32) {
 	}
 }
 
+// constStep is how many values apart the constants of consecutive planes lie in c: 0 when c
+// holds one set of k for all planes, k when it holds one per plane.
+func constStep(c []float32, k, planes int) int {
+	switch len(c) {
+	case k:
+		return 0
+	case k * planes:
+		return k
+	}
+	panic("ml: constants for every plane, or one set for all, are needed")
+}
+
 // packBTransGo is packBTrans for p in [from, kc).
 func packBTransGo(dst, src []float32, ld, from, kc int) {
 	for j := 0; j < microCols; j++ {

@@ -148,22 +148,32 @@ DATA ·tailMasks+56(SB)/4, $0
 DATA ·tailMasks+60(SB)/4, $0
 GLOBL ·tailMasks(SB), RODATA, $64
 
-// func bnApplyAVX2(n int, x, xhat, out *float32, c *[4]float32)
+// func bnApplyAVX2(n, planes, stride int, x, xhat, out *float32, c *float32, cStep int)
 //
-// With c = mean, inv, γ, β: xhat = (x − mean)·inv and out = γ·xhat + β, n a positive multiple
-// of 8 (BatchNorm.forwardChannel's loop, no FMA).
-TEXT ·bnApplyAVX2(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ xhat+16(FP), DX
-	MOVQ out+24(FP), DI
-	MOVQ c+32(FP), R8
+// With c = mean, inv, γ, β: xhat = (x − mean)·inv and out = γ·xhat + β, on the first n values
+// (a positive multiple of 8) of planes planes, stride apart: a channel of a batch, or an image's
+// channels, in one call (BatchNorm's loops, no FMA). Each plane takes its c cStep bytes after
+// the last one's (0: the same for all).
+TEXT ·bnApplyAVX2(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHRQ $3, BX
+	MOVQ planes+8(FP), R9
+	MOVQ stride+16(FP), R10
+	SHLQ $2, R10
+	MOVQ x+24(FP), SI
+	MOVQ xhat+32(FP), DX
+	MOVQ out+40(FP), DI
+	MOVQ c+48(FP), R8
+	MOVQ cStep+56(FP), R11
+
+bnPlane:
 	VBROADCASTSS 0(R8), Y12
 	VBROADCASTSS 4(R8), Y13
 	VBROADCASTSS 8(R8), Y14
 	VBROADCASTSS 12(R8), Y15
+	ADDQ R11, R8
 	XORQ AX, AX
-	SHRQ $3, CX
+	MOVQ BX, CX
 
 bnLoop:
 	VMOVUPS (SI)(AX*1), Y0
@@ -176,24 +186,38 @@ bnLoop:
 	ADDQ $32, AX
 	DECQ CX
 	JNZ  bnLoop
+	ADDQ R10, SI
+	ADDQ R10, DX
+	ADDQ R10, DI
+	DECQ R9
+	JNZ  bnPlane
 	VZEROUPPER
 	RET
 
-// func bnBackAVX2(n int, dy, xhat, dx *float32, c *[3]float32)
+// func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int)
 //
-// With c = a, mDy, mXh: dx = (a·dy − mDy) − xhat·mXh, n a positive multiple of 8
-// (BatchNorm.backwardChannel's loop, no FMA).
-TEXT ·bnBackAVX2(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), CX
-	MOVQ dy+8(FP), SI
-	MOVQ xhat+16(FP), DX
-	MOVQ dx+24(FP), DI
-	MOVQ c+32(FP), R8
+// With c = a, mDy, mXh: dx = (a·dy − mDy) − xhat·mXh, on the first n values (a positive
+// multiple of 8) of planes planes, stride apart (BatchNorm's loops, no FMA); c steps as in
+// bnApplyAVX2.
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHRQ $3, BX
+	MOVQ planes+8(FP), R9
+	MOVQ stride+16(FP), R10
+	SHLQ $2, R10
+	MOVQ dy+24(FP), SI
+	MOVQ xhat+32(FP), DX
+	MOVQ dx+40(FP), DI
+	MOVQ c+48(FP), R8
+	MOVQ cStep+56(FP), R11
+
+bnBackPlane:
 	VBROADCASTSS 0(R8), Y13
 	VBROADCASTSS 4(R8), Y14
 	VBROADCASTSS 8(R8), Y15
+	ADDQ R11, R8
 	XORQ AX, AX
-	SHRQ $3, CX
+	MOVQ BX, CX
 
 bnBackLoop:
 	VMULPS (SI)(AX*1), Y13, Y0
@@ -204,6 +228,11 @@ bnBackLoop:
 	ADDQ $32, AX
 	DECQ CX
 	JNZ  bnBackLoop
+	ADDQ R10, SI
+	ADDQ R10, DX
+	ADDQ R10, DI
+	DECQ R9
+	JNZ  bnBackPlane
 	VZEROUPPER
 	RET
 
