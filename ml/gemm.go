@@ -77,6 +77,12 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	defer workspaces.Put(ws)
 	g := &ws.call
 	*g = gemmCall{m: m, n: n, k: k, a: a, pa: pa, b: b, c: c, ldc: ldc, accumulate: accumulate}
+	panels, rowPanels := (n+microCols-1)/microCols, (m+microRows-1)/microRows
+	if blocks := (k + blockK - 1) / blockK; pa == nil && panels*rowPanels <= maxThinTiles && blocks >= minDeepBlocks && kernels().Tile == nil {
+		gemmDeep(ws, blocks, panels, rowPanels)
+		*g = gemmCall{}
+		return
+	}
 	if pa == nil && m*k <= 1<<21 {
 		// Pack A once, on every core, for all of them to share.
 		ws.a.m, ws.a.k = m, k
@@ -88,7 +94,6 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 	// B, so the cores meet once per product however deep it is (a weight gradient's depth is
 	// the batch's every pixel: 256 blocks). Every element of C still sums the same tiles in
 	// the same order.
-	panels, rowPanels := (n+microCols-1)/microCols, (m+microRows-1)/microRows
 	if panels >= 2*runtime.GOMAXPROCS(0) || panels >= rowPanels || n > blockN || panels*microCols*k > 1<<21 {
 		parallelFor(panels, work, ws.colJob)
 	} else {
@@ -100,6 +105,64 @@ func gemmPacked(m, n, k int, a matrix, pa *packedA, b matrix, c []float32, ldc i
 		parallelFor(rowPanels, work, ws.rowJob)
 	}
 	*g = gemmCall{} // drop the references to the operands
+}
+
+// A deep and thin product (conv1's weight gradient: 16×9 from a depth of 65,536) has too few
+// tiles of C to share among the cores, and packing its operands whole took twice as long as
+// multiplying them. It is cut along the depth instead: each block of blockK is packed while it
+// is in the core's cache and multiplied into tiles of its own, from zero, as gemmBlock makes
+// them; then the blocks' tiles are added into C in depth order, as gemmBlock adds them. The
+// sums are the same, in the same order, bit for bit.
+const (
+	maxThinTiles  = 4  // at most this many 6×16 tiles of C
+	minDeepBlocks = 16 // at least this many blocks of depth
+)
+
+func gemmDeep(ws *gemmWorkspace, blocks, panels, rowPanels int) {
+	g := &ws.call
+	tileLen := panels * rowPanels * microRows * microCols
+	ws.tiles = grow(ws.tiles, blocks*tileLen)
+	parallelFor(blocks, g.m*g.n*g.k, ws.deepJob)
+	for blk := 0; blk < blocks; blk++ {
+		tiles := ws.tiles[blk*tileLen:]
+		for p := 0; p < panels; p++ {
+			for r := 0; r < rowPanels; r++ {
+				t := (p*rowPanels + r) * microRows * microCols
+				placeTile(g.c, g.ldc, tiles[t:t+microRows*microCols], r*microRows, g.m, p*microCols, g.n, g.accumulate || blk > 0)
+			}
+		}
+	}
+}
+
+// deepBlocks computes the tiles of depth blocks [lo, hi) of a deep product (gemmDeep).
+func (ws *gemmWorkspace) deepBlocks(lo, hi int) {
+	g := &ws.call
+	panels, rowPanels := (g.n+microCols-1)/microCols, (g.m+microRows-1)/microRows
+	tileLen := panels * rowPanels * microRows * microCols
+	bBuf := bBlocks.Get().(*[]float32)
+	defer bBlocks.Put(bBuf)
+	aBuf := aBlocks.Get().(*[]float32)
+	defer aBlocks.Put(aBuf)
+	for blk := lo; blk < hi; blk++ {
+		pc := blk * blockK
+		kc := min(blockK, g.k-pc)
+		*bBuf = grow(*bBuf, panels*kc*microCols)
+		*aBuf = grow(*aBuf, rowPanels*kc*microRows)
+		bp, ap := *bBuf, *aBuf
+		for p := 0; p < panels; p++ {
+			packB(bp[p*kc*microCols:(p+1)*kc*microCols], g.b, pc, kc, p*microCols, min(microCols, g.n-p*microCols))
+		}
+		for r := 0; r < rowPanels; r++ {
+			packA(ap[r*kc*microRows:(r+1)*kc*microRows], g.a, r*microRows, min(microRows, g.m-r*microRows), pc, kc)
+		}
+		tiles := ws.tiles[blk*tileLen : (blk+1)*tileLen]
+		for p := 0; p < panels; p++ {
+			for r := 0; r < rowPanels; r++ {
+				t := (p*rowPanels + r) * microRows * microCols
+				microKernel(kc, ap[r*kc*microRows:], bp[p*kc*microCols:], tiles[t:t+microRows*microCols])
+			}
+		}
+	}
 }
 
 // gemmCall is the product the workspace's jobs work on.
@@ -144,6 +207,7 @@ func newGemmWorkspace() *gemmWorkspace {
 	}
 	ws.colJob = func(lo, hi int) { gemmBlock(g, 0, g.m, lo*microCols, min(hi*microCols, g.n)) }
 	ws.rowJob = func(lo, hi int) { gemmBlock(g, lo*microRows, min(hi*microRows, g.m), 0, g.n) }
+	ws.deepJob = ws.deepBlocks
 	return ws
 }
 
@@ -389,8 +453,9 @@ type gemmWorkspace struct {
 	a    packedA   // op(A) packed whole, shared by the cores
 	b    []float32 // op(B) packed whole, when the cores share the rows
 	call gemmCall
-	// packAJob, packBJob, colJob and rowJob work on call (see newGemmWorkspace).
-	packAJob, packBJob, colJob, rowJob func(lo, hi int)
+	// packAJob, packBJob, colJob, rowJob and deepJob work on call (see newGemmWorkspace).
+	packAJob, packBJob, colJob, rowJob, deepJob func(lo, hi int)
+	tiles                                       []float32 // a deep product's tiles, block by block
 }
 
 var (

@@ -70,8 +70,8 @@ func TestGemmThroughDotKernel(t *testing.T) {
 func checkMatMul(t *testing.T) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(9, 9))
-	// Sizes straddle the micro-tile (6×16) and block (72, 256, 1024) edges.
-	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}, {1, 2048, 256}, {1, 10, 7}}
+	// Sizes straddle the micro-tile (6×16) and block (72, 256, 1024) edges; the last is deep.
+	sizes := [][3]int{{1, 1, 1}, {5, 15, 3}, {6, 16, 1}, {7, 17, 300}, {73, 33, 257}, {150, 1030, 20}, {13, 2, 600}, {2, 2049, 9}, {1, 2048, 256}, {1, 10, 7}, {16, 9, 4500}}
 	for _, s := range sizes {
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
@@ -187,5 +187,37 @@ func TestFrozenWeightsFollowTraining(t *testing.T) {
 	}
 	if want := fresh.Forward(x).Data; !slices.Equal(after, want) || slices.Equal(after, before) {
 		t.Error("after changing the weights in training, the frozen forward pass used stale weights")
+	}
+}
+
+// TestDeepProductSameBits: a deep, thin product (gemmDeep: cut along the depth, the blocks'
+// tiles added in order) gives the bits of the same product taken whole by one core, as
+// gemmBlock takes it, accumulating or not, with either operand transposed.
+func TestDeepProductSameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	for _, s := range [][3]int{{16, 9, 65536}, {16, 9, 5000}, {7, 20, 4100}, {24, 16, 4096}} {
+		m, n, k := s[0], s[1], s[2]
+		if (k+blockK-1)/blockK < minDeepBlocks || (m+microRows-1)/microRows*((n+microCols-1)/microCols) > maxThinTiles {
+			t.Fatalf("%v is not a deep product", s)
+		}
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				a, b := matrix{data: randSlice(rng, m*k), ld: k, trans: ta}, matrix{data: randSlice(rng, k*n), ld: n, trans: tb}
+				if ta {
+					a.ld = m
+				}
+				if tb {
+					b.ld = k
+				}
+				for _, acc := range []bool{false, true} {
+					start := randSlice(rng, m*n)
+					got, want := slices.Clone(start), slices.Clone(start)
+					gemm(m, n, k, a, b, got, n, acc)
+					ref := gemmCall{m: m, n: n, k: k, a: a, b: b, c: want, ldc: n, accumulate: acc}
+					gemmBlock(&ref, 0, m, 0, n)
+					sameBits(t, fmt.Sprintf("%v ta=%v tb=%v acc=%v", s, ta, tb, acc), got, want)
+				}
+			}
+		}
 	}
 }
