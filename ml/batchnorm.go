@@ -33,7 +33,10 @@ type BatchNorm struct {
 		x    []float32
 		b, s int
 		pass int // forwardImages's and backwardImages's
+		// backwardReLU's: the ReLU output before, and the bias gradient of the layer before it
+		reluOut, biasGrad []float32
 	}
+	jobs                      batchJobs // backwardReLU's bias gradient, for BatchNorm1d
 	forwardBody, backwardBody func(lo, hi int)
 
 	// The row-wise and image-wise passes (forwardRows, forwardImages): per-channel sums and
@@ -165,14 +168,29 @@ func (l *BatchNorm) evalConstants(ch int) (mean, inv float32) {
 // Backward takes dy, adds the gradients of γ and β, and returns dx. In training mode the batch
 // statistics depend on x, which the standard formula accounts for:
 // dx = γ·invStd/n · (n·dy − Σdy − x̂·Σ(dy·x̂)).
-func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
+func (l *BatchNorm) Backward(dy *Tensor) *Tensor { return l.backwardReLU(dy, nil, nil) }
+
+// backwardReLU is Backward followed by the backward pass of the ReLU before this layer, whose
+// output (this layer's input) is reluOut: dx is +0 where reluOut is. With biasGrad it also adds
+// Σdx per channel to it: the bias gradient of the layer before the ReLU, summed while dx is in
+// cache, which that layer then leaves out (Conv2d.backward). The values are the unfused layers'
+// bit for bit.
+func (l *BatchNorm) backwardReLU(dy *Tensor, reluOut, biasGrad []float32) *Tensor {
 	b, c := l.shape[0], l.C
 	s := len(dy.Data) / (b * c)
 	l.dx = reuse(l.dx, l.shape...)
 	if s == 1 {
 		l.backwardRows(dy.Data, b)
+		if reluOut != nil {
+			reluBackInto(l.dx.Data, reluOut, l.dx.Data)
+		}
+		if biasGrad != nil {
+			sumChannels(&l.jobs, biasGrad, l.dx.Data, b, c, 1)
+		}
 		return l.dx
 	}
+	l.job.reluOut, l.job.biasGrad = reluOut, biasGrad
+	defer func() { l.job.reluOut, l.job.biasGrad = nil, nil }()
 	if s <= imageOrderPlane {
 		l.backwardImages(dy.Data, b, s)
 		return l.dx
@@ -190,11 +208,34 @@ func (l *BatchNorm) Backward(dy *Tensor) *Tensor {
 }
 
 func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int) {
-	c := l.C
+	c, j := l.C, &l.job
 	sumDy := sumPlanes(dy[ch*s:], b, s, c*s)
 	sumDyXhat := dotPlanes(dy[ch*s:], l.xhat[ch*s:], b, s, c*s)
 	consts := l.gradConstants(ch, sumDy, sumDyXhat, b*s)
-	bnBack(dy[ch*s:], l.xhat[ch*s:], l.dx.Data[ch*s:], b, s, c*s, consts[:])
+	if j.reluOut == nil && j.biasGrad == nil {
+		bnBack(dy[ch*s:], l.xhat[ch*s:], l.dx.Data[ch*s:], nil, b, s, c*s, consts[:])
+		return
+	}
+	// A few images at a time, so that their planes of dx are in cache for the bias gradient.
+	var each [16]float64
+	var sumDx float64
+	for b0 := 0; b0 < b; b0 += len(each) {
+		k, at := min(len(each), b-b0), (b0*c+ch)*s
+		var mask []float32
+		if j.reluOut != nil {
+			mask = j.reluOut[at:]
+		}
+		bnBack(dy[at:], l.xhat[at:], l.dx.Data[at:], mask, k, s, c*s, consts[:])
+		if j.biasGrad != nil {
+			reduceEach(laneSum, l.dx.Data[at:], nil, k, s, c*s, nil, each[:k])
+			for _, v := range each[:k] {
+				sumDx += v
+			}
+		}
+	}
+	if j.biasGrad != nil {
+		j.biasGrad[ch] += float32(sumDx)
+	}
 }
 
 // gradConstants adds channel ch's gradients of γ and β from Σdy and Σdy·x̂ over its n values
@@ -339,6 +380,11 @@ func (l *BatchNorm) backwardImages(dy []float32, b, s int) {
 		copy(l.rowConsts[3*ch:], k[:])
 	}
 	l.runImages(passGrad, dy, b, s)
+	if l.job.biasGrad != nil {
+		for ch := 0; ch < c; ch++ {
+			l.job.biasGrad[ch] += float32(sumChannel(sums, ch, b, c))
+		}
+	}
 }
 
 // sumChannel adds channel ch's per-plane values (v is [image][channel]) in image order.
@@ -381,7 +427,14 @@ func (l *BatchNorm) imagePass(lo, hi int) {
 			reduceEach(laneSum, x, nil, c, s, s, nil, planes)
 			reduceEach(laneDot, x, l.xhat[bi*n:], c, s, s, nil, planes2)
 		case passGrad:
-			bnBack(x, l.xhat[bi*n:], l.dx.Data[bi*n:], c, s, s, l.rowConsts[:3*c])
+			var mask []float32
+			if j.reluOut != nil {
+				mask = j.reluOut[bi*n:]
+			}
+			bnBack(x, l.xhat[bi*n:], l.dx.Data[bi*n:], mask, c, s, s, l.rowConsts[:3*c])
+			if j.biasGrad != nil { // the dy sums are spent: the planes of dx take their place
+				reduceEach(laneSum, l.dx.Data[bi*n:(bi+1)*n], nil, c, s, s, nil, planes)
+			}
 		}
 	}
 }

@@ -92,3 +92,37 @@ func copyState(dst, src *BatchNorm) {
 	copy(dst.RunningMean.Value.Data, src.RunningMean.Value.Data)
 	copy(dst.RunningVar.Value.Data, src.RunningVar.Value.Data)
 }
+
+// TestBackwardThroughReLUMatches: BatchNorm.backwardReLU gives the bits of BatchNorm.Backward,
+// then ReLU.Backward, then the bias gradient of the layer before, for every layout it takes:
+// rows (BatchNorm1d), small planes (image by image) and large ones (channel by channel).
+func TestBackwardThroughReLUMatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	for _, shape := range [][]int{{6, 5}, {5, 8, 4, 4}, {3, 6, 10, 10}, {20, 3, 16, 16}} {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		b, c := shape[0], shape[1]
+		x := FromData(specialFloats(rng, n), shape...)
+		for i := range x.Data { // mostly finite, with zeros where a ReLU cut
+			if rng.IntN(5) != 0 {
+				x.Data[i] = max(0, float32(rng.NormFloat64()))
+			}
+		}
+		dy := FromData(randSlice(rng, n), shape...)
+		fused, plain := NewBatchNorm("bn", c), NewBatchNorm("bn", c)
+		relu := ReLU{out: x}
+		fused.Forward(x)
+		plain.Forward(x)
+		gotBias, wantBias := randSlice(rng, c), make([]float32, c)
+		copy(wantBias, gotBias)
+		got := fused.backwardReLU(dy, x.Data, gotBias).Data
+		want := relu.Backward(plain.Backward(dy)).Data
+		var j batchJobs
+		sumChannels(&j, wantBias, want, b, c, n/(b*c))
+		sameBitsOrNaN(t, fmt.Sprintf("%v: input gradient", shape), got, want)
+		sameBitsOrNaN(t, fmt.Sprintf("%v: bias gradient", shape), gotBias, wantBias)
+		sameBitsOrNaN(t, fmt.Sprintf("%v: γ gradient", shape), fused.Weight.Grad.Data, plain.Weight.Grad.Data)
+	}
+}

@@ -124,10 +124,16 @@ func (l *Conv2d) forwardImages(lo, hi int) {
 
 // Backward takes dy (B×Cout×Ho×Wo), adds the parameter gradients and returns dx (B×Cin×H×W),
 // or nil when NoInputGrad is set.
-func (l *Conv2d) Backward(dy *Tensor) *Tensor {
+func (l *Conv2d) Backward(dy *Tensor) *Tensor { return l.backward(dy, false) }
+
+// backward is Backward, leaving out the bias gradient when biasDone: the layer after added it
+// already, summing dy while it wrote it (BatchNorm.backwardReLU).
+func (l *Conv2d) backward(dy *Tensor, biasDone bool) *Tensor {
 	g, b := l.geom, l.batch
 	k, p := g.rowLen(), g.pixels()
-	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
+	if !biasDone {
+		sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
+	}
 
 	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K), dy read where it lies (NCHW).
 	dyCB := matrix{data: dy.Data, ld: p, img: l.Cout * p}

@@ -154,9 +154,9 @@ func (m *FashionNet) Backward(dLogits *Tensor) {
 	g := m.dBlock
 	for i := 3; i >= 0; i-- {
 		g = m.Pool[i].Backward(g)
-		g = m.Norm[i].Backward(g)
-		g = m.relu[i].Backward(g)
-		g = m.Conv[i].Backward(g)
+		// BatchNorm, the ReLU before it and the convolution's bias gradient in one pass.
+		g = m.Norm[i].backwardReLU(g, m.relu[i].out.Data, m.Conv[i].Bias.Grad.Data)
+		g = m.Conv[i].backward(g, true)
 	}
 }
 

@@ -206,24 +206,41 @@ func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
 
 // bnBack sets dx = (a·dy − mDy) − xhat·mXh on the first n values of planes planes, stride
 // apart, with c holding a, mDy and mXh: one set for all planes (3 values) or one per plane.
-func bnBack(dy, xhat, dx []float32, planes, n, stride int, c []float32) {
+// With out (laid out as dy), the gradient goes on through the ReLU whose output out is: dx is
+// +0 where out is.
+func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 	if planes == 0 || n == 0 {
 		return
 	}
 	last := (planes-1)*stride + n
 	dy, xhat, dx = dy[:last], xhat[:last], dx[:last]
+	if out != nil {
+		out = out[:last]
+	}
 	step := constStep(c, 3, planes)
-	if n8 := vectorPrefix(n); n8 > 0 {
-		bnBackAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step)
+	n8 := vectorPrefix(n)
+	if n8 > 0 {
+		if out != nil {
+			bnBackReLUAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step, &out[0])
+		} else {
+			bnBackAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step)
+		}
 		if n8 == n {
 			return
 		}
 	}
 	for p := 0; p < planes; p++ {
-		o, from := p*stride, p*stride+vectorPrefix(n)
-		bnBackGo(dy[from:o+n], xhat[from:], dx[from:], (*[3]float32)(c[p*step:]))
+		o, from := p*stride, p*stride+n8
+		if out != nil {
+			bnBackReLUGo(dy[from:o+n], xhat[from:], out[from:], dx[from:], (*[3]float32)(c[p*step:]))
+		} else {
+			bnBackGo(dy[from:o+n], xhat[from:], dx[from:], (*[3]float32)(c[p*step:]))
+		}
 	}
 }
+
+//go:noescape
+func bnBackReLUAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
 
 // packBTrans packs 16 whole columns of a transposed op(B): dst[p·16 + j] = src[j·ld + p] for
 // j < 16, p < kc.

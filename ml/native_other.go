@@ -30,11 +30,15 @@ func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
 	}
 }
 
-func bnBack(dy, xhat, dx []float32, planes, n, stride int, c []float32) {
+func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 	step := constStep(c, 3, planes)
 	for p := 0; p < planes; p++ {
 		o := p * stride
-		bnBackGo(dy[o:o+n], xhat[o:o+n], dx[o:o+n], (*[3]float32)(c[p*step:]))
+		if out != nil {
+			bnBackReLUGo(dy[o:o+n], xhat[o:o+n], out[o:o+n], dx[o:o+n], (*[3]float32)(c[p*step:]))
+		} else {
+			bnBackGo(dy[o:o+n], xhat[o:o+n], dx[o:o+n], (*[3]float32)(c[p*step:]))
+		}
 	}
 }
 

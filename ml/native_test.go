@@ -197,7 +197,7 @@ func TestRowKernelsMatchGo(t *testing.T) {
 		sameBits(t, "normalised", gotH, wantH)
 		sameBits(t, "batchnorm", gotO, wantO)
 		c3 := [3]float32{1.3, 0.01, -0.02}
-		bnBack(x, xh, gotO, 1, n, n, c3[:])
+		bnBack(x, xh, gotO, nil, 1, n, n, c3[:])
 		bnBackGo(x, xh, wantO, &c3)
 		sameBits(t, "batchnorm gradient", gotO, wantO)
 		// Three planes, strided, in one call: the values between planes stay untouched.
@@ -211,11 +211,27 @@ func TestRowKernelsMatchGo(t *testing.T) {
 		}
 		sameBits(t, "normalised, planes", gotH, wantH)
 		sameBits(t, "batchnorm, planes", gotO, wantO)
-		bnBack(xs, hs, gotO, planes, n, stride, c3[:])
+		bnBack(xs, hs, gotO, nil, planes, n, stride, c3[:])
 		for p := 0; p < planes; p++ {
 			bnBackGo(xs[p*stride:p*stride+n], hs[p*stride:], wantO[p*stride:], &c3)
 		}
 		sameBits(t, "batchnorm gradient, planes", gotO, wantO)
+		// Through the ReLU before (its output: ≥ 0, zeros, NaN), per-plane constants.
+		relu := specialFloats(rng, planes*stride)
+		reluGo(relu, relu)
+		cs := []float32{1.3, 0.01, -0.02, -0.7, 0.2, 0.05, 2, -1, 0.5}
+		gotO, wantO = specialFloats(rng, planes*stride), make([]float32, planes*stride)
+		copy(wantO, gotO)
+		bnBack(xs, hs, gotO, relu, planes, n, stride, cs)
+		for p := 0; p < planes; p++ {
+			o := p * stride
+			bnBackReLUGo(xs[o:o+n], hs[o:], relu[o:], wantO[o:], (*[3]float32)(cs[3*p:]))
+			unmasked := make([]float32, n)
+			bnBackGo(xs[o:o+n], hs[o:], unmasked, (*[3]float32)(cs[3*p:]))
+			reluBackGo(unmasked, relu[o:o+n], unmasked)
+			sameBits(t, "batchnorm gradient, then ReLU's", wantO[o:o+n], unmasked)
+		}
+		sameBits(t, "batchnorm gradient through ReLU, planes", gotO, wantO)
 
 		a := specialFloats(rng, microRows*41)
 		gotA, wantA := make([]float32, n*microRows+2), make([]float32, n*microRows+2)

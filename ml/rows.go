@@ -1,5 +1,7 @@
 package ml
 
+import "math"
+
 // The Go references of the row kernels (rows_amd64.s), and what other platforms run.
 
 func addRowsGo(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
@@ -32,6 +34,19 @@ func bnBackGo(dy, xhat, dx []float32, c *[3]float32) {
 	xhat, dx = xhat[:len(dy)], dx[:len(dy)]
 	for i, d := range dy {
 		dx[i] = float32(a*d) - mDy - float32(xhat[i]*mXh)
+	}
+}
+
+// bnBackReLUGo is bnBackGo followed by reluBackGo with the ReLU output out: BatchNorm's input
+// gradient where the ReLU before it let the value through, +0 elsewhere.
+func bnBackReLUGo(dy, xhat, out, dx []float32, c *[3]float32) {
+	a, mDy, mXh := c[0], c[1], c[2]
+	xhat, out, dx = xhat[:len(dy)], out[:len(dy)], dx[:len(dy)]
+	for i, d := range dy {
+		v := float32(a*d) - mDy - float32(xhat[i]*mXh)
+		bits := math.Float32bits(out[i])
+		keep := -((bits | -bits) >> 31) // as reluBackGo
+		dx[i] = math.Float32frombits(math.Float32bits(v) & keep)
 	}
 }
 

@@ -236,6 +236,53 @@ bnBackLoop:
 	VZEROUPPER
 	RET
 
+// func bnBackReLUAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
+//
+// bnBackAVX2, then +0 wherever out's bits are zero (the gradient through the ReLU before,
+// whose output out is; reluBackAVX2's rule).
+TEXT ·bnBackReLUAVX2(SB), NOSPLIT, $0-72
+	MOVQ n+0(FP), BX
+	SHRQ $3, BX
+	MOVQ planes+8(FP), R9
+	MOVQ stride+16(FP), R10
+	SHLQ $2, R10
+	MOVQ dy+24(FP), SI
+	MOVQ xhat+32(FP), DX
+	MOVQ dx+40(FP), DI
+	MOVQ c+48(FP), R8
+	MOVQ cStep+56(FP), R11
+	MOVQ out+64(FP), R12
+	VPXOR Y12, Y12, Y12
+
+bnBackReLUPlane:
+	VBROADCASTSS 0(R8), Y13
+	VBROADCASTSS 4(R8), Y14
+	VBROADCASTSS 8(R8), Y15
+	ADDQ R11, R8
+	XORQ AX, AX
+	MOVQ BX, CX
+
+bnBackReLULoop:
+	VMULPS (SI)(AX*1), Y13, Y0
+	VSUBPS Y14, Y0, Y0
+	VMULPS (DX)(AX*1), Y15, Y1
+	VSUBPS Y1, Y0, Y0
+	VMOVDQU (R12)(AX*1), Y2
+	VPCMPEQD Y12, Y2, Y2 // out == +0 as bits
+	VANDNPS Y0, Y2, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  bnBackReLULoop
+	ADDQ R10, SI
+	ADDQ R10, DX
+	ADDQ R10, DI
+	ADDQ R10, R12
+	DECQ R9
+	JNZ  bnBackReLUPlane
+	VZEROUPPER
+	RET
+
 // func packBTransAVX2(blocks int, src *float32, ld int, dst *float32)
 //
 // The transposing pack of 16 columns of op(B): dst[p·16 + j] = src[j·ld + p] for j < 16 and
