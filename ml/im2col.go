@@ -26,6 +26,10 @@ func (g convGeom) pixels() int { return g.Ho * g.Wo }
 
 // im2col writes image x (C×H×W) into its columns of col (K×ld, starting at column off).
 func im2col(col []float32, ld, off int, x []float32, g convGeom) {
+	if g.same() {
+		im2colSame(col, ld, off, x, g)
+		return
+	}
 	k := g.Kernel
 	for c := 0; c < g.C; c++ {
 		plane := x[c*g.H*g.W : (c+1)*g.H*g.W]
@@ -113,6 +117,10 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 // col2im is im2col's adjoint: it adds image n's columns of col back into dx (C×H×W), which the
 // caller zeroes first. It may zero entries of col that fall outside the image (scratch).
 func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
+	if g.same() {
+		col2imSame(dx, col, ld, off, g)
+		return
+	}
 	for c := 0; c < g.C; c++ {
 		plane := dx[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ky := 0; ky < g.Kernel; ky++ {
@@ -164,6 +172,93 @@ func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// same reports a stride-1 convolution whose output is as large as its input (FashionNet's
+// 3×3 with padding 1): then every kernel tap reads each channel at one shift, and im2col and
+// col2im take one tap of all channels at a time.
+func (g convGeom) same() bool { return g.Stride == 1 && g.Ho == g.H && g.Wo == g.W }
+
+// tapRun is where kernel tap (ky, kx) of a same convolution reads: rows [yLo, yHi) and columns
+// [lo, hi) of the output see the image, the rest padding; the valid values of a channel are the
+// one run [start, end) of its column-matrix row, read from the channel at start+shift.
+func (g convGeom) tapRun(ky, kx int) (yLo, yHi, lo, hi, start, end, shift int) {
+	lo, hi = g.validRange(kx)
+	yLo, yHi = min(max(0, g.Pad-ky), g.Ho), min(max(0, g.H+g.Pad-ky), g.Ho)
+	start, end = yLo*g.Wo+lo, (yHi-1)*g.Wo+hi
+	return yLo, yHi, lo, hi, start, end, (ky-g.Pad)*g.W + kx - g.Pad
+}
+
+// im2colSame is im2col for a same convolution, one kernel tap of every channel at a time: its
+// rows lie k² rows apart and read the channels' planes at one shift, so each part is one call
+// over all channels, where channel by channel the small planes of the last blocks (4×4)
+// spent more on the calls than on the values.
+func im2colSame(col []float32, ld, off int, x []float32, g convGeom) {
+	k, hw := g.Kernel, g.H*g.W
+	rs := k * k * ld // from one channel's row of a tap to the next channel's
+	for ky := 0; ky < k; ky++ {
+		for kx := 0; kx < k; kx++ {
+			yLo, yHi, lo, hi, start, end, shift := g.tapRun(ky, kx)
+			rows := col[(ky*k+kx)*ld+off:]
+			for c := 0; c < g.C; c++ {
+				row := rows[c*rs : c*rs+g.Ho*g.Wo]
+				clear(row[:yLo*g.Wo])
+				clear(row[yHi*g.Wo:])
+			}
+			if yHi > yLo && hi > lo {
+				copyRows(g.C, end-start, rows[start:], rs, x[start+shift:], hw)
+			}
+			if lo == 0 && hi == g.Wo {
+				continue
+			}
+			for c := 0; c < g.C; c++ { // the stray columns: padding, not the next line
+				row := rows[c*rs:]
+				for oy := yLo; oy < yHi; oy++ {
+					dst := row[oy*g.Wo : (oy+1)*g.Wo]
+					for ox := 0; ox < lo; ox++ {
+						dst[ox] = 0
+					}
+					for ox := hi; ox < len(dst); ox++ {
+						dst[ox] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2imSame is col2im for a same convolution, one kernel tap of every channel at a time (see
+// im2colSame). Each value of dx receives its channel's taps in the order col2im adds them.
+func col2imSame(dx []float32, col []float32, ld, off int, g convGeom) {
+	k, hw := g.Kernel, g.H*g.W
+	rs := k * k * ld
+	for ky := 0; ky < k; ky++ {
+		for kx := 0; kx < k; kx++ {
+			yLo, yHi, lo, hi, start, end, shift := g.tapRun(ky, kx)
+			if yHi <= yLo || hi <= lo {
+				continue
+			}
+			rows := col[(ky*k+kx)*ld+off:]
+			if lo > 0 || hi < g.Wo {
+				// The columns that fall outside the image are zeroed (in the caller's scratch
+				// col), so that one run covers all rows. Adding +0 changes nothing: dx starts
+				// at +0 and so never holds −0.
+				for c := 0; c < g.C; c++ {
+					row := rows[c*rs:]
+					for oy := yLo; oy < yHi; oy++ {
+						src := row[oy*g.Wo : (oy+1)*g.Wo]
+						for ox := 0; ox < lo; ox++ {
+							src[ox] = 0
+						}
+						for ox := hi; ox < len(src); ox++ {
+							src[ox] = 0
+						}
+					}
+				}
+			}
+			addRows(g.C, end-start, dx[start+shift:], hw, rows[start:], rs)
 		}
 	}
 }
