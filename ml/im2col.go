@@ -210,20 +210,27 @@ func im2colSame(col []float32, ld, off int, x []float32, g convGeom) {
 			if yHi > yLo && hi > lo {
 				copyRows(g.C, end-start, rows[start:], rs, x[start+shift:], hw)
 			}
-			if lo == 0 && hi == g.Wo {
-				continue
+			zeroStrayColumns(rows, rs, g, yLo, yHi, lo, hi) // padding, not the next line
+		}
+	}
+}
+
+// zeroStrayColumns zeroes, in the rows of all channels (rs apart) of one kernel tap, the
+// columns outside [lo, hi) of output rows [yLo, yHi): where a run over whole rows read the
+// neighbouring line instead of the padding.
+func zeroStrayColumns(rows []float32, rs int, g convGeom, yLo, yHi, lo, hi int) {
+	if lo == 0 && hi == g.Wo {
+		return
+	}
+	for c := 0; c < g.C; c++ {
+		row := rows[c*rs:]
+		for oy := yLo; oy < yHi; oy++ {
+			dst := row[oy*g.Wo : (oy+1)*g.Wo]
+			for ox := 0; ox < lo; ox++ { // a call to clear costs more on rows this short
+				dst[ox] = 0
 			}
-			for c := 0; c < g.C; c++ { // the stray columns: padding, not the next line
-				row := rows[c*rs:]
-				for oy := yLo; oy < yHi; oy++ {
-					dst := row[oy*g.Wo : (oy+1)*g.Wo]
-					for ox := 0; ox < lo; ox++ {
-						dst[ox] = 0
-					}
-					for ox := hi; ox < len(dst); ox++ {
-						dst[ox] = 0
-					}
-				}
+			for ox := hi; ox < len(dst); ox++ {
+				dst[ox] = 0
 			}
 		}
 	}
@@ -241,23 +248,10 @@ func col2imSame(dx []float32, col []float32, ld, off int, g convGeom) {
 				continue
 			}
 			rows := col[(ky*k+kx)*ld+off:]
-			if lo > 0 || hi < g.Wo {
-				// The columns that fall outside the image are zeroed (in the caller's scratch
-				// col), so that one run covers all rows. Adding +0 changes nothing: dx starts
-				// at +0 and so never holds −0.
-				for c := 0; c < g.C; c++ {
-					row := rows[c*rs:]
-					for oy := yLo; oy < yHi; oy++ {
-						src := row[oy*g.Wo : (oy+1)*g.Wo]
-						for ox := 0; ox < lo; ox++ {
-							src[ox] = 0
-						}
-						for ox := hi; ox < len(src); ox++ {
-							src[ox] = 0
-						}
-					}
-				}
-			}
+			// The columns that fall outside the image are zeroed (in the caller's scratch col),
+			// so that one run covers all rows. Adding +0 changes nothing: dx starts at +0 and
+			// so never holds −0.
+			zeroStrayColumns(rows, rs, g, yLo, yHi, lo, hi)
 			addRows(g.C, end-start, dx[start+shift:], hw, rows[start:], rs)
 		}
 	}

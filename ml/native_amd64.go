@@ -149,7 +149,7 @@ func copyRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStr
 func bnApplyAVX2(n, planes, stride int, x, xhat, out *float32, c *float32, cStep int)
 
 //go:noescape
-func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int)
+func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
 
 //go:noescape
 func packBTransAVX2(blocks int, src *float32, ld int, dst *float32)
@@ -220,11 +220,11 @@ func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 	step := constStep(c, 3, planes)
 	n8 := vectorPrefix(n)
 	if n8 > 0 {
+		var mask *float32
 		if out != nil {
-			bnBackReLUAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step, &out[0])
-		} else {
-			bnBackAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step)
+			mask = &out[0]
 		}
+		bnBackAVX2(n8, planes, stride, &dy[0], &xhat[0], &dx[0], &c[0], 4*step, mask)
 		if n8 == n {
 			return
 		}
@@ -238,9 +238,6 @@ func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 		}
 	}
 }
-
-//go:noescape
-func bnBackReLUAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
 
 // packBTrans packs 16 whole columns of a transposed op(B): dst[p·16 + j] = src[j·ld + p] for
 // j < 16, p < kc.

@@ -194,53 +194,22 @@ bnLoop:
 	VZEROUPPER
 	RET
 
-// func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int)
+// BN_BACK_8 computes eight values of BatchNorm's input gradient into Y0 from dy at SI and x̂
+// at DX, offset AX: (a·dy − mDy) − x̂·mXh with a, mDy, mXh broadcast in Y13–Y15 (no FMA, as
+// bnBackGo). Y1 is scratch.
+#define BN_BACK_8 \
+	VMULPS (SI)(AX*1), Y13, Y0; \
+	VSUBPS Y14, Y0, Y0; \
+	VMULPS (DX)(AX*1), Y15, Y1; \
+	VSUBPS Y1, Y0, Y0
+
+// func bnBackAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
 //
 // With c = a, mDy, mXh: dx = (a·dy − mDy) − xhat·mXh, on the first n values (a positive
-// multiple of 8) of planes planes, stride apart (BatchNorm's loops, no FMA); c steps as in
-// bnApplyAVX2.
-TEXT ·bnBackAVX2(SB), NOSPLIT, $0-64
-	MOVQ n+0(FP), BX
-	SHRQ $3, BX
-	MOVQ planes+8(FP), R9
-	MOVQ stride+16(FP), R10
-	SHLQ $2, R10
-	MOVQ dy+24(FP), SI
-	MOVQ xhat+32(FP), DX
-	MOVQ dx+40(FP), DI
-	MOVQ c+48(FP), R8
-	MOVQ cStep+56(FP), R11
-
-bnBackPlane:
-	VBROADCASTSS 0(R8), Y13
-	VBROADCASTSS 4(R8), Y14
-	VBROADCASTSS 8(R8), Y15
-	ADDQ R11, R8
-	XORQ AX, AX
-	MOVQ BX, CX
-
-bnBackLoop:
-	VMULPS (SI)(AX*1), Y13, Y0
-	VSUBPS Y14, Y0, Y0
-	VMULPS (DX)(AX*1), Y15, Y1
-	VSUBPS Y1, Y0, Y0
-	VMOVUPS Y0, (DI)(AX*1)
-	ADDQ $32, AX
-	DECQ CX
-	JNZ  bnBackLoop
-	ADDQ R10, SI
-	ADDQ R10, DX
-	ADDQ R10, DI
-	DECQ R9
-	JNZ  bnBackPlane
-	VZEROUPPER
-	RET
-
-// func bnBackReLUAVX2(n, planes, stride int, dy, xhat, dx *float32, c *float32, cStep int, out *float32)
-//
-// bnBackAVX2, then +0 wherever out's bits are zero (the gradient through the ReLU before,
-// whose output out is; reluBackAVX2's rule).
-TEXT ·bnBackReLUAVX2(SB), NOSPLIT, $0-72
+// multiple of 8) of planes planes, stride apart (BatchNorm's loops); c steps as in bnApplyAVX2.
+// Where out is not nil (the output of the ReLU before, laid out as dy), dx goes on through
+// that ReLU's gradient: +0 wherever out's bits are zero (reluBackAVX2's rule).
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-72
 	MOVQ n+0(FP), BX
 	SHRQ $3, BX
 	MOVQ planes+8(FP), R9
@@ -254,19 +223,26 @@ TEXT ·bnBackReLUAVX2(SB), NOSPLIT, $0-72
 	MOVQ out+64(FP), R12
 	VPXOR Y12, Y12, Y12
 
-bnBackReLUPlane:
+bnBackPlane:
 	VBROADCASTSS 0(R8), Y13
 	VBROADCASTSS 4(R8), Y14
 	VBROADCASTSS 8(R8), Y15
 	ADDQ R11, R8
 	XORQ AX, AX
 	MOVQ BX, CX
+	TESTQ R12, R12
+	JNZ  bnBackReLULoop
+
+bnBackLoop:
+	BN_BACK_8
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  bnBackLoop
+	JMP  bnBackNext
 
 bnBackReLULoop:
-	VMULPS (SI)(AX*1), Y13, Y0
-	VSUBPS Y14, Y0, Y0
-	VMULPS (DX)(AX*1), Y15, Y1
-	VSUBPS Y1, Y0, Y0
+	BN_BACK_8
 	VMOVDQU (R12)(AX*1), Y2
 	VPCMPEQD Y12, Y2, Y2 // out == +0 as bits
 	VANDNPS Y0, Y2, Y0
@@ -274,12 +250,14 @@ bnBackReLULoop:
 	ADDQ $32, AX
 	DECQ CX
 	JNZ  bnBackReLULoop
+	ADDQ R10, R12
+
+bnBackNext:
 	ADDQ R10, SI
 	ADDQ R10, DX
 	ADDQ R10, DI
-	ADDQ R10, R12
 	DECQ R9
-	JNZ  bnBackReLUPlane
+	JNZ  bnBackPlane
 	VZEROUPPER
 	RET
 
