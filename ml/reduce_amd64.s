@@ -8,26 +8,45 @@
 // Each call runs groups of four planes (x, x+stride, x+2·stride, x+3·stride, then the next four),
 // writing each group's sixteen lanes to out in turn: one call covers a whole channel of a batch.
 
+// LANES_ARGS loads the arguments the three kernels share: BX the vectors of four per plane,
+// R15 the groups, SI the first plane, R8 the stride in bytes.
+#define LANES_ARGS \
+	MOVQ n+0(FP), BX; \
+	SHRQ $2, BX; \
+	MOVQ groups+8(FP), R15; \
+	MOVQ x+16(FP), SI; \
+	MOVQ stride+24(FP), R8; \
+	SHLQ $2, R8
+
+// LANES_GROUP starts a group: SI, R9, R10 and R11 point at its four planes, the accumulators
+// Y0–Y3 are zero, AX is the offset and CX counts the vectors.
+#define LANES_GROUP \
+	LEAQ (SI)(R8*2), R10; \
+	LEAQ (SI)(R8*1), R9; \
+	LEAQ (R10)(R8*1), R11; \
+	VXORPD Y0, Y0, Y0; \
+	VXORPD Y1, Y1, Y1; \
+	VXORPD Y2, Y2, Y2; \
+	VXORPD Y3, Y3, Y3; \
+	XORQ AX, AX; \
+	MOVQ BX, CX
+
+// LANES_STORE writes a group's sixteen lanes to DI and moves DI and SI on to the next group.
+#define LANES_STORE \
+	VMOVUPD Y0, (DI); \
+	VMOVUPD Y1, 32(DI); \
+	VMOVUPD Y2, 64(DI); \
+	VMOVUPD Y3, 96(DI); \
+	ADDQ $128, DI; \
+	LEAQ (SI)(R8*4), SI
+
 // func sumLanes4AVX2(n, groups int, x *float32, stride int, out *float64)
 TEXT ·sumLanes4AVX2(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), BX
-	SHRQ $2, BX
-	MOVQ groups+8(FP), R15
-	MOVQ x+16(FP), SI
-	MOVQ stride+24(FP), R8
-	SHLQ $2, R8
+	LANES_ARGS
 	MOVQ out+32(FP), DI
 
 groupsumLanes4AVX2:
-	LEAQ (SI)(R8*2), R10
-	LEAQ (SI)(R8*1), R9
-	LEAQ (R10)(R8*1), R11
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	XORQ AX, AX
-	MOVQ BX, CX
+	LANES_GROUP
 
 loopsumLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
@@ -42,12 +61,7 @@ loopsumLanes4AVX2:
 	DECQ CX
 	JNZ loopsumLanes4AVX2
 
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD Y2, 64(DI)
-	VMOVUPD Y3, 96(DI)
-	ADDQ $128, DI
-	LEAQ (SI)(R8*4), SI
+	LANES_STORE
 	DECQ R15
 	JNZ groupsumLanes4AVX2
 	VZEROUPPER
@@ -58,20 +72,12 @@ loopsumLanes4AVX2:
 // Plane q's deviations are from *(means + q·meanStep bytes): one mean for all (meanStep 0), or
 // one per plane (8).
 TEXT ·sqDevLanes4AVX2(SB), NOSPLIT, $0-56
-	MOVQ n+0(FP), BX
-	SHRQ $2, BX
-	MOVQ groups+8(FP), R15
-	MOVQ x+16(FP), SI
-	MOVQ stride+24(FP), R8
-	SHLQ $2, R8
+	LANES_ARGS
 	MOVQ means+32(FP), R12
 	MOVQ meanStep+40(FP), R13
 	MOVQ out+48(FP), DI
 
 groupsqDevLanes4AVX2:
-	LEAQ (SI)(R8*2), R10
-	LEAQ (SI)(R8*1), R9
-	LEAQ (R10)(R8*1), R11
 	VBROADCASTSD (R12), Y12
 	ADDQ R13, R12
 	VBROADCASTSD (R12), Y13
@@ -80,12 +86,7 @@ groupsqDevLanes4AVX2:
 	ADDQ R13, R12
 	VBROADCASTSD (R12), Y15
 	ADDQ R13, R12
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	XORQ AX, AX
-	MOVQ BX, CX
+	LANES_GROUP
 
 loopsqDevLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
@@ -108,12 +109,7 @@ loopsqDevLanes4AVX2:
 	DECQ CX
 	JNZ loopsqDevLanes4AVX2
 
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD Y2, 64(DI)
-	VMOVUPD Y3, 96(DI)
-	ADDQ $128, DI
-	LEAQ (SI)(R8*4), SI
+	LANES_STORE
 	DECQ R15
 	JNZ groupsqDevLanes4AVX2
 	VZEROUPPER
@@ -121,28 +117,15 @@ loopsqDevLanes4AVX2:
 
 // func dotLanes4AVX2(n, groups int, x *float32, stride int, y *float32, out *float64)
 TEXT ·dotLanes4AVX2(SB), NOSPLIT, $0-48
-	MOVQ n+0(FP), BX
-	SHRQ $2, BX
-	MOVQ groups+8(FP), R15
-	MOVQ x+16(FP), SI
-	MOVQ stride+24(FP), R8
-	SHLQ $2, R8
+	LANES_ARGS
 	MOVQ y+32(FP), DX
 	MOVQ out+40(FP), DI
 
 groupdotLanes4AVX2:
-	LEAQ (SI)(R8*2), R10
-	LEAQ (SI)(R8*1), R9
-	LEAQ (R10)(R8*1), R11
 	LEAQ (DX)(R8*1), R12
 	LEAQ (DX)(R8*2), R13
 	LEAQ (R13)(R8*1), R14
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	XORQ AX, AX
-	MOVQ BX, CX
+	LANES_GROUP
 
 loopdotLanes4AVX2:
 	VCVTPS2PD (SI)(AX*1), Y4
@@ -165,12 +148,7 @@ loopdotLanes4AVX2:
 	DECQ CX
 	JNZ loopdotLanes4AVX2
 
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD Y2, 64(DI)
-	VMOVUPD Y3, 96(DI)
-	ADDQ $128, DI
-	LEAQ (SI)(R8*4), SI
+	LANES_STORE
 	LEAQ (DX)(R8*4), DX
 	DECQ R15
 	JNZ groupdotLanes4AVX2
