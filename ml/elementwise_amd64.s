@@ -25,6 +25,35 @@
 	VPADDD Y13, Y9, Y9; \
 	VBLENDVPS Y7, Y9, Y6, Y6
 
+// POOL_STORE stores the eight maxima (Y2) and their indices (Y6) at DI and R8, offset R10,
+// in window order (undoing the shuffles' order), and moves the top-left indices (Y12) on by
+// Y15.
+#define POOL_STORE \
+	VPERMPD $0xD8, Y2, Y2; \
+	VPERMQ $0xD8, Y6, Y6; \
+	VMOVUPS Y2, (DI)(R10*1); \
+	VMOVDQU Y6, (R8)(R10*1); \
+	VPADDD Y15, Y12, Y12
+
+// NARROW_POOL_SETUP sets up the narrow poolings' constants: Y12 the top-left index of each of
+// eight windows (offsets plus at, in AX), Y13 1, Y14 the row width, Y15 32 (the indices eight
+// windows span).
+#define NARROW_POOL_SETUP(offsets, width) \
+	MOVQ $offsets(SB), R9; \
+	VMOVDQU (R9), Y12; \
+	VMOVD AX, X13; \
+	VPBROADCASTD X13, Y13; \
+	VPADDD Y13, Y12, Y12; \
+	MOVL $1, AX; \
+	VMOVD AX, X13; \
+	VPBROADCASTD X13, Y13; \
+	MOVL width, AX; \
+	VMOVD AX, X14; \
+	VPBROADCASTD X14, Y14; \
+	MOVL $32, AX; \
+	VMOVD AX, X15; \
+	VPBROADCASTD X15, Y15
+
 // func reluAVX2(n int, x, out *float32)
 //
 // out = x where x > 0 or x is NaN, else +0 (ReLU.Forward's `if v <= 0 { v = 0 }`), for n a
@@ -116,11 +145,7 @@ poolLoop:
 
 	POOL_WINDOWS
 
-	VPERMPD $0xD8, Y2, Y2
-	VPERMQ $0xD8, Y6, Y6
-	VMOVUPS Y2, (DI)(R10*1)
-	VMOVDQU Y6, (R8)(R10*1)
-	VPADDD Y15, Y12, Y12
+	POOL_STORE
 	ADDQ $64, AX
 	ADDQ $32, R10
 	DECQ CX
@@ -150,20 +175,7 @@ TEXT ·maxPool2W8AVX2(SB), NOSPLIT, $0-36
 	MOVQ out+16(FP), DI
 	MOVQ arg+24(FP), R8
 	MOVL at+32(FP), AX
-	MOVQ $·maxPool2W8AVX2Offsets(SB), R9
-	VMOVDQU (R9), Y12
-	VMOVD AX, X13
-	VPBROADCASTD X13, Y13
-	VPADDD Y13, Y12, Y12
-	MOVL $1, AX
-	VMOVD AX, X13
-	VPBROADCASTD X13, Y13
-	MOVL $8, AX
-	VMOVD AX, X14
-	VPBROADCASTD X14, Y14
-	MOVL $32, AX
-	VMOVD AX, X15
-	VPBROADCASTD X15, Y15
+	NARROW_POOL_SETUP(·maxPool2W8AVX2Offsets, $8)
 	XORQ R10, R10
 
 loopmaxPool2W8AVX2:
@@ -178,11 +190,7 @@ loopmaxPool2W8AVX2:
 
 	POOL_WINDOWS
 
-	VPERMPD $0xD8, Y2, Y2
-	VPERMQ $0xD8, Y6, Y6
-	VMOVUPS Y2, (DI)(R10*1)
-	VMOVDQU Y6, (R8)(R10*1)
-	VPADDD Y15, Y12, Y12
+	POOL_STORE
 	ADDQ $128, SI
 	ADDQ $32, R10
 	DECQ CX
@@ -210,20 +218,7 @@ TEXT ·maxPool2W4AVX2(SB), NOSPLIT, $0-36
 	MOVQ out+16(FP), DI
 	MOVQ arg+24(FP), R8
 	MOVL at+32(FP), AX
-	MOVQ $·maxPool2W4AVX2Offsets(SB), R9
-	VMOVDQU (R9), Y12
-	VMOVD AX, X13
-	VPBROADCASTD X13, Y13
-	VPADDD Y13, Y12, Y12
-	MOVL $1, AX
-	VMOVD AX, X13
-	VPBROADCASTD X13, Y13
-	MOVL $4, AX
-	VMOVD AX, X14
-	VPBROADCASTD X14, Y14
-	MOVL $32, AX
-	VMOVD AX, X15
-	VPBROADCASTD X15, Y15
+	NARROW_POOL_SETUP(·maxPool2W4AVX2Offsets, $4)
 	XORQ R10, R10
 
 loopmaxPool2W4AVX2:
@@ -242,11 +237,7 @@ loopmaxPool2W4AVX2:
 
 	POOL_WINDOWS
 
-	VPERMPD $0xD8, Y2, Y2
-	VPERMQ $0xD8, Y6, Y6
-	VMOVUPS Y2, (DI)(R10*1)
-	VMOVDQU Y6, (R8)(R10*1)
-	VPADDD Y15, Y12, Y12
+	POOL_STORE
 	ADDQ $128, SI
 	ADDQ $32, R10
 	DECQ CX

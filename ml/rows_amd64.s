@@ -31,26 +31,52 @@
 // Row kernels for im2col and col2im, BatchNorm's per-element passes, and the transposing pack of
 // the matrix products' right operand. Each does exactly the Go reference's float32 operations.
 
+// PACK_ARGS loads the packs' arguments: CX the blocks of eight, SI the source, R8 its leading
+// dimension in bytes and R9 three times that, DI the destination.
+#define PACK_ARGS \
+	MOVQ blocks+0(FP), CX; \
+	MOVQ src+8(FP), SI; \
+	MOVQ ld+16(FP), R8; \
+	SHLQ $2, R8; \
+	MOVQ dst+24(FP), DI; \
+	LEAQ (R8)(R8*2), R9
+
+// LOAD_6_ROWS loads eight values of each of the six rows from SI into Y0–Y5 (R10: row four).
+#define LOAD_6_ROWS \
+	LEAQ (SI)(R8*4), R10; \
+	VMOVUPS (SI), Y0; \
+	VMOVUPS (SI)(R8*1), Y1; \
+	VMOVUPS (SI)(R8*2), Y2; \
+	VMOVUPS (SI)(R9*1), Y3; \
+	VMOVUPS (R10), Y4; \
+	VMOVUPS (R10)(R8*1), Y5
+
+// ROWS_ARGS loads addRowsAVX2's and copyRowsAVX2's arguments: BX the rows, CX the whole
+// vectors of a row, R12 the values after them (n mod 8) and Y15 the mask of those lanes; DI
+// and SI the rows of dst and src, R8 and R9 their strides in bytes.
+#define ROWS_ARGS \
+	MOVQ rows+0(FP), BX; \
+	MOVQ n+8(FP), CX; \
+	MOVQ dst+16(FP), DI; \
+	MOVQ dstStride+24(FP), R8; \
+	SHLQ $2, R8; \
+	MOVQ src+32(FP), SI; \
+	MOVQ srcStride+40(FP), R9; \
+	SHLQ $2, R9; \
+	MOVQ CX, R12; \
+	ANDQ $7, R12; \
+	MOVQ $8, R11; \
+	SUBQ R12, R11; \
+	MOVQ $·tailMasks(SB), R10; \
+	VMOVDQU (R10)(R11*4), Y15; \
+	SHRQ $3, CX
+
 // func addRowsAVX2(rows, n int, dst *float32, dstStride int, src *float32, srcStride int)
 //
 // dst[r·dstStride + i] += src[r·srcStride + i] for r < rows, i < n (n ≥ 1): whole vectors,
 // then a masked one for the last n mod 8.
 TEXT ·addRowsAVX2(SB), NOSPLIT, $0-48
-	MOVQ rows+0(FP), BX
-	MOVQ n+8(FP), CX
-	MOVQ dst+16(FP), DI
-	MOVQ dstStride+24(FP), R8
-	SHLQ $2, R8
-	MOVQ src+32(FP), SI
-	MOVQ srcStride+40(FP), R9
-	SHLQ $2, R9
-	MOVQ CX, R12
-	ANDQ $7, R12
-	MOVQ $8, R11
-	SUBQ R12, R11
-	MOVQ $·tailMasks(SB), R10
-	VMOVDQU (R10)(R11*4), Y15
-	SHRQ $3, CX
+	ROWS_ARGS
 
 addRow:
 	MOVQ CX, DX
@@ -86,21 +112,7 @@ addNext:
 //
 // dst[r·dstStride + i] = src[r·srcStride + i] for r < rows, i < n (n ≥ 1).
 TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-48
-	MOVQ rows+0(FP), BX
-	MOVQ n+8(FP), CX
-	MOVQ dst+16(FP), DI
-	MOVQ dstStride+24(FP), R8
-	SHLQ $2, R8
-	MOVQ src+32(FP), SI
-	MOVQ srcStride+40(FP), R9
-	SHLQ $2, R9
-	MOVQ CX, R12
-	ANDQ $7, R12
-	MOVQ $8, R11
-	SUBQ R12, R11
-	MOVQ $·tailMasks(SB), R10
-	VMOVDQU (R10)(R11*4), Y15
-	SHRQ $3, CX
+	ROWS_ARGS
 
 copyRow:
 	MOVQ CX, DX
@@ -266,21 +278,10 @@ bnBackNext:
 // The transposing pack of 16 columns of op(B): dst[p·16 + j] = src[j·ld + p] for j < 16 and
 // p < 8·blocks, as two 8×8 transposes per block of eight p.
 TEXT ·packBTransAVX2(SB), NOSPLIT, $0-32
-	MOVQ blocks+0(FP), CX
-	MOVQ src+8(FP), SI
-	MOVQ ld+16(FP), R8
-	SHLQ $2, R8
-	MOVQ dst+24(FP), DI
-	LEAQ (R8)(R8*2), R9 // 3·ld
+	PACK_ARGS
 
 transBlock:
-	LEAQ (SI)(R8*4), R10
-	VMOVUPS (SI), Y0
-	VMOVUPS (SI)(R8*1), Y1
-	VMOVUPS (SI)(R8*2), Y2
-	VMOVUPS (SI)(R9*1), Y3
-	VMOVUPS (R10), Y4
-	VMOVUPS (R10)(R8*1), Y5
+	LOAD_6_ROWS
 	VMOVUPS (R10)(R8*2), Y6
 	VMOVUPS (R10)(R9*1), Y7
 	TRANSPOSE_8X8
@@ -368,21 +369,10 @@ biasLoop:
 // as eight floats, the two extra overwritten by the next group (the caller packs the last
 // eight p itself, so nothing is written past them).
 TEXT ·packA6AVX2(SB), NOSPLIT, $0-32
-	MOVQ blocks+0(FP), CX
-	MOVQ src+8(FP), SI
-	MOVQ ld+16(FP), R8
-	SHLQ $2, R8
-	MOVQ dst+24(FP), DI
-	LEAQ (R8)(R8*2), R9 // 3·ld
+	PACK_ARGS
 
 packA6Block:
-	LEAQ (SI)(R8*4), R10
-	VMOVUPS (SI), Y0
-	VMOVUPS (SI)(R8*1), Y1
-	VMOVUPS (SI)(R8*2), Y2
-	VMOVUPS (SI)(R9*1), Y3
-	VMOVUPS (R10), Y4
-	VMOVUPS (R10)(R8*1), Y5
+	LOAD_6_ROWS
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	TRANSPOSE_8X8
