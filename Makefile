@@ -10,7 +10,7 @@ WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
 # The packages built for the browser: the program, everything it imports, and the packages with
 # js-only files (ml, wasm/kernels, wasm/app). The others (trainer, server, browser tests) have
 # no file of their own for js/wasm, so vetting them there would repeat the native vet.
-WASM_PKGS := ./ml/... ./wasm/... ./pretrained/format
+WASM_PKGS := ./ml/... ./wasm/...
 
 .PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps replay golden fuzz kernels bench-web bench-browser
 
@@ -37,7 +37,7 @@ web: generate
 	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js web/mapworker.js build/web/
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
-	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors build/web/
+	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors pretrained/sketches/sketches.json build/web/
 	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
 
 ## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.
@@ -68,7 +68,7 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/livemap/ ./wasm/mapview/ ./wasm/prep/ ./wasm/share/
+	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/livemap/ ./wasm/mapview/ ./wasm/share/
 
 ## bench-web: our wasm inference against ONNX Runtime Web on the same weights, side by side in
 ## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both

@@ -15,9 +15,9 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/ml/prep"
 	"lookbook/pretrained/trainer"
 	"lookbook/wasm/jsapi"
-	"lookbook/wasm/prep"
 )
 
 // waitChange polls until the state's version moves past v.

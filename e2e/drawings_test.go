@@ -8,13 +8,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
+	"lookbook/ml/sketch"
 	"lookbook/pretrained/sketches"
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
 )
 
 // sketchByName returns the benchmark's sketch of that name.
-func sketchByName(t *testing.T, name string) sketches.Sketch {
+func sketchByName(t *testing.T, name string) sketch.Sketch {
 	t.Helper()
 	all, err := sketches.All()
 	if err != nil {
@@ -26,13 +27,13 @@ func sketchByName(t *testing.T, name string) sketches.Sketch {
 		}
 	}
 	t.Fatalf("no sketch named %s", name)
-	return sketches.Sketch{}
+	return sketch.Sketch{}
 }
 
 // drawSketch draws a sketch's strokes with the mouse on the pad marked testid, pausing at each
 // corner for longer than a frame: the stage reads the pointer once a frame (every 100 ms or so
 // with software WebGL), and a corner it never sees is cut.
-func (a *app) drawSketch(testid string, s sketches.Sketch) {
+func (a *app) drawSketch(testid string, s sketch.Sketch) {
 	a.t.Helper()
 	for _, stroke := range s.Strokes {
 		pts := make([][2]float64, len(stroke))

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lookbook/ml"
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
 	"lookbook/pretrained/trainer"
 	"lookbook/wasm/jsapi"
 )

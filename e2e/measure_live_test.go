@@ -14,8 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"lookbook/ml/format"
 	"lookbook/ml/tsne"
-	"lookbook/pretrained/format"
 )
 
 // TestMeasureLiveMaps measures issue 19's goals in headless Chromium: lookbook.liveMap's UMAP

@@ -10,9 +10,9 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/ml/format"
 	"lookbook/ml/tsne"
 	"lookbook/pretrained/drawings"
-	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
 

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"testing"
 
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
 )
 
 // shippedMap returns the shipped features and 2D t-SNE map of the 10,000 test images, or skips.

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"lookbook/ml/format"
 	"lookbook/ml/knn"
 	"lookbook/ml/tsne"
-	"lookbook/pretrained/format"
 )
 
 // TestFitAB checks the fitted curve against umap-learn's find_ab_params for its defaults

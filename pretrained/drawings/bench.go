@@ -6,9 +6,10 @@ import (
 	"sync"
 
 	"lookbook/ml/dataset"
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
+	"lookbook/ml/sketch"
 	"lookbook/pretrained/sketches"
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
 )
 
 // BenchBrushes are the page's brush sizes that outlines and sketches are drawn with: the
@@ -55,7 +56,7 @@ func Silhouettes(data *dataset.Fashion, n int) *dataset.Fashion {
 }
 
 // SketchSet draws the sketches at each of BenchBrushes (sketch-major).
-func SketchSet(drawn []sketches.Sketch) *dataset.Fashion {
+func SketchSet(drawn []sketch.Sketch) *dataset.Fashion {
 	return build(len(drawn)*len(BenchBrushes), func(k int) (prep.Result, byte, bool) {
 		s, b := drawn[k/len(BenchBrushes)], BenchBrushes[k%len(BenchBrushes)]
 		r, err := prep.Prepare(pad.Render(nil, s.Render(pad.BrushRadius(b))))

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"lookbook/ml/dataset"
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
 )
 
 // rect returns a 28×28 image with a filled w×h rectangle at (x0, y0).

@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"lookbook/wasm/prep"
+	"lookbook/ml/prep"
 )
 
 // Hat draws a garment Fashion-MNIST does not have, for the Teach view's tests: a filled dome

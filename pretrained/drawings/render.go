@@ -11,8 +11,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
 )
 
 const side = prep.Side // Fashion-MNIST images are side×side bytes

@@ -441,7 +441,7 @@ func (c *ExamplePicker) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn.SetInnerHTML(c.prompt())
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 			vgparent.AppendChild(vgn)
-			for i := range c.App.exampleSketches() {
+			for i := range c.App.Examples.list {
 				var vgiterkey interface{} = i
 				_ = vgiterkey
 				i := i

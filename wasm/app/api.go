@@ -48,7 +48,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	apiModel.Forward(io.image) // its buffers are made now, not in the export
 	api.Set("_io", map[string]any{"in": address(io.in[:]), "out": address(io.out[:])})
 	a.Teach.shipped = teach.Shipped(a.model)
-	a.setLabels()
+	a.Teach.setLabels()
 	exported = a
 	// The batch wrappers pass byte views of the whole input and of an output array they made.
 	api.Set("_classifyBatch", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -90,11 +90,11 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		if !reset {
 			a.env.RLock()
 			defer a.env.RUnlock()
-			return toJS(a.mapState())
+			return toJS(a.Maps.state())
 		}
 		a.env.Lock()
 		defer a.env.UnlockOnly()
-		out := a.mapState()
+		out := a.Maps.state()
 		a.Maps.MaxFrameMs = 0
 		return toJS(out)
 	}))
@@ -123,9 +123,9 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 		loc := js.Global().Get("location")
 		return loc.Get("origin").String() + loc.Get("pathname").String() + "#" + a.shareFragment()
 	}))
-	api.Set("liveMap", js.FuncOf(func(this js.Value, args []js.Value) any { return a.liveMap(args) }))
-	api.Set("teach", js.FuncOf(func(this js.Value, args []js.Value) any { return a.teachAPI(args) }))
-	api.Set("untaught", js.FuncOf(func(this js.Value, args []js.Value) any { return a.untaughtAPI() }))
+	api.Set("liveMap", js.FuncOf(func(this js.Value, args []js.Value) any { return a.liveAPI.call(args) }))
+	api.Set("teach", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.api(args) }))
+	api.Set("untaught", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.untaughtAPI() }))
 	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
 		resolve.Invoke()
 	}
@@ -173,9 +173,9 @@ func (f *Faces) api() jsapi.Faces {
 	return out
 }
 
-// mapState describes the Map view for tests and measurements; it only reads.
-func (a *App) mapState() jsapi.Map {
-	m := &a.Maps
+// state describes the Map view for tests and measurements; it only reads.
+func (m *Maps) state() jsapi.Map {
+	a := m.app
 	out := jsapi.Map{Status: string(m.Status), Error: m.Error, Notice: m.Notice, Progress: m.Progress}
 	if m.Status != Ready {
 		return out

@@ -15,6 +15,7 @@ import (
 // liveMapAPI runs lookbook.liveMap's maps, one after another, on a map worker of their own (the
 // view's live map keeps its worker).
 type liveMapAPI struct {
+	app    *App // the shared state: the model, the pad's input, the lock
 	worker *mapWorker
 	runs   int
 	queue  []*liveMapCall // the first is running
@@ -27,9 +28,9 @@ type liveMapCall struct {
 	start           time.Time
 }
 
-// liveMap is lookbook.liveMap(options): it returns a promise, rejected at once with a clear
+// call is lookbook.liveMap(options): it returns a promise, rejected at once with a clear
 // message for bad options.
-func (a *App) liveMap(args []js.Value) any {
+func (l *liveMapAPI) call(args []js.Value) any {
 	req, err := liveMapRequest(args)
 	var call *liveMapCall
 	executor := js.FuncOf(func(_ js.Value, p []js.Value) any {
@@ -42,7 +43,7 @@ func (a *App) liveMap(args []js.Value) any {
 		call.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + err.Error()))
 		return promise
 	}
-	go a.runLiveMap(call)
+	go l.run(call)
 	return promise
 }
 
@@ -82,17 +83,17 @@ func liveMapRequest(args []js.Value) (livemap.Request, error) {
 	return req, req.Check()
 }
 
-// runLiveMap waits for the map data (loading it if the Map view has not), then queues the call.
-func (a *App) runLiveMap(call *liveMapCall) {
-	if err := a.awaitMaps(); err != nil {
+// run waits for the map data (loading it if the Map view has not), then queues the call.
+func (l *liveMapAPI) run(call *liveMapCall) {
+	a := l.app
+	if err := a.Maps.await(); err != nil {
 		call.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + err.Error()))
 		return
 	}
 	a.env.Lock()
 	defer a.env.UnlockOnly()
-	l := &a.liveAPI
 	if l.worker == nil {
-		w, err := newMapWorker(a.onLiveMapAPI)
+		w, err := newMapWorker(l.onMessage)
 		if err != nil {
 			call.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + err.Error()))
 			return
@@ -103,13 +104,13 @@ func (a *App) runLiveMap(call *liveMapCall) {
 	call.id = l.runs
 	l.queue = append(l.queue, call)
 	if len(l.queue) == 1 {
-		a.startLiveMapCall()
+		l.startNext()
 	}
 }
 
-// startLiveMapCall sends the first queued call to the worker. Called with env locked.
-func (a *App) startLiveMapCall() {
-	l := &a.liveAPI
+// startNext sends the first queued call to the worker. Called with env locked.
+func (l *liveMapAPI) startNext() {
+	a := l.app
 	if len(l.queue) == 0 {
 		return
 	}
@@ -121,11 +122,11 @@ func (a *App) startLiveMapCall() {
 		features.Get("buffer"))
 }
 
-// onLiveMapAPI takes a message from the API's worker: the first call's answer, or a failure.
-func (a *App) onLiveMapAPI(msg workerMessage) {
+// onMessage takes a message from the API's worker: the first call's answer, or a failure.
+func (l *liveMapAPI) onMessage(msg workerMessage) {
+	a := l.app
 	a.env.Lock()
 	defer a.env.UnlockOnly()
-	l := &a.liveAPI
 	if msg.Type == "failed" {
 		for _, c := range l.queue {
 			c.reject.Invoke(js.Global().Get("Error").New("lookbook.liveMap: " + msg.Message))
@@ -151,5 +152,5 @@ func (a *App) onLiveMapAPI(msg workerMessage) {
 		return
 	}
 	l.queue = l.queue[1:]
-	a.startLiveMapCall()
+	l.startNext()
 }

@@ -14,11 +14,10 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
 	"lookbook/ml/teach"
-	"lookbook/pretrained/sketches"
 	"lookbook/wasm/layout"
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
 
@@ -62,11 +61,9 @@ type App struct {
 	// scene increments whenever what the stage shows may have changed: each render of the
 	// DOM (every event and every UnlockRender passes there), each input the stage sees and
 	// each Update that changed something. The stage draws only when it moved.
-	scene int
-	Faces Faces
-	// examples are the hand-drawn sketches the pad's example list offers, parsed on first use.
-	examples []sketches.Sketch
-	example  shownExample
+	scene    int
+	Faces    Faces
+	Examples Examples // the pad's example list
 
 	// Teach is what lookbook.teach taught: nil while the model is the shipped one.
 	Teach teachState
@@ -87,7 +84,12 @@ const (
 	Failed  Status = "error" // with a message beside it
 )
 
-func newApp() *App { return &App{Status: Loading, Brush: pad.DefaultBrush} }
+func newApp() *App {
+	a := &App{Status: Loading, Brush: pad.DefaultBrush}
+	// Each feature's type reaches the shared state through its app.
+	a.Teach.app, a.Maps.app, a.liveAPI.app, a.Faces.app = a, a, a, a
+	return a
+}
 
 // loadModel downloads (or collects the loader's early download of) the weights, validates
 // them and makes the app ready, or shows why it cannot be.
@@ -217,7 +219,7 @@ func (a *App) shareFragment() string {
 	if a.HasInput {
 		s.Image = a.Result.View
 	}
-	a.teachOptions(s.Options)
+	a.Teach.linkOptions(s.Options)
 	return share.Encode(s)
 }
 
@@ -236,7 +238,7 @@ func (a *App) restoreFromLink(fragment string) {
 	if b, err := strconv.Atoi(s.Options.Get("brush")); err == nil && b >= 1 && b <= 5 {
 		a.Brush = b
 	}
-	if err := a.restoreTeach(s.Options); err != nil {
+	if err := a.Teach.restore(s.Options); err != nil {
 		a.Notice = "The taught class in this link is damaged (" + err.Error() + "), so the shipped classifier answers."
 	}
 	if s.HasImage {
@@ -246,13 +248,13 @@ func (a *App) restoreFromLink(fragment string) {
 	}
 	if s.View == share.Map {
 		a.Maps.pending = s.Options
-		a.loadMaps()
+		a.Maps.load()
 	}
 	if s.View == share.Faces {
 		if s.Options.Has("za") {
 			a.Faces.pending = s.Options
 		}
-		a.loadFaces()
+		a.Faces.load()
 	}
 }
 

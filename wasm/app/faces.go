@@ -18,9 +18,9 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
+	"lookbook/ml/prep"
 	"lookbook/wasm/crop"
-	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
 
@@ -33,6 +33,7 @@ var stripAlphas = [6]float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // Faces is the Faces view's state: the VAE, the gallery's latent codes and their decodings,
 // the two chosen faces and where between them the slider is.
 type Faces struct {
+	app     *App   // the shared state: the model, the pad's input, the lock
 	Status  Status // Idle until the view opens, then Loading, Ready or Failed
 	Error   string
 	vae     *ml.VAE
@@ -86,9 +87,9 @@ const photoSide = 512
 
 const sampleCount = 6
 
-// loadFaces downloads the VAE and the gallery codes the first time the view opens.
-func (a *App) loadFaces() {
-	f := &a.Faces
+// load downloads the VAE and the gallery codes the first time the view opens.
+func (f *Faces) load() {
+	a := f.app
 	if f.Status != Idle {
 		return
 	}

@@ -15,9 +15,9 @@ import (
 
 	"github.com/vugu/vugu"
 
+	"lookbook/ml/prep"
 	"lookbook/wasm/crop"
 	"lookbook/wasm/layout"
-	"lookbook/wasm/prep"
 )
 
 // FacesView is the Faces view's DOM layer (faces-view.vugu): the interpolation controls,

@@ -58,6 +58,7 @@ func main() {
 	// Load the classifier before the stage starts: its first frames (shader compilation, on
 	// software WebGL especially) keep the event loop busy for hundreds of milliseconds, and
 	// the weights' promise could not resolve until they end.
+	go loadExamples(app)
 	app.loadModel()
 	ebiten.SetScreenTransparent(true)
 	// The stage repaints only when its scene changed (see stage.Draw): an idle page would
@@ -87,7 +88,7 @@ func (a *App) acceptFile(data []byte, name string) {
 		return
 	}
 	if a.View == share.Teach {
-		a.addExampleFile(data, name)
+		a.Teach.addExampleFile(data, name)
 		return
 	}
 	a.loadUpload(data, name)

@@ -30,7 +30,7 @@ func (c *MapView) mapProgressStyle() string {
 }
 
 // RetryMaps loads the map data again after a failure.
-func (c *MapView) RetryMaps(e vugu.DOMEvent) { c.App.loadMaps() }
+func (c *MapView) RetryMaps(e vugu.DOMEvent) { c.App.Maps.load() }
 
 func (c *MapView) mapShownText() string {
 	m := &c.App.Maps

@@ -66,7 +66,7 @@ func installMapInput(a *App) {
 		id := e.Get("pointerId").Int()
 		last, pressed := p.down[id]
 		if !pressed {
-			return a.hoverAt(x, y)
+			return a.Maps.hoverAt(x, y)
 		}
 		p.down[id] = [2]float64{x, y}
 		dx, dy := x-last[0], y-last[1]
@@ -86,7 +86,7 @@ func installMapInput(a *App) {
 			m.Camera.Turn(dx, dy)
 		}
 		m.changed()
-		return m.Hover >= 0 && a.clearHover()
+		return m.Hover >= 0 && a.Maps.clearHover()
 	})
 	up := func(e js.Value) bool {
 		id := e.Get("pointerId").Int()
@@ -104,7 +104,7 @@ func installMapInput(a *App) {
 	}
 	on("pointerup", up)
 	on("pointercancel", up)
-	on("pointerleave", func(e js.Value) bool { return a.clearHover() })
+	on("pointerleave", func(e js.Value) bool { return a.Maps.clearHover() })
 	on("wheel", func(e js.Value) bool {
 		x, y := e.Get("clientX").Float(), e.Get("clientY").Float()
 		if !active(x, y) {
@@ -116,7 +116,7 @@ func installMapInput(a *App) {
 		}
 		a.Maps.Camera.ZoomAt(a.Maps.viewport(a.Layout), x, y, math.Exp(-d*0.0015))
 		a.Maps.changed()
-		return a.clearHover()
+		return a.Maps.clearHover()
 	})
 }
 
@@ -143,10 +143,10 @@ func (p *mapPointers) centre() (float64, float64) {
 const hoverPixels = 7
 
 // hoverAt updates the point under the pointer; it reports whether the DOM must follow.
-func (a *App) hoverAt(x, y float64) bool {
-	m := &a.Maps
+func (m *Maps) hoverAt(x, y float64) bool {
+	a := m.app
 	if a.View != share.Map || m.Status != Ready || !a.Layout.MapArea.Contains(x, y) || a.Layout.MapPad.Contains(x, y) {
-		return a.clearHover()
+		return m.clearHover()
 	}
 	i, t := m.picks.Pick(x, y, hoverPixels)
 	if i == m.Hover {
@@ -160,12 +160,12 @@ func (a *App) hoverAt(x, y float64) bool {
 	return true
 }
 
-func (a *App) clearHover() bool {
-	if a.Maps.Hover < 0 {
+func (m *Maps) clearHover() bool {
+	if m.Hover < 0 {
 		return false
 	}
-	a.Maps.Hover = -1
-	a.Maps.changed()
+	m.Hover = -1
+	m.changed()
 	return true
 }
 

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"image"
 	"image/png"
 	"net/url"
@@ -25,6 +26,7 @@ const neighbourCount = 10
 // Maps is the Map view's state: the shipped maps, how they are looked at and filtered, the
 // pinned point, the visitor's drawing placed on the map, and the live map.
 type Maps struct {
+	app      *App // the shared state: the model, the pad's input, the lock
 	env      vugu.EventEnv
 	Status   Status // Idle until the view opens, then Loading, Ready or Failed
 	Error    string
@@ -65,9 +67,9 @@ type Maps struct {
 	MaxFrameMs float64 // the longest since lookbook.map({resetFrames: true})
 }
 
-// loadMaps downloads the maps the first time the view opens, with progress.
-func (a *App) loadMaps() {
-	m := &a.Maps
+// load downloads the maps the first time the view opens, with progress.
+func (m *Maps) load() {
+	a := m.app
 	if m.Status != Idle && m.Status != Failed {
 		return
 	}
@@ -162,8 +164,8 @@ func (m *Maps) coords() ([]float32, int) {
 // placeOwn puts the visitor's drawing (its 128-d features) on the current map, unless it is
 // already there. PCA projects it exactly; the t-SNE maps place it as openTSNE does, the UMAP
 // maps as umap-learn does.
-func (a *App) placeOwn() {
-	m := &a.Maps
+func (m *Maps) placeOwn() {
+	a := m.app
 	if m.Status != Ready {
 		return
 	}
@@ -228,8 +230,9 @@ const maxPlacedExamples = 40
 
 // placeExamples puts the examples a class was taught from in the Teach view on the current
 // shipped map, unless they are there already.
-func (a *App) placeExamples() {
-	m, t := &a.Maps, &a.Teach
+func (m *Maps) placeExamples() {
+	a := m.app
+	m, t := m, &a.Teach
 	if m.Status != Ready {
 		return
 	}
@@ -279,4 +282,26 @@ func (m *Maps) ownSummary(pred int) (same int) {
 		}
 	}
 	return same
+}
+
+// await waits for the map data (the test images' features), loading it if no view has.
+func (m *Maps) await() error {
+	a := m.app
+	for first := true; ; first = false {
+		a.env.Lock()
+		m := m
+		switch {
+		case m.Status == Ready:
+			a.env.UnlockOnly()
+			return nil
+		case m.Status == Failed && !first:
+			err := errors.New(m.Error)
+			a.env.UnlockOnly()
+			return err
+		case m.Status == Idle || m.Status == Failed:
+			m.load()
+		}
+		a.env.UnlockRender()
+		time.Sleep(50 * time.Millisecond)
+	}
 }

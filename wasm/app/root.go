@@ -34,9 +34,9 @@ func (c *Root) Go(e vugu.DOMEvent, v share.View) {
 	c.App.Version++
 	switch v {
 	case share.Faces:
-		c.App.loadFaces()
+		c.App.Faces.load()
 	case share.Map:
-		c.App.loadMaps()
+		c.App.Maps.load()
 	}
 }
 

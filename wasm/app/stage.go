@@ -13,9 +13,9 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"lookbook/ml/pad"
+	"lookbook/ml/prep"
 	"lookbook/wasm/layout"
-	"lookbook/wasm/pad"
-	"lookbook/wasm/prep"
 	"lookbook/wasm/share"
 )
 

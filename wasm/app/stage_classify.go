@@ -7,7 +7,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"lookbook/ml"
-	"lookbook/wasm/prep"
+	"lookbook/ml/prep"
 )
 
 // classifyStage draws the Classify view: the pad, the 28×28 image the model sees and the

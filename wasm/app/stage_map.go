@@ -76,8 +76,8 @@ func (v *mapStage) update(a *App) bool {
 	}
 	changed := v.s.padInput(a)
 	before, beforeEx := a.Maps.ownFor, a.Maps.examplesFor
-	a.placeOwn()
-	a.placeExamples()
+	a.Maps.placeOwn()
+	a.Maps.placeExamples()
 	changed = changed || before != a.Maps.ownFor || beforeEx != a.Maps.examplesFor
 	v.build(a)
 	if a.Maps.exportPNG { // the next draw (a change: there will be one) captures the map

@@ -13,14 +13,15 @@ import (
 	"unicode"
 
 	"lookbook/ml"
+	"lookbook/ml/format"
 	"lookbook/ml/teach"
-	"lookbook/pretrained/format"
 	"lookbook/wasm/share"
 )
 
 // teachState is what the visitor has taught the classifier (ml/teach): a new class, or a
 // correction of one of the ten garments. Teaching again starts from the shipped model.
 type teachState struct {
+	app     *App       // the shared state: the model, the pad's input, the lock
 	Name    string     // the taught class's name; "" while the model is the shipped one
 	Class   int        // its index: 10 for a new class, else the garment corrected
 	head    teach.Head // the last layer in use
@@ -71,7 +72,8 @@ func (a *App) className(i int) string {
 }
 
 // setLabels tells the JS API's wrappers the class names, whose count they read outputs by.
-func (a *App) setLabels() {
+func (t *teachState) setLabels() {
+	a := t.app
 	names := make([]any, a.classCount())
 	for i := range names {
 		names[i] = a.className(i)
@@ -81,7 +83,8 @@ func (a *App) setLabels() {
 
 // applyHead makes h the classifier's last layer, in the app's model and the API's, and
 // answers the current input again. name is the taught class ("" for the shipped model).
-func (a *App) applyHead(h teach.Head, name string, class int) {
+func (t *teachState) applyHead(h teach.Head, name string, class int) {
+	a := t.app
 	for _, m := range []*ml.FashionNet{a.model, a.api.model} {
 		fc := ml.NewLinear("fc3", teach.Latent, h.Classes)
 		copy(fc.Weight.Value.Data, h.Weight)
@@ -90,9 +93,9 @@ func (a *App) applyHead(h teach.Head, name string, class int) {
 		m.FC3 = fc
 	}
 	a.api.model.Forward(a.api.image) // the export's buffers are made now, not in the export
-	a.Teach.head, a.Teach.Name, a.Teach.Class = h, name, class
-	a.Teach.examplesVersion++
-	a.setLabels()
+	t.head, t.Name, t.Class = h, name, class
+	t.examplesVersion++
+	t.setLabels()
 	if a.HasInput {
 		a.classify(a.Result)
 	}
@@ -179,18 +182,18 @@ func taughtClass(name string) (string, int, error) {
 // weights and the bias as float16, 344 characters); every other row is the shipped one. The
 // page rounds its own row to float16 when training ends, so both ends classify alike.
 
-// teachOptions adds the taught class, if any, to a link's options.
-func (a *App) teachOptions(o url.Values) {
-	if a.Teach.Name == "" {
+// linkOptions adds the taught class, if any, to a link's options.
+func (t *teachState) linkOptions(o url.Values) {
+	if t.Name == "" {
 		return
 	}
-	w, b := a.Teach.head.Row(a.Teach.Class)
-	o.Set("tname", a.Teach.Name)
+	w, b := t.head.Row(t.Class)
+	o.Set("tname", t.Name)
 	o.Set("trow", share.EncodeHalves(append(w, b)))
 }
 
-// restoreTeach applies a link's taught class; a damaged one leaves the shipped classifier.
-func (a *App) restoreTeach(o url.Values) error {
+// restore applies a link's taught class; a damaged one leaves the shipped classifier.
+func (t *teachState) restore(o url.Values) error {
 	if !o.Has("tname") && !o.Has("trow") {
 		return nil
 	}
@@ -202,7 +205,7 @@ func (a *App) restoreTeach(o url.Values) error {
 	if err != nil {
 		return err
 	}
-	a.applyHead(a.Teach.shipped.WithRow(class, row[:teach.Latent], row[teach.Latent]), name, class)
+	t.applyHead(t.shipped.WithRow(class, row[:teach.Latent], row[teach.Latent]), name, class)
 	return nil
 }
 
@@ -212,9 +215,9 @@ func roundRow(h teach.Head, k int) teach.Head {
 	return h.WithRow(k, share.RoundCode(w), share.RoundCode([]float32{b})[0])
 }
 
-// teachAPI is lookbook.teach({name, examples}): a promise of {classes, accuracyBefore,
+// api is lookbook.teach({name, examples}): a promise of {classes, accuracyBefore,
 // accuracyAfter, ms, trainMs} once the classifier has learnt the class.
-func (a *App) teachAPI(args []js.Value) any {
+func (t *teachState) api(args []js.Value) any {
 	req, err := parseTeach(args)
 	resolve, reject, promise := newPromise()
 	if err != nil {
@@ -222,7 +225,7 @@ func (a *App) teachAPI(args []js.Value) any {
 		return promise
 	}
 	go func() {
-		out, err := a.teachRun(req, nil)
+		out, err := t.run(req, nil)
 		if err != nil {
 			reject("lookbook.teach: " + err.Error())
 			return
@@ -237,23 +240,24 @@ func (a *App) teachAPI(args []js.Value) any {
 	return promise
 }
 
-// teachRun teaches req, waiting for what it needs (the model, the test features on which
+// run teaches req, waiting for what it needs (the model, the test features on which
 // forgetting is measured, the replay sample), training in slices so the page keeps running;
 // progress, if given, is called between slices, unlocked.
-func (a *App) teachRun(req teachRequest, progress func(done, steps int, loss float64)) (teachOutcome, error) {
+func (t *teachState) run(req teachRequest, progress func(done, steps int, loss float64)) (teachOutcome, error) {
+	a := t.app
 	start := time.Now()
 	a.env.Lock()
-	if a.Teach.busy {
+	if t.busy {
 		a.env.UnlockOnly()
 		return teachOutcome{}, errors.New("a class is being taught already: wait for it")
 	}
-	a.Teach.busy = true
+	t.busy = true
 	a.env.UnlockOnly()
-	defer func() { a.env.Lock(); a.Teach.busy = false; a.env.UnlockOnly() }()
-	if err := a.awaitMaps(); err != nil {
+	defer func() { a.env.Lock(); t.busy = false; a.env.UnlockOnly() }()
+	if err := a.Maps.await(); err != nil {
 		return teachOutcome{}, err
 	}
-	replay, err := a.loadReplay()
+	replay, err := t.loadReplay()
 	if err != nil {
 		return teachOutcome{}, err
 	}
@@ -269,7 +273,7 @@ func (a *App) teachRun(req teachRequest, progress func(done, steps int, loss flo
 		a.model.Forward(ml.FromData(img, 1, 1, 32, 32))
 		own = append(own, teach.Example{Feature: append([]float32(nil), a.model.Latent().Data...), Label: req.class})
 	}
-	base, test := a.Teach.shipped, a.Maps.data
+	base, test := t.shipped, a.Maps.data
 	a.env.UnlockOnly()
 	run, err := teach.New(base, classes, own, *replay, teach.DefaultConfig())
 	if err != nil {
@@ -287,7 +291,7 @@ func (a *App) teachRun(req teachRequest, progress func(done, steps int, loss flo
 	before, after := base.Accuracy(test.Features, test.Labels), head.Accuracy(test.Features, test.Labels)
 	a.env.Lock()
 	defer a.env.UnlockRender()
-	a.applyHead(head, req.name, req.class)
+	t.applyHead(head, req.name, req.class)
 	out := teachOutcome{before: before, after: after, ms: msSince(start), trainMs: trainMs, loss: run.Loss}
 	for i := 0; i < a.classCount(); i++ {
 		out.classes = append(out.classes, a.className(i))
@@ -299,40 +303,21 @@ func (a *App) teachRun(req teachRequest, progress func(done, steps int, loss flo
 }
 
 // untaughtAPI is lookbook.untaught(): the shipped classifier again.
-func (a *App) untaughtAPI() any {
+func (t *teachState) untaughtAPI() any {
+	a := t.app
 	a.env.Lock()
 	defer a.env.UnlockRender()
-	if a.model != nil && a.Teach.Name != "" {
-		a.applyHead(a.Teach.shipped, "", 0)
+	if a.model != nil && t.Name != "" {
+		t.applyHead(t.shipped, "", 0)
 	}
 	return nil
 }
 
-// awaitMaps waits for the map data (the test images' features), loading it if no view has.
-func (a *App) awaitMaps() error {
-	for first := true; ; first = false {
-		a.env.Lock()
-		m := &a.Maps
-		switch {
-		case m.Status == Ready:
-			a.env.UnlockOnly()
-			return nil
-		case m.Status == Failed && !first:
-			err := errors.New(m.Error)
-			a.env.UnlockOnly()
-			return err
-		case m.Status == Idle || m.Status == Failed:
-			a.loadMaps()
-		}
-		a.env.UnlockRender()
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // loadReplay downloads and checks the replay sample the first time it is needed.
-func (a *App) loadReplay() (*teach.Replay, error) {
+func (t *teachState) loadReplay() (*teach.Replay, error) {
+	a := t.app
 	a.env.RLock()
-	r := a.Teach.replay
+	r := t.replay
 	a.env.RUnlock()
 	if r != nil {
 		return r, nil
@@ -347,7 +332,7 @@ func (a *App) loadReplay() (*teach.Replay, error) {
 	}
 	r = &teach.Replay{Features: f.Features, Labels: f.Labels}
 	a.env.Lock()
-	a.Teach.replay = r
+	t.replay = r
 	a.env.UnlockOnly()
 	return r, nil
 }

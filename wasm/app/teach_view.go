@@ -11,8 +11,8 @@ import (
 	"github.com/vugu/vugu"
 
 	"lookbook/ml"
+	"lookbook/ml/prep"
 	"lookbook/ml/teach"
-	"lookbook/wasm/prep"
 )
 
 // TeachView is the Teach view's DOM layer (teach-view.vugu): the class to teach, the examples,
@@ -25,8 +25,8 @@ type TeachView struct {
 const maxExamples = 200
 
 // addExample keeps a prepared input as an example.
-func (a *App) addExample(r prep.Result) {
-	t := &a.Teach
+func (t *teachState) addExample(r prep.Result) {
+	a := t.app
 	if len(t.Examples) >= maxExamples {
 		t.Error = fmt.Sprintf("That is %d examples, as many as the view keeps.", maxExamples)
 		return
@@ -40,17 +40,17 @@ func (a *App) addExample(r prep.Result) {
 }
 
 // addExampleFile keeps a dropped, pasted or opened picture as an example.
-func (a *App) addExampleFile(data []byte, name string) {
+func (t *teachState) addExampleFile(data []byte, name string) {
 	g, err := prep.Decode(data)
 	var r prep.Result
 	if err == nil {
 		r, err = prep.Prepare(g)
 	}
 	if err != nil {
-		a.Teach.Error = fmt.Sprintf("Could not use %q: %v.", name, err)
+		t.Error = fmt.Sprintf("Could not use %q: %v.", name, err)
 		return
 	}
-	a.addExample(r)
+	t.addExample(r)
 }
 
 // AddDrawing keeps the pad's drawing as an example and clears the pad for the next one.
@@ -60,7 +60,7 @@ func (c *TeachView) AddDrawing(e vugu.DOMEvent) {
 		a.Teach.Error = "Draw an example on the pad first."
 		return
 	}
-	a.addExample(a.Result)
+	a.Teach.addExample(a.Result)
 	a.strokes, a.current, a.background = nil, nil, nil
 	a.redraw()
 }
@@ -88,7 +88,7 @@ func (c *TeachView) Upload(e vugu.DOMEvent) {
 				a.Teach.Error = fmt.Sprintf("Could not read %q.", name)
 				return
 			}
-			a.addExampleFile(bytesFromJS(buf), name)
+			a.Teach.addExampleFile(bytesFromJS(buf), name)
 		}()
 	}
 	input.Set("value", "")
@@ -144,7 +144,7 @@ func (c *TeachView) Teach(e vugu.DOMEvent) {
 	}
 	t.Error, t.Done, t.Steps, t.taughtByView = "", 0, teach.DefaultConfig().Steps, false
 	go func() {
-		out, err := a.teachRun(req, func(done, steps int, loss float64) {
+		out, err := a.Teach.run(req, func(done, steps int, loss float64) {
 			a.env.Lock()
 			t.Done, t.Steps, t.Loss = done, steps, loss
 			if time.Since(t.lastProgressDraw) > 100*time.Millisecond {
@@ -175,7 +175,7 @@ func (c *TeachView) Teach(e vugu.DOMEvent) {
 func (c *TeachView) Reset(e vugu.DOMEvent) {
 	a := c.App
 	if a.Teach.Name != "" && !a.Teach.busy {
-		a.applyHead(a.Teach.shipped, "", 0)
+		a.Teach.applyHead(a.Teach.shipped, "", 0)
 	}
 	a.Teach.taughtByView, a.Teach.Before = false, -1
 }

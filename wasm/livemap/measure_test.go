@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"lookbook/ml/format"
 	"lookbook/ml/knn"
 	"lookbook/ml/tsne"
 	"lookbook/ml/umap"
-	"lookbook/pretrained/format"
 )
 
 // TestMeasurePhases times the live maps' phases on all 10,000 shipped test features, natively or

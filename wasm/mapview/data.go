@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"math"
 
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
 )
 
 // Projection names one map of the test set.

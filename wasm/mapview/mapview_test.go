@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
 )
 
 // synthetic writes a small maps file: n points in two classes, features drawn around two

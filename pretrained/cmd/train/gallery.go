@@ -6,7 +6,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
-	"lookbook/pretrained/format"
+	"lookbook/ml/format"
 	"lookbook/pretrained/trainer"
 )
 

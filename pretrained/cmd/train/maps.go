@@ -8,9 +8,9 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/ml/format"
 	"lookbook/ml/pca"
 	"lookbook/ml/tsne"
-	"lookbook/pretrained/format"
 	"lookbook/pretrained/trainer"
 )
 

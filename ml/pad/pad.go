@@ -8,7 +8,7 @@ package pad
 import (
 	"math"
 
-	"lookbook/wasm/prep"
+	"lookbook/ml/prep"
 )
 
 // Res is the pad's internal resolution: strokes are rasterised at Res×Res pixels.

@@ -158,6 +158,13 @@ func Prepare(g *Gray) (Result, error) {
 	for i := range fg {
 		fg[i] /= peak
 	}
+	return frame(fg, g.W, g.H), nil
+}
+
+// frame makes the model's input from a w×h picture of a light garment on black, its peak
+// at 1: cropped to the content, the longer side scaled to 28 pixels, centred by mass, bytes.
+func frame(fg []float32, w, h int) Result {
+	g := struct{ W, H int }{w, h}
 	// Crop to the content: pixels above 10 % of the peak.
 	x0, y0, x1, y1 := g.W, g.H, -1, -1
 	for y := 0; y < g.H; y++ {
@@ -192,7 +199,7 @@ func Prepare(g *Gray) (Result, error) {
 			view[(y+oy)*Side+x+ox] = byte(math.Round(float64(min(max(small[y*tw+x], 0), 1)) * 255))
 		}
 	}
-	return FromView(view), nil
+	return FromView(view)
 }
 
 // resizeArea box-filters the w×h window at (x0, y0) of src (stride stride) to tw×th.

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"lookbook/wasm/prep"
+	"lookbook/ml/prep"
 )
 
 func TestBrushRadius(t *testing.T) {

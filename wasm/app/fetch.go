@@ -123,30 +123,3 @@ func prefetched(key, url string) ([]byte, error) {
 	}
 	return bytesFromJS(buf), nil
 }
-
-// objectURL puts data in a Blob and returns a blob: URL for it (revoke it when done).
-func objectURL(data []byte, mime string) string {
-	u8 := js.Global().Get("Uint8Array").New(len(data))
-	js.CopyBytesToJS(u8, data)
-	blob := js.Global().Get("Blob").New([]any{u8}, map[string]any{"type": mime})
-	return js.Global().Get("URL").Call("createObjectURL", blob).String()
-}
-
-// download offers data to the visitor as a file.
-func download(name, mime string, data []byte) {
-	url := objectURL(data, mime)
-	link := js.Global().Get("document").Call("createElement", "a")
-	link.Set("href", url)
-	link.Set("download", name)
-	link.Call("click")
-	var revoke js.Func
-	revoke = js.FuncOf(func(js.Value, []js.Value) any {
-		js.Global().Get("URL").Call("revokeObjectURL", url)
-		revoke.Release()
-		return nil
-	})
-	js.Global().Call("setTimeout", revoke, 10000)
-	if rec := js.Global().Get("lookbook").Get("downloads"); rec.Truthy() {
-		rec.Call("push", map[string]any{"name": name, "type": mime, "size": len(data)})
-	}
-}
