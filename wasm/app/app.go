@@ -16,6 +16,7 @@ import (
 	"lookbook/ml"
 	"lookbook/ml/pad"
 	"lookbook/ml/prep"
+	"lookbook/ml/sketch"
 	"lookbook/ml/teach"
 	"lookbook/wasm/layout"
 	"lookbook/wasm/share"
@@ -92,8 +93,8 @@ func newApp() *App {
 }
 
 // loadModel downloads (or collects the loader's early download of) the weights, validates
-// them and makes the app ready, or shows why it cannot be.
-func (a *App) loadModel() {
+// them and makes the app ready, with the example list, or shows why it cannot be.
+func (a *App) loadModel(examples <-chan []sketch.Sketch) {
 	mark("weightsRequestedMs")
 	data, err := prefetched("_fashionnet", assetName("fashionnet"))
 	mark("weightsFetchedMs")
@@ -101,6 +102,7 @@ func (a *App) loadModel() {
 	if err == nil {
 		model, apiModel, err = loadTwice(data, "the classifier", ml.NewFashionNet, func(m *ml.FashionNet) { m.SetTraining(false) })
 	}
+	list := <-examples // before the lock: the page renders while it waits
 	a.env.Lock()
 	defer a.env.UnlockRender()
 	if err != nil {
@@ -108,7 +110,7 @@ func (a *App) loadModel() {
 		fail(err) // the loader's screen: the message and a retry, over everything
 		return
 	}
-	a.model, a.Status = model, Ready
+	a.model, a.Status, a.Examples.list = model, Ready, list
 	announceReady(a, apiModel) // resolves lookbook.ready once this call returns, after the link
 	a.restoreFromLink(js.Global().Get("location").Get("hash").String())
 }

@@ -33,9 +33,9 @@ type shownExample struct{ index, version int }
 // examplesPerClass keeps the list short enough to scan: three sketches of each class.
 const examplesPerClass = 3
 
-// loadExamples downloads and parses the sketches, keeping the first few of each class. Without
-// them the list offers nothing, and the pad works as before.
-func loadExamples(a *App) {
+// fetchExamples downloads and parses the sketches, keeping the first few of each class.
+// Without them the list offers nothing, and the pad works as before.
+func fetchExamples() []sketch.Sketch {
 	data, err := fetchBytes(assetName("sketches"))
 	var all []sketch.Sketch
 	if err == nil {
@@ -43,7 +43,7 @@ func loadExamples(a *App) {
 	}
 	if err != nil {
 		js.Global().Get("console").Call("warn", "example drawings: "+err.Error())
-		return
+		return nil
 	}
 	var list []sketch.Sketch
 	var perClass [10]int
@@ -53,9 +53,7 @@ func loadExamples(a *App) {
 			list = append(list, s)
 		}
 	}
-	a.env.Lock()
-	defer a.env.UnlockRender()
-	a.Examples.list = list
+	return list
 }
 
 func (c *ExamplePicker) prompt() string {

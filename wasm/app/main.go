@@ -13,6 +13,7 @@ import (
 	"lookbook/wasm/domrender"
 
 	"lookbook/ml"
+	"lookbook/ml/sketch"
 	"lookbook/wasm/kernels"
 	"lookbook/wasm/share"
 )
@@ -58,8 +59,10 @@ func main() {
 	// Load the classifier before the stage starts: its first frames (shader compilation, on
 	// software WebGL especially) keep the event loop busy for hundreds of milliseconds, and
 	// the weights' promise could not resolve until they end.
-	go loadExamples(app)
-	app.loadModel()
+	// The example list downloads beside the weights, and is there when the page is ready.
+	examples := make(chan []sketch.Sketch, 1)
+	go func() { examples <- fetchExamples() }()
+	app.loadModel(examples)
 	ebiten.SetScreenTransparent(true)
 	// The stage repaints only when its scene changed (see stage.Draw): an idle page would
 	// otherwise redraw everything sixty times a second, a whole core on software WebGL.
