@@ -169,3 +169,13 @@ func (m *FashionNet) Loss(x *Tensor, labels []int) (float64, int) {
 	m.Backward(m.dLogits)
 	return loss, correct
 }
+
+// LossSets is Loss with partial labels (CrossEntropySets): each example's label is a set of
+// classes, any of which is right.
+func (m *FashionNet) LossSets(x *Tensor, sets []Classes) (float64, int) {
+	logits := m.Forward(x)
+	m.dLogits = reuse(m.dLogits, logits.Shape...)
+	loss, correct := CrossEntropySets(logits, sets, m.dLogits)
+	m.Backward(m.dLogits)
+	return loss, correct
+}

@@ -140,6 +140,7 @@ func TestGradients(t *testing.T) {
 		layerCase("relu", &ReLU{}, randTensor(rng, 4, 6), nil, rng),
 		layerCase("sigmoid", &Sigmoid{}, randTensor(rng, 4, 6), nil, rng),
 		crossEntropyCase(rng),
+		crossEntropySetsCase(rng),
 		mseCase(rng),
 		klCase(rng),
 		vaeLossCase(rng),
@@ -171,6 +172,18 @@ func crossEntropyCase(rng *rand.Rand) gradCase {
 		wrt:      []*Tensor{logits},
 		loss:     func() float64 { l, _ := CrossEntropy(logits, labels, nil); return l },
 		analytic: func() []*Tensor { CrossEntropy(logits, labels, d); return []*Tensor{d} },
+	}
+}
+
+func crossEntropySetsCase(rng *rand.Rand) gradCase {
+	logits := randTensor(rng, 4, 10)
+	sets := []Classes{1 << 3, 1<<5 | 1<<7 | 1<<9, 1<<0 | 1<<2 | 1<<6, 1<<9 | 1<<0}
+	d := NewTensor(4, 10)
+	return gradCase{
+		name:     "cross-entropy of label sets",
+		wrt:      []*Tensor{logits},
+		loss:     func() float64 { l, _ := CrossEntropySets(logits, sets, nil); return l },
+		analytic: func() []*Tensor { CrossEntropySets(logits, sets, d); return []*Tensor{d} },
 	}
 }
 

@@ -111,3 +111,59 @@ func ArgMax(v []float32) int {
 	}
 	return best
 }
+
+// Classes is a set of class indices (bit k for class k): a partial label, such as "any
+// footwear" for a photo of shoes that Fashion-MNIST would call Sandal, Sneaker or Ankle boot.
+type Classes uint32
+
+// Has reports whether class k is in the set.
+func (c Classes) Has(k int) bool { return k >= 0 && k < 32 && c&(1<<k) != 0 }
+
+// CrossEntropySets is the cross-entropy of partial labels: the loss of example n is
+// −log Σ_{k∈sets[n]} softmax(logits_n)_k, the probability the model gives the whole set, with
+// mean reduction. A set of one class gives CrossEntropy exactly. It writes dLogits (B×K), the
+// gradient of the mean: softmax minus the softmax restricted to the set. An example is correct
+// when its arg max is in its set.
+func CrossEntropySets(logits *Tensor, sets []Classes, dLogits *Tensor) (loss float64, correct int) {
+	mustRank("cross-entropy", logits, 2)
+	b, k := logits.Shape[0], logits.Shape[1]
+	if len(sets) != b || dLogits != nil && len(dLogits.Data) != b*k {
+		panic(fmt.Sprintf("ml: cross-entropy: logits %v, %d label sets", logits.Shape, len(sets)))
+	}
+	for n := 0; n < b; n++ {
+		row, set := logits.Data[n*k:(n+1)*k], sets[n]
+		if set == 0 || set>>k != 0 {
+			panic(fmt.Sprintf("ml: cross-entropy: label set %b is empty or outside [0, %d)", set, k))
+		}
+		maxV, arg := row[0], 0
+		for j, v := range row {
+			if v > maxV {
+				maxV, arg = v, j
+			}
+		}
+		if set.Has(arg) {
+			correct++
+		}
+		var sum, inSet float64
+		for j, v := range row {
+			e := math.Exp(float64(v - maxV))
+			sum += e
+			if set.Has(j) {
+				inSet += e
+			}
+		}
+		loss += math.Log(sum) - math.Log(inSet)
+		if dLogits != nil {
+			d := dLogits.Data[n*k : (n+1)*k]
+			for j, v := range row {
+				e := math.Exp(float64(v - maxV))
+				g := e / sum
+				if set.Has(j) {
+					g -= e / inSet
+				}
+				d[j] = float32(g / float64(b))
+			}
+		}
+	}
+	return loss / float64(b), correct
+}

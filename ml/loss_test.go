@@ -1,0 +1,34 @@
+package ml
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestCrossEntropySetsOfOneClass: a set of one class is the ordinary cross-entropy, loss,
+// gradient and count alike; a set of every class costs nothing.
+func TestCrossEntropySetsOfOneClass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	logits := randTensor(rng, 5, 10)
+	labels := []int{0, 9, 4, 4, 7}
+	sets := make([]Classes, len(labels))
+	for i, l := range labels {
+		sets[i] = 1 << l
+	}
+	dHard, dSets := NewTensor(5, 10), NewTensor(5, 10)
+	lossHard, okHard := CrossEntropy(logits, labels, dHard)
+	lossSets, okSets := CrossEntropySets(logits, sets, dSets)
+	if math.Abs(lossHard-lossSets) > 1e-6 || okHard != okSets { // the two sum in float32 and float64
+		t.Errorf("got loss %v (%d right), want %v (%d right)", lossSets, okSets, lossHard, okHard)
+	}
+	for i := range dHard.Data {
+		if math.Abs(float64(dHard.Data[i]-dSets.Data[i])) > 1e-7 {
+			t.Fatalf("gradient %d: got %v, want %v", i, dSets.Data[i], dHard.Data[i])
+		}
+	}
+	all := []Classes{1<<10 - 1, 1<<10 - 1, 1<<10 - 1, 1<<10 - 1, 1<<10 - 1}
+	if loss, ok := CrossEntropySets(logits, all, nil); math.Abs(loss) > 1e-9 || ok != 5 {
+		t.Errorf("every class: got loss %v, %d right; want 0, 5", loss, ok)
+	}
+}

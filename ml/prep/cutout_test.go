@@ -1,0 +1,206 @@
+package prep
+
+import (
+	"errors"
+	"image"
+	"image/color"
+	"math/rand/v2"
+	"testing"
+)
+
+// floorPhoto draws garments (filled by inside) over a grainy wooden floor, with a darker wall
+// along the top, the way a phone photo of a garment on the floor looks.
+func floorPhoto(w, h int, inside func(x, y int) bool, garment color.RGBA, seed uint64) *image.RGBA {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			grain := uint8(rng.IntN(24)) + uint8(8*((x/7)%2)) // noise and planks
+			c := color.RGBA{170 + grain, 125 + grain, 80 + grain/2, 255}
+			if y < h/8 {
+				c = color.RGBA{90 + grain, 90 + grain, 100 + grain, 255}
+			}
+			if inside(x, y) {
+				c = garment
+				c.R += uint8(rng.IntN(10))
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+// tShirt is a T on its side: a body and two sleeves, centred in w×h.
+func tShirt(w, h int) func(x, y int) bool {
+	return func(x, y int) bool {
+		body := x > w*35/100 && x < w*65/100 && y > h*30/100 && y < h*85/100
+		sleeves := x > w*20/100 && x < w*80/100 && y > h*30/100 && y < h*45/100
+		return body || sleeves
+	}
+}
+
+// twoShoes is a pair seen from above: two separate ovals.
+func twoShoes(w, h int) func(x, y int) bool {
+	oval := func(x, y, cx, cy int) bool {
+		dx, dy := float64(x-cx)/float64(w/10), float64(y-cy)/float64(h/4)
+		return dx*dx+dy*dy < 1
+	}
+	return func(x, y int) bool { return oval(x, y, w*35/100, h/2) || oval(x, y, w*65/100, h/2) }
+}
+
+// maskAgreement is the intersection over union of the cut-out and the truth.
+func maskAgreement(c *Cutout, inside func(x, y int) bool, w, h int) float64 {
+	cw, ch := c.Image.Rect.Dx(), c.Image.Rect.Dy()
+	var both, either int
+	for y := range ch {
+		for x := range cw {
+			truth := inside(x*w/cw, y*h/ch)
+			got := c.Mask[y*cw+x]
+			if truth && got {
+				both++
+			}
+			if truth || got {
+				either++
+			}
+		}
+	}
+	return float64(both) / float64(max(either, 1))
+}
+
+func TestPreparePhotoCutsTheGarmentOut(t *testing.T) {
+	const w, h = 400, 300
+	for _, tc := range []struct {
+		name    string
+		inside  func(x, y int) bool
+		garment color.RGBA
+		parts   int
+	}{
+		{"a red t-shirt", tShirt(w, h), color.RGBA{200, 30, 40, 255}, 1},
+		{"a white t-shirt", tShirt(w, h), color.RGBA{240, 240, 235, 255}, 1},
+		{"a pair of dark shoes", twoShoes(w, h), color.RGBA{30, 30, 35, 255}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, c, err := PreparePhoto(floorPhoto(w, h, tc.inside, tc.garment, 7))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Found {
+				t.Fatal("no garment found")
+			}
+			if iou := maskAgreement(c, tc.inside, w, h); iou < 0.85 {
+				t.Errorf("cut-out agrees with the garment at IoU %.2f, want ≥ 0.85", iou)
+			}
+			cw := c.Image.Rect.Dx()
+			if parts := len(componentAreas(c.Mask, cw, c.Image.Rect.Dy())); parts != tc.parts {
+				t.Errorf("%d parts kept, want %d", parts, tc.parts)
+			}
+			// The floor is gone: the view's top and bottom rows are black, the garment light.
+			var edge, lit int
+			for i := range Side {
+				edge = max(edge, int(r.View[i]), int(r.View[(Side-1)*Side+i]))
+			}
+			for _, v := range r.View {
+				if v >= 60 {
+					lit++
+				}
+			}
+			if edge > 0 || lit < Side*Side/5 {
+				t.Errorf("view: brightest top or bottom pixel %d (want 0), %d pixels lit (want a fifth of the view)", edge, lit)
+			}
+		})
+	}
+}
+
+// componentAreas lists the areas of mask's 8-connected parts.
+func componentAreas(mask []bool, w, h int) []int {
+	kept := keepLargeParts(mask, w, h) // keeps every part of a mask whose parts are alike
+	seen := make([]bool, len(kept))
+	var areas []int
+	for start, in := range kept {
+		if !in || seen[start] {
+			continue
+		}
+		n, stack := 0, []int{start}
+		seen[start] = true
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n++
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					x, y := i%w+dx, i/w+dy
+					if j := y*w + x; x >= 0 && y >= 0 && x < w && y < h && kept[j] && !seen[j] {
+						seen[j] = true
+						stack = append(stack, j)
+					}
+				}
+			}
+		}
+		areas = append(areas, n)
+	}
+	return areas
+}
+
+// TestPreparePhotoKeepsDrawingsAndProductShots: a picture without a background to cut away
+// (a drawing on white) still gives the garment, and a blank one is refused as before.
+func TestPreparePhotoKeepsDrawingsAndProductShots(t *testing.T) {
+	drawing := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	for i := range drawing.Pix {
+		drawing.Pix[i] = 255
+	}
+	for y := 20; y < 80; y++ { // trousers: two dark legs
+		for x := 30; x < 70; x++ {
+			if x < 47 || x > 53 || y < 35 {
+				drawing.SetRGBA(x, y, color.RGBA{20, 20, 20, 255})
+			}
+		}
+	}
+	r, _, err := PreparePhoto(drawing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lit int
+	for _, v := range r.View {
+		if v > 128 {
+			lit++
+		}
+	}
+	if lit < 100 {
+		t.Errorf("the drawing left %d bright pixels in the view, want the trousers", lit)
+	}
+	// A Fashion-MNIST image (a light garment on black, reaching the top and bottom edges) is
+	// prepared exactly as Prepare prepares it: no cut-out, no negation.
+	fmnist := image.NewGray(image.Rect(0, 0, 28, 28))
+	for y := range 28 {
+		for x := 9; x < 19; x++ {
+			if x < 13 || x > 15 || y < 8 {
+				fmnist.SetGray(x, y, color.Gray{uint8(150 + 3*y)})
+			}
+		}
+	}
+	got, cut, err := PreparePhoto(fmnist)
+	want, wantErr := Prepare(FromImage(fmnist))
+	if err != nil || wantErr != nil || cut.Found || got != want {
+		t.Errorf("a Fashion-MNIST image: cut out %v, same as Prepare %v (errors %v, %v)", cut.Found, got == want, err, wantErr)
+	}
+	blank := image.NewRGBA(image.Rect(0, 0, 50, 50))
+	for i := range blank.Pix {
+		blank.Pix[i] = 200
+	}
+	if _, _, err := PreparePhoto(blank); !errors.Is(err, ErrBlank) {
+		t.Errorf("blank picture: got %v, want ErrBlank", err)
+	}
+	if _, _, err := PrepareFile([]byte("GIF89a not really")); err == nil {
+		t.Error("a damaged file was accepted")
+	}
+}
+
+// BenchmarkPreparePhoto: a 256×192 photo (the size the page hands Go) cut out and prepared.
+func BenchmarkPreparePhoto(b *testing.B) {
+	img := floorPhoto(256, 192, tShirt(256, 192), color.RGBA{200, 30, 40, 255}, 7)
+	for b.Loop() {
+		if _, _, err := PreparePhoto(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
