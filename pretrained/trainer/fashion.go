@@ -14,6 +14,7 @@ import (
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
+	"lookbook/ml/prep"
 	"lookbook/pretrained/drawings"
 )
 
@@ -27,6 +28,14 @@ type FashionConfig struct {
 	// Drawings is the share of each batch drawn as outlines or silhouettes of its images
 	// (pretrained/drawings) instead of shown as photographs.
 	Drawings float64 `json:"drawings,omitempty"`
+	// Photos is a folder of class folders of garment photos (dataset.LoadPhotos) whose
+	// augmented cut-outs (PhotoVariants of each, prepared as the page prepares a photo) take
+	// PhotoShare of each batch, with partial labels (any footwear for shoes, any top for a
+	// long-sleeved top). ValPhotos, another such folder, is reported after every epoch.
+	Photos        string  `json:"photos,omitempty"`
+	PhotoShare    float64 `json:"photo_share,omitempty"`
+	PhotoVariants int     `json:"photo_variants,omitempty"`
+	ValPhotos     string  `json:"val_photos,omitempty"`
 	// Init is a weight file to start from (fine-tuning) instead of a random initialisation.
 	Init  string `json:"init,omitempty"`
 	Limit int    `json:"limit,omitempty"`
@@ -81,6 +90,27 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	if cfg.Limit > 0 && cfg.Limit < all.Len() {
 		all = all.Subset(seq(cfg.Limit))
 	}
+	if cfg.PhotoShare < 0 || cfg.PhotoShare > 1 || cfg.PhotoShare > 0 && (cfg.Photos == "" || cfg.PhotoVariants < 1) {
+		return nil, fmt.Errorf("fashionnet: -photo-share is a share of each batch, between 0 and 1, and needs -photos and -photo-variants ≥ 1")
+	}
+	var photos *PhotoSet
+	if cfg.PhotoShare > 0 {
+		raw, err := dataset.LoadPhotos(cfg.Photos)
+		if err != nil {
+			return nil, fmt.Errorf("fashionnet: %w", err)
+		}
+		photos = AugmentPhotos(raw, cfg.PhotoVariants, cfg.Seed)
+	}
+	var valPhotos []dataset.Photo
+	var valPhotoInputs []prep.Result
+	if cfg.ValPhotos != "" {
+		if valPhotos, err = dataset.LoadPhotos(cfg.ValPhotos); err != nil {
+			return nil, fmt.Errorf("fashionnet: %w", err)
+		}
+		if valPhotoInputs, err = PreparePhotos(valPhotos); err != nil {
+			return nil, fmt.Errorf("fashionnet: %w", err)
+		}
+	}
 	trainIdx, valIdx := FashionSplit(all.Len(), cfg.Val)
 	train, val := all.Subset(trainIdx), all.Subset(valIdx)
 
@@ -98,7 +128,7 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	}
 	const side = dataset.FashionSide * dataset.FashionSide
 	x := ml.NewTensor(cfg.Batch, 1, 32, 32)
-	labels := make([]int, cfg.Batch)
+	labels := make([]ml.Classes, cfg.Batch)
 	_, err = runLoop(ctx, trainee{
 		schedule: cfg.Schedule, recipe: cfg, samples: train.Len(), state: model.State(), params: model.Params(),
 		describe: fmt.Sprintf("fashionnet: %d training and %d validation images", train.Len(), val.Len()),
@@ -110,15 +140,18 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 					dx, dy = rng.IntN(2*cfg.Shift+1)-cfg.Shift, rng.IntN(2*cfg.Shift+1)-cfg.Shift
 				}
 				src, at := train, idx
-				if cfg.Drawings > 0 && rng.Float64() < cfg.Drawings {
+				labels[i] = 1 << train.Labels[idx]
+				if photos != nil && rng.Float64() < cfg.PhotoShare {
+					p := photos.Sample(rng)
+					src, at, labels[i] = &dataset.Fashion{Pixels: photos.Views[p*784 : (p+1)*784], Labels: []uint8{0}}, 0, photos.Labels[p]
+				} else if cfg.Drawings > 0 && rng.Float64() < cfg.Drawings {
 					if r, ok := drawings.Augment(train.Pixels[idx*784:(idx+1)*784], rng); ok {
 						src, at = &dataset.Fashion{Pixels: r.View[:], Labels: train.Labels[idx : idx+1]}, 0
 					}
 				}
 				src.Image(x.Data[i*side:(i+1)*side], at, flip, dx, dy)
-				labels[i] = int(train.Labels[idx])
 			}
-			loss, correct := model.Loss(x, labels)
+			loss, correct := model.LossSets(x, labels)
 			return stepResult{Loss: loss, Correct: correct}
 		},
 		endEpoch: func(e *EpochLog, _ *float64) (string, error) {
@@ -132,6 +165,10 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 				e.ValOutlineAcc = EvaluateFashion(model, valOutlines).Accuracy
 				e.ValSilhouetteAcc = EvaluateFashion(model, valSilhouettes).Accuracy
 				text += fmt.Sprintf("  outlines %.4f silhouettes %.4f", e.ValOutlineAcc, e.ValSilhouetteAcc)
+			}
+			if valPhotos != nil {
+				e.ValPhotoAcc = EvaluatePhotos(model, valPhotos, valPhotoInputs).Accuracy()
+				text += fmt.Sprintf("  photos %.4f", e.ValPhotoAcc)
 			}
 			return text, nil
 		},

@@ -18,6 +18,7 @@ type EpochLog struct {
 	// Accuracy on drawings of the validation images (FashionNet with -drawings).
 	ValOutlineAcc    float64 `json:"val_outline_acc,omitempty"`
 	ValSilhouetteAcc float64 `json:"val_silhouette_acc,omitempty"`
+	ValPhotoAcc      float64 `json:"val_photo_acc,omitempty"` // photos of garments (FashionNet with -val-photos)
 	ValMSE           float64 `json:"val_mse,omitempty"`
 	KL               float64 `json:"kl,omitempty"`
 	Seconds          float64 `json:"seconds"`

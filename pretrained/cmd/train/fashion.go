@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 
 	"lookbook/ml"
 	"lookbook/ml/dataset"
@@ -17,6 +19,10 @@ func trainFashion(fs call) error {
 	fs.IntVar(&cfg.Shift, "shift", 2, "random shifts of up to this many pixels")
 	fs.IntVar(&cfg.Val, "val", 5000, "training images held out for validation")
 	fs.Float64Var(&cfg.Drawings, "drawings", 0, "share of each batch drawn as outlines or silhouettes (0 to 1)")
+	fs.StringVar(&cfg.Photos, "photos", "", "folder of class folders of garment photos to train on (../shared/data/clothing-photos/train)")
+	fs.Float64Var(&cfg.PhotoShare, "photo-share", 0, "share of each batch taken from -photos (0 to 1)")
+	fs.IntVar(&cfg.PhotoVariants, "photo-variants", 8, "augmented cut-outs made of each photo")
+	fs.StringVar(&cfg.ValPhotos, "val-photos", "", "folder of garment photos reported after every epoch (../shared/data/clothing-photos/validation)")
 	fs.StringVar(&cfg.Init, "init", "", "start from this FashionNet weight file (fine-tuning) instead of random weights")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use only the first N training images (quick trials)")
 	run := runFlags(fs, "fashionnet")
@@ -54,6 +60,20 @@ func trainFashion(fs call) error {
 	meta, err := trainer.FashionMetadata(cfg, fs.command, ev, valEval, drawn)
 	if err != nil {
 		return err
+	}
+	if cfg.ValPhotos != "" {
+		photos, err := dataset.LoadPhotos(cfg.ValPhotos)
+		if err != nil {
+			return err
+		}
+		inputs, err := trainer.PreparePhotos(photos)
+		if err != nil {
+			return err
+		}
+		pe := trainer.EvaluatePhotos(model, photos, inputs)
+		fmt.Printf("\nphotos (%s):\n\n", cfg.ValPhotos)
+		pe.Report(os.Stdout)
+		meta["photo_accuracy"] = strconv.FormatFloat(pe.Accuracy(), 'f', 4, 64)
 	}
 	return writeFile(run.Out, func(w io.Writer) error { return ml.SaveState(w, model.State(), meta, ml.SaveOptions{}) })
 }

@@ -80,6 +80,8 @@ var subcommands = []subcommand{
 	{name: "maps", run: maps, summary: "write the browser's latent maps of the test set (PCA, t-SNE and UMAP, 2D and 3D)"},
 	{name: "replay", run: replay, summary: "write the Teach view's replay sample (training-set features, balanced by class)"},
 	{name: "gallery", run: gallery, summary: "write the Faces view's starting latent codes (validation faces' posterior means)"},
+	{name: "photos", run: photos, summary: "report a FashionNet's accuracy on real photos of garments (the page's preprocessing)"},
+	{name: "interpolate", run: interpolate, summary: "write a FashionNet between a model and its fine-tuning (WiSE-FT), with its figures"},
 	{name: "drawings", run: drawingsCmd, summary: "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets"},
 }
 
