@@ -176,11 +176,7 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 		if s.Notice != "" || !s.HasInput {
 			t.Fatalf("upload of a test image: notice %q", s.Notice)
 		}
-		g, err := prep.Decode(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := prep.Prepare(g)
+		r, _, err := prep.PrepareFile(data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -147,6 +147,15 @@ func (a *App) state() jsapi.State {
 		n := a.classCount()
 		s.Index, s.Label = a.Pred, a.className(a.Pred)
 		s.Probabilities, s.Logits = ml.Floats[float64](a.Probs[:n]), ml.Floats[float64](a.Logits[:n])
+		if cut := a.photo.shown(a); cut != nil {
+			n := 0
+			for _, in := range cut.Mask {
+				if in {
+					n++
+				}
+			}
+			s.Cutout, s.CutoutShare = true, float64(n)/float64(len(cut.Mask))
+		}
 		s.View28 = make([]int, len(a.Result.View))
 		for i, b := range a.Result.View {
 			s.View28[i] = int(b)
@@ -159,7 +168,7 @@ func (a *App) state() jsapi.State {
 func (f *Faces) api() jsapi.Faces {
 	out := jsapi.Faces{Status: string(f.Status), A: f.A, B: f.B, Alpha: f.Alpha, Slerp: f.Slerp, Version: f.Version,
 		Notice: f.Notice, OwnMSE: f.OwnMSE, HasOwn: f.Own != nil, Temperature: f.Temperature,
-		Crop: [4]int{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, Walking: f.Walking, CameraOn: f.CameraOn,
+		Crop: [4]int{f.Crop.Min.X, f.Crop.Min.Y, f.Crop.Max.X, f.Crop.Max.Y}, Walking: f.Walking, CameraOn: f.Camera.On,
 		EncodeMs: f.EncodeMs, DecodeMs: f.DecodeMs, DrawMs: f.DrawMs}
 	if f.Samples[0] != nil {
 		out.Sample0 = ml.Floats[float64](f.Samples[0])

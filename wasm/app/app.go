@@ -69,6 +69,11 @@ type App struct {
 	// Teach is what lookbook.teach taught: nil while the model is the shipped one.
 	Teach teachState
 
+	// photo is the last uploaded photo's cut-out, shown while the pad shows that photo.
+	photo photoCutout
+	// Camera films a garment for Classify ("Take a photo").
+	Camera camera
+
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
 	LastMs float64
@@ -89,6 +94,7 @@ func newApp() *App {
 	a := &App{Status: Loading, Brush: pad.DefaultBrush}
 	// Each feature's type reaches the shared state through its app.
 	a.Teach.app, a.Maps.app, a.liveAPI.app, a.Faces.app = a, a, a, a
+	a.Camera.video, a.Faces.Camera.video = "classify-camera-video", "camera-video"
 	return a
 }
 
@@ -187,12 +193,14 @@ func (a *App) Clear() {
 // loadUpload classifies an uploaded file, or says clearly why it cannot.
 func (a *App) loadUpload(data []byte, name string) {
 	start := time.Now()
+	r, cut, err := prep.PrepareFile(data)
+	a.showUpload(r, cut, err, name, start)
+}
+
+// showUpload puts a prepared picture on the pad and classifies it, or says why the file
+// cannot be used; LastMs counts from start, when the file was chosen.
+func (a *App) showUpload(r prep.Result, cut *prep.Cutout, err error, name string, start time.Time) {
 	defer func() { a.LastMs = float64(time.Since(start).Microseconds()) / 1000 }()
-	g, err := prep.Decode(data)
-	var r prep.Result
-	if err == nil {
-		r, err = prep.Prepare(g)
-	}
 	if err != nil {
 		a.Notice = fmt.Sprintf("Could not use %q: %v.", name, err)
 		a.Version++
@@ -201,8 +209,24 @@ func (a *App) loadUpload(data []byte, name string) {
 	a.strokes, a.current = nil, nil
 	view := r.View
 	a.background = &view
+	a.photo = photoCutout{cut: cut, background: a.background}
 	a.Notice = ""
 	a.classify(r)
+}
+
+// photoCutout is an uploaded photo's cut-out and the pad background made from it.
+type photoCutout struct {
+	cut        *prep.Cutout
+	background *[prep.Side * prep.Side]byte
+}
+
+// shown is the cut-out to show beside the model's view: the photo's, while the pad's
+// background is still that photo and a garment was cut out of it; else nil.
+func (p photoCutout) shown(a *App) *prep.Cutout {
+	if p.cut == nil || !p.cut.Found || a.background != p.background || !a.HasInput {
+		return nil
+	}
+	return p.cut
 }
 
 // shareFragment encodes the current state.

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"github.com/vugu/vugu"
+
+	"lookbook/ml/prep"
 )
 
 // ClassifyView is the Classify view's DOM layer (classify-view.vugu): the pad's tools, the
@@ -28,17 +31,68 @@ func (c *ClassifyView) SetBrush(e vugu.DOMEvent) {
 	}
 }
 
-// Upload reads the chosen file, then classifies it.
+// Upload classifies the chosen file. A picture of up to browserDecodeAbove pixels is decoded
+// in Go, exactly as the trainer decodes its photos; a larger one (a phone's 12-megapixel
+// photo) is decoded and shrunk by the browser (see shrinkInBrowser), which takes a fraction of
+// the time; where the browser cannot, Go decodes it and says what is wrong with a bad file.
 func (c *ClassifyView) Upload(e vugu.DOMEvent) {
-	readChosenFile(e, func(data []byte, name string, err error) {
-		if err != nil {
-			c.App.Notice = fmt.Sprintf("Could not read %q: %v.", name, err)
-			c.App.Version++
-			return
+	start := time.Now()
+	input := js.Value(e.JSEventTarget())
+	files := input.Get("files")
+	if files.Get("length").Int() == 0 {
+		return
+	}
+	file := files.Index(0)
+	name, size := file.Get("name").String(), file.Get("size").Float()
+	env := e.EventEnv()
+	go func() {
+		var r prep.Result
+		var cut *prep.Cutout
+		var err error
+		decodeStart := time.Now()
+		if small, ok := shrinkLargeInBrowser(file); ok {
+			prepStart := time.Now()
+			r, cut, err = prep.PreparePhoto(small)
+			timing("photoDecodeMs", msSince(decodeStart)-msSince(prepStart))
+			timing("photoPrepareMs", msSince(prepStart))
+		} else if size > prep.MaxFileBytes {
+			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
+		} else {
+			var buf js.Value
+			if buf, err = await(file.Call("arrayBuffer")); err == nil {
+				r, cut, err = prep.PrepareFile(bytesFromJS(buf))
+			}
 		}
-		c.App.loadUpload(data, name)
-	})
+		env.Lock()
+		defer env.UnlockRender()
+		input.Set("value", "") // choosing the same file again fires change again
+		c.App.showUpload(r, cut, err, name, start)
+	}()
 }
+
+// StartCamera asks for the back camera (where there is one) and shows its picture over the pad.
+func (c *ClassifyView) StartCamera(e vugu.DOMEvent) {
+	a := c.App
+	a.Camera.start(e.EventEnv(), "environment", func(msg string) { a.Notice = msg; a.Version++ })
+}
+
+// TakePhoto classifies the camera's current picture as an uploaded photo, then turns the
+// camera off.
+func (c *ClassifyView) TakePhoto(e vugu.DOMEvent) {
+	start := time.Now()
+	a := c.App
+	img, err := a.Camera.frame(2 * prep.WorkSide)
+	if err != nil {
+		a.Notice = "Could not take the photo: " + err.Error() + "."
+		return
+	}
+	a.Camera.stop()
+	r, cut, err := prep.PreparePhoto(img)
+	a.showUpload(r, cut, err, "the camera's photo", start)
+}
+
+// StopCamera turns the camera off.
+func (c *ClassifyView) StopCamera(e vugu.DOMEvent) { c.App.Camera.stop() }
 
 func (c *ClassifyView) predictionText() string {
 	a := c.App

@@ -77,8 +77,7 @@ type Faces struct {
 	walkFrom    float64
 	walkStepped bool
 
-	CameraOn bool
-	camera   js.Value // the MediaStream while the camera is on
+	Camera camera // films you for "your photo"
 }
 
 // photoSide bounds the working copy of an uploaded photo: enough to crop a 32×32 face from,
@@ -344,15 +343,4 @@ func (f *Faces) stepWalk(now time.Time) bool {
 	f.Preview = f.between(alpha)
 	f.Version++
 	return true
-}
-
-// stopCamera ends the camera's stream, if any: the browser's camera light goes off.
-func (f *Faces) stopCamera() {
-	if f.camera.Truthy() {
-		tracks := f.camera.Call("getTracks")
-		for i := 0; i < tracks.Length(); i++ {
-			tracks.Index(i).Call("stop")
-		}
-	}
-	f.camera, f.CameraOn = js.Null(), false
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/vugu/vugu"
 
-	"lookbook/ml/prep"
 	"lookbook/wasm/crop"
 	"lookbook/wasm/layout"
 )
@@ -256,60 +255,24 @@ func (c *FacesView) otherFaceText(i int) string {
 // CropUp ends the drag.
 func (c *FacesView) CropUp(e vugu.DOMEvent) { c.crop.End() }
 
-// StartCamera asks for the camera and shows its picture with a button to take a photo.
+// StartCamera asks for the selfie camera and shows its picture with a button to take a photo.
 func (c *FacesView) StartCamera(e vugu.DOMEvent) {
 	f := &c.App.Faces
-	media := js.Global().Get("navigator").Get("mediaDevices")
-	if !media.Truthy() || !media.Get("getUserMedia").Truthy() {
-		f.Notice = "This browser does not offer its camera here (it needs a secure page: https or localhost)."
-		return
-	}
-	env := e.EventEnv()
-	p := media.Call("getUserMedia", map[string]any{"video": map[string]any{"facingMode": "user", "width": 640, "height": 480}, "audio": false})
-	go func() {
-		stream, err := await(p)
-		env.Lock()
-		if err != nil {
-			f.Notice = "Lookbook could not use the camera (" + err.Error() + "). You can open a photo instead."
-			env.UnlockRender()
-			return
-		}
-		f.camera, f.CameraOn, f.Notice = stream, true, ""
-		env.UnlockRender()
-		// The <video> exists once the DOM has rendered.
-		for try := 0; try < 50; try++ {
-			v := js.Global().Get("document").Call("querySelector", `[data-testid="camera-video"]`)
-			if v.Truthy() {
-				v.Set("srcObject", stream)
-				v.Call("play")
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
+	f.Camera.start(e.EventEnv(), "user", func(msg string) { f.Notice = msg })
 }
 
 // TakePhoto uses the camera's current frame as the photo, then turns the camera off.
 func (c *FacesView) TakePhoto(e vugu.DOMEvent) {
 	f := &c.App.Faces
-	v := js.Global().Get("document").Call("querySelector", `[data-testid="camera-video"]`)
-	if !v.Truthy() || v.Get("videoWidth").Int() == 0 {
+	img, err := f.Camera.frame(photoSide)
+	if err != nil {
 		f.Notice = "The camera has not started yet: try again in a moment."
 		return
 	}
-	w, h := v.Get("videoWidth").Int(), v.Get("videoHeight").Int()
-	canvas := js.Global().Get("document").Call("createElement", "canvas")
-	canvas.Set("width", w)
-	canvas.Set("height", h)
-	ctx := canvas.Call("getContext", "2d")
-	ctx.Call("drawImage", v, 0, 0)
-	data := ctx.Call("getImageData", 0, 0, w, h).Get("data")
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	js.CopyBytesToGo(img.Pix, js.Global().Get("Uint8Array").New(data.Get("buffer")))
-	c.StopCamera(e)
-	f.setPhoto(prep.Shrink(img, photoSide))
+	f.Camera.stop()
+	f.setPhoto(img)
 	f.Version++
 }
 
 // StopCamera turns the camera off.
-func (c *FacesView) StopCamera(e vugu.DOMEvent) { c.App.Faces.stopCamera() }
+func (c *FacesView) StopCamera(e vugu.DOMEvent) { c.App.Faces.Camera.stop() }

@@ -120,6 +120,13 @@ func installPaste(a *App) {
 	}))
 }
 
+// timing records a duration (ms) under lookbook.timings[name], for measurements.
+func timing(name string, ms float64) {
+	if t := js.Global().Get("lookbook").Get("timings"); t.Truthy() {
+		t.Set(name, ms)
+	}
+}
+
 // mark records performance.now() under lookbook.timings[name], for startup measurements.
 func mark(name string) {
 	if t := js.Global().Get("lookbook").Get("timings"); t.Truthy() {

@@ -27,8 +27,12 @@ func (c *Root) tabClass(v share.View) string {
 
 // Go switches view.
 func (c *Root) Go(e vugu.DOMEvent, v share.View) {
+	// Leaving a view must not leave its camera filming.
 	if v != share.Faces {
-		c.App.Faces.stopCamera() // leaving Faces must not leave the camera filming
+		c.App.Faces.Camera.stop()
+	}
+	if v != share.Classify {
+		c.App.Camera.stop()
 	}
 	c.App.View, c.App.ShareNote = v, ""
 	c.App.Version++

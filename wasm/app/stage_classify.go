@@ -3,6 +3,8 @@
 package main
 
 import (
+	"image/color"
+
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
@@ -17,6 +19,8 @@ type classifyStage struct {
 	view         *ebiten.Image    // the model's 28×28 input
 	feats        [4]*ebiten.Image // one row of channels per conv block
 	drawnVersion int              // App.Version the images show
+	cut          *ebiten.Image    // the uploaded photo with its cut-out garment
+	cutOf        *prep.Cutout     // the cut-out cut shows
 }
 
 // update turns pointer input on the pad, and dropped files, into the input.
@@ -41,6 +45,48 @@ func (v *classifyStage) draw(screen *ebiten.Image, a *App) {
 		screen.DrawImage(v.view, op)
 	}
 	v.drawFeatures(screen, a)
+	v.drawCutout(screen, a)
+}
+
+// drawCutout shows an uploaded photo with the garment that was cut out of it at full colour
+// and the rest dimmed, fitted into the Cutout region, while the pad shows that photo.
+func (v *classifyStage) drawCutout(screen *ebiten.Image, a *App) {
+	c, r := a.photo.shown(a), a.Layout.Cutout
+	if c == nil || r.W <= 0 {
+		return
+	}
+	if v.cutOf != c {
+		if v.cut != nil {
+			v.cut.Deallocate()
+		}
+		v.cut, v.cutOf = cutoutImage(c), c
+	}
+	sc := v.s.scale
+	w, h := float64(c.Image.Rect.Dx()), float64(c.Image.Rect.Dy())
+	k := min(r.W/w, r.H/h)
+	x, y := r.X+(r.W-w*k)/2, r.Y+(r.H-h*k)/2
+	vector.DrawFilledRect(screen, float32(x*sc)-1, float32(y*sc)-1, float32(w*k*sc)+2, float32(h*k*sc)+2, accent, false)
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	op.GeoM.Scale(k*sc, k*sc)
+	op.GeoM.Translate(x*sc, y*sc)
+	screen.DrawImage(v.cut, op)
+}
+
+// cutoutImage paints the photo, dimming what is not the garment towards the pad's colour.
+func cutoutImage(c *prep.Cutout) *ebiten.Image {
+	w, h := c.Image.Rect.Dx(), c.Image.Rect.Dy()
+	pix := make([]byte, 4*w*h)
+	for i, in := range c.Mask {
+		p := c.Image.Pix[4*i : 4*i+3]
+		col := color.RGBA{p[0], p[1], p[2], 0xff}
+		if !in {
+			col = blend(col, padBackground, 0.75)
+		}
+		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = col.R, col.G, col.B, 0xff
+	}
+	img := ebiten.NewImage(w, h)
+	img.WritePixels(pix)
+	return img
 }
 
 // refresh re-uploads the model's view and the feature maps after the input changed.

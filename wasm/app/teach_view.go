@@ -41,11 +41,7 @@ func (t *teachState) addExample(r prep.Result) {
 
 // addExampleFile keeps a dropped, pasted or opened picture as an example.
 func (t *teachState) addExampleFile(data []byte, name string) {
-	g, err := prep.Decode(data)
-	var r prep.Result
-	if err == nil {
-		r, err = prep.Prepare(g)
-	}
+	r, _, err := prep.PrepareFile(data)
 	if err != nil {
 		t.Error = fmt.Sprintf("Could not use %q: %v.", name, err)
 		return

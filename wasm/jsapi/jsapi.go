@@ -18,6 +18,10 @@ type State struct {
 	Probabilities []float64 `json:"probabilities,omitempty"`
 	Logits        []float64 `json:"logits,omitempty"`
 	View28        []int     `json:"view28,omitempty"`
+	// Cutout: the input is an uploaded photo and the page shows the garment cut out of it;
+	// CutoutShare is the share of the (shrunk) photo's pixels that the garment covers.
+	Cutout      bool    `json:"cutout"`
+	CutoutShare float64 `json:"cutoutShare,omitempty"`
 }
 
 // Camera is where the Map's camera looks.

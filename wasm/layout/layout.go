@@ -29,6 +29,7 @@ type Layout struct {
 	Pad           Rect // the drawing pad (stage)
 	Panel         Rect // controls and probabilities (DOM)
 	ModelView     Rect // the 28×28 image the model sees (stage)
+	Cutout        Rect // an uploaded photo with the garment it was cut down to (stage)
 	Features      Rect // feature maps of the four conv blocks (stage)
 
 	// The Faces view.
@@ -69,6 +70,8 @@ func Compute(w, h float64) Layout {
 		top := l.Panel.Y + 380
 		l.ModelView = Rect{l.Panel.X, top, mv, mv}
 		l.Features = Rect{l.Panel.X + mv + m, top, l.Panel.W - mv - m, max(0, min(h-top-m, 200))}
+		cs := min(160, side*0.35)
+		l.Cutout = Rect{l.Pad.X + side - cs - 6, l.Pad.Y + 6, cs, cs} // inset in the pad's corner
 		return l
 	}
 	side := min(w-2*m, (h-TopBar)*0.45)
@@ -76,6 +79,7 @@ func Compute(w, h float64) Layout {
 	l.Panel = Rect{m, l.Pad.Y + side + 12, w - 2*m, h - (l.Pad.Y + side + 12) - 8}
 	mv := 56.0
 	l.ModelView = Rect{l.Pad.X + side - mv - 6, l.Pad.Y + 6, mv, mv} // inset in the pad's corner
+	l.Cutout = Rect{l.Pad.X + 6, l.Pad.Y + 6, mv, mv}                // and the other corner
 	return l
 }
 

@@ -47,8 +47,8 @@ func TestLayout(t *testing.T) {
 					}
 				}
 			}
-			if !l.MapPad.inside(l.MapArea) || !l.ModelView.inside(page) {
-				t.Errorf("insets misplaced: map pad %+v in %+v, model view %+v", l.MapPad, l.MapArea, l.ModelView)
+			if !l.MapPad.inside(l.MapArea) || !l.ModelView.inside(page) || !l.Cutout.inside(l.Pad) {
+				t.Errorf("insets misplaced: map pad %+v in %+v, model view %+v, cut-out %+v in %+v", l.MapPad, l.MapArea, l.ModelView, l.Cutout, l.Pad)
 			}
 			for _, p := range []Rect{l.Pad, l.MapPad} {
 				if p.W != p.H {

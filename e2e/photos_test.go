@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"lookbook/ml"
+	"lookbook/ml/dataset"
+	"lookbook/ml/prep"
+)
+
+// validationPhotos is where the clothing photos' validation split lies beside the checkout.
+const validationPhotos = "../../shared/data/clothing-photos/validation"
+
+// somePhotos returns the first n photos of each class folder, decoded as the trainer decodes
+// them, skipping the test where the data set is not beside the checkout.
+func somePhotos(t *testing.T, n int) []dataset.Photo {
+	t.Helper()
+	all, err := dataset.LoadPhotos(validationPhotos)
+	if err != nil {
+		if _, statErr := os.Stat(validationPhotos); os.IsNotExist(statErr) {
+			t.Skipf("no clothing photos at %s", validationPhotos)
+		}
+		t.Fatal(err)
+	}
+	var out []dataset.Photo
+	perFolder := map[string]int{}
+	for _, p := range all {
+		if perFolder[p.Folder] < n {
+			perFolder[p.Folder]++
+			// Chromium reads an uploaded file by its absolute path.
+			if p.Path, err = filepath.Abs(p.Path); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestPhotosClassifyAsTheTrainerDoes: phone photos of garments opened with the page's own
+// control get the answers of the trainer's preprocessing and model: the same decoder (Go's,
+// for pictures this small), the same cut-out, the same network, so the logits agree to
+// rounding, as JPEGs and as PNGs. The page shows the garment it cut out.
+func TestPhotosClassifyAsTheTrainerDoes(t *testing.T) {
+	photos := somePhotos(t, 2)
+	m := loadModel(t)
+	a := visit(t, "")
+	var cutouts int
+	for k, p := range photos {
+		s := a.upload(p.Path)
+		r, _, err := prep.PreparePhoto(p.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := nativeLogits(m, r.Input[:])
+		if d := maxDiff(s.Logits, want); d > 1e-4 || s.Notice != "" || s.Index != ml.ArgMax(want) {
+			t.Errorf("%s: the page says %s, the trainer %s; logits differ by %g (notice %q)", p.Path, s.Label, ml.FashionNetClasses[ml.ArgMax(want)], d, s.Notice)
+		}
+		if s.Cutout {
+			cutouts++
+			if k == 0 {
+				if c := a.rectOf("region-cutout"); c.W < 40 || c.H < 40 {
+					t.Errorf("the cut-out's region is %+v", c)
+				}
+				a.screenshot("03b-photo-cutout")
+			}
+		}
+	}
+	t.Logf("%d photos, %d shown with a cut-out", len(photos), cutouts)
+	if cutouts < len(photos)/2 {
+		t.Errorf("only %d of %d photos were shown with a cut-out", cutouts, len(photos))
+	}
+	// A drawing on the pad afterwards is no photo: the cut-out goes.
+	a.click("clear")
+	v := a.state().Version
+	a.drawTrousers()
+	if s := a.waitChange(v); s.Cutout {
+		t.Error("the cut-out stays after drawing on a cleared pad")
+	}
+}
+
+// TestCameraInClassify: "Take a photo" shows the camera (Chromium's synthetic one) over the
+// pad, the shutter classifies its picture and turns it off; no camera, or a refusal, gets a
+// clear notice.
+func TestCameraInClassify(t *testing.T) {
+	a := visit(t, "")
+	v := a.state().Version
+	a.click("classify-camera")
+	a.run(chromedp.WaitVisible(`[data-testid="classify-camera-video"]`, chromedp.ByQuery))
+	a.run(chromedp.Poll(`document.querySelector('[data-testid="classify-camera-video"]').videoWidth > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+	a.screenshot("03c-classify-camera")
+	a.click("classify-shutter")
+	s := a.waitChange(v)
+	if !s.HasInput || s.Notice != "" || len(s.Probabilities) != 10 {
+		t.Errorf("after the shutter: input %v, notice %q", s.HasInput, s.Notice)
+	}
+	var live bool
+	a.run(chromedp.Evaluate(`!!document.querySelector('[data-testid="classify-camera-video"]')`, &live))
+	if live {
+		t.Error("the camera's picture is still shown after the shutter")
+	}
+	for _, tc := range []struct{ name, script, want string }{
+		{"refused", `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"))`, "not allowed"},
+		{"no camera", `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Requested device not found", "NotFoundError"))`, "No camera"},
+		{"no camera API", `Object.defineProperty(navigator, "mediaDevices", {value: undefined})`, "does not offer its camera"},
+	} {
+		a.run(chromedp.Evaluate(tc.script, nil))
+		v := a.state().Version
+		a.click("classify-camera")
+		if s := a.waitChange(v); !strings.Contains(s.Notice, tc.want) {
+			t.Errorf("%s: notice %q, want it to say %q", tc.name, s.Notice, tc.want)
+		}
+	}
+}
+
+// TestMeasurePhotoUpload measures issue 28's figure: a 12-megapixel phone photo (4000×3000
+// JPEG) from choosing the file to the answer (the page's lastMs: the browser's decoding and
+// shrinking, the cut-out, the network), median of fresh uploads.
+func TestMeasurePhotoUpload(t *testing.T) {
+	measuring(t)
+	const w, h = 4000, 3000
+	path := writePhoto(t, "12mp.jpg", w, h, func(x, y int) color.RGBA {
+		grain := uint8((x*7 + y*13) % 23)
+		if dx, dy := float64(x-w/2)/float64(w/4), float64(y-h/2)/float64(h/3); dx*dx+dy*dy < 1 {
+			return color.RGBA{40 + grain, 60, 150, 255} // a blue garment
+		}
+		return color.RGBA{170 + grain, 125 + grain, 80, 255} // a wooden floor
+	})
+	a := visit(t, "")
+	var ms, decode, prepare []float64
+	for range 7 {
+		s := a.upload(path)
+		if s.Notice != "" {
+			t.Fatalf("notice %q", s.Notice)
+		}
+		var parts struct{ PhotoDecodeMs, PhotoPrepareMs float64 }
+		a.evalJSON(`({PhotoDecodeMs: lookbook.timings.photoDecodeMs, PhotoPrepareMs: lookbook.timings.photoPrepareMs})`, &parts)
+		ms, decode, prepare = append(ms, s.LastMs), append(decode, parts.PhotoDecodeMs), append(prepare, parts.PhotoPrepareMs)
+	}
+	var zz map[string]any
+	a.evalJSON(`lookbook.timings`, &zz)
+	t.Log(zz)
+	median := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
+	report := fmt.Sprintf("12-megapixel JPEG (4000×3000), choosing the file to the answer: median %.0f ms (runs %v); of which the browser's decoding and shrinking %.0f ms, the cut-out and framing in Go %.0f ms\n",
+		median(ms), roundAll(ms), median(decode), median(prepare))
+	t.Log(report)
+	writeArtifact(t, "photo-measurements.txt", report)
+}
+
+func roundAll(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = math.Round(x)
+	}
+	return out
+}
