@@ -147,9 +147,6 @@ func TestMeasurePhotoUpload(t *testing.T) {
 		a.evalJSON(`({PhotoDecodeMs: lookbook.timings.photoDecodeMs, PhotoPrepareMs: lookbook.timings.photoPrepareMs})`, &parts)
 		ms, decode, prepare = append(ms, s.LastMs), append(decode, parts.PhotoDecodeMs), append(prepare, parts.PhotoPrepareMs)
 	}
-	var zz map[string]any
-	a.evalJSON(`lookbook.timings`, &zz)
-	t.Log(zz)
 	median := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
 	report := fmt.Sprintf("12-megapixel JPEG (4000×3000), choosing the file to the answer: median %.0f ms (runs %v); of which the browser's decoding and shrinking %.0f ms, the cut-out and framing in Go %.0f ms\n",
 		median(ms), roundAll(ms), median(decode), median(prepare))

@@ -200,6 +200,7 @@ func TestTeachView(t *testing.T) {
 	if !strings.Contains(result, `Taught "Hat"`) || !strings.Contains(check, "of 2 taken for Hat") {
 		t.Errorf("result %q, check %q", result, check)
 	}
+	t.Logf("held back: %s", check)
 	if strings.Contains(check, "0 of 2") {
 		t.Errorf("neither held-back hat is taken for a hat: %q", check)
 	}

@@ -56,33 +56,56 @@
 		"lookbook.classifyBatch takes a Float32Array of n·1024 values (n images of 32×32 in [0, 1], 1 ≤ n ≤ 4096)");
 	window.lookbook.decodeBatch = (z) => batch("_decodeBatch", z, 120, 3 * 32 * 32,
 		"lookbook.decodeBatch takes a Float32Array of n·120 latent values (1 ≤ n ≤ 4096)");
-	// A large photo's pixels, fitted to maxSide (width × height from its header, read by Go):
+	// Reads an uploaded picture for the program, in one promise (so the program waits for a busy
+	// main thread once): a photo of more than `above` pixels (from its JPEG or PNG header) comes
+	// back as its pixels fitted to maxSide, {width, height, data} (RGBA, not premultiplied),
 	// decoded at a fraction of its size by WebCodecs' ImageDecoder where there is one (a
-	// 12-megapixel JPEG in a fifth of the time), else by createImageBitmap. One promise, so the
-	// program waits for a busy main thread once, not at every step. Resolves to {width,
-	// height, data} (RGBA, not premultiplied), or rejects.
-	window.lookbook._shrinkPhoto = async (file, width, height, maxSide) => {
-		const fit = (w, h) => { const k = Math.max(w, h) > maxSide ? maxSide / Math.max(w, h) : 1; return [Math.max(1, Math.floor(w * k)), Math.max(1, Math.floor(h * k))]; };
-		const pixels = (picture, w, h) => {
+	// 12-megapixel JPEG at an eighth of its size, in a fraction of the time), else by
+	// createImageBitmap; anything else, or a photo the browser cannot decode, comes back as
+	// {bytes} (an ArrayBuffer), for the program to decode and judge.
+	window.lookbook._readPicture = async (file, maxSide, above, most) => {
+		const bytes = await file.arrayBuffer();
+		const size = pictureSize(new DataView(bytes));
+		if (!size || size.width * size.height <= above || size.width * size.height > most) return {bytes};
+		const k = maxSide / Math.max(size.width, size.height);
+		const fit = (w, h) => { const f = Math.min(1, maxSide / Math.max(w, h)); return [Math.max(1, Math.floor(w * f)), Math.max(1, Math.floor(h * f))]; };
+		const pixels = (picture, [w, h]) => {
 			const canvas = new OffscreenCanvas(w, h), ctx = canvas.getContext("2d");
 			ctx.drawImage(picture, 0, 0, w, h);
 			return {width: w, height: h, data: ctx.getImageData(0, 0, w, h).data};
 		};
-		const [tw, th] = fit(width, height);
-		if (window.ImageDecoder) {
-			try {
-				const decoder = new ImageDecoder({data: file.stream(), type: file.type, desiredWidth: tw, desiredHeight: th});
+		try {
+			if (window.ImageDecoder && await ImageDecoder.isTypeSupported(file.type)) {
+				const decoder = new ImageDecoder({data: bytes, type: file.type,
+					desiredWidth: Math.max(1, Math.round(size.width * k)), desiredHeight: Math.max(1, Math.round(size.height * k))});
 				try {
 					const {image} = await decoder.decode();
-					try { return pixels(image, ...fit(image.displayWidth, image.displayHeight)); } finally { image.close(); }
+					try { return pixels(image, fit(image.displayWidth, image.displayHeight)); } finally { image.close(); }
 				} finally { decoder.close(); }
-			} catch (e) { /* a type it cannot decode: createImageBitmap below */ }
+			}
+			// Only the width: the browser keeps the aspect ratio after turning the photo by its
+			// EXIF orientation, which the header's width and height do not know of.
+			const bitmap = await createImageBitmap(new Blob([bytes], {type: file.type}), {resizeWidth: Math.max(1, Math.round(size.width * k)), resizeQuality: "medium"});
+			try { return pixels(bitmap, fit(bitmap.width, bitmap.height)); } finally { bitmap.close(); }
+		} catch (e) {
+			return {bytes};
 		}
-		// Only the width: the browser keeps the aspect ratio after turning the photo by its EXIF
-		// orientation, which the header's width and height do not know of.
-		const bitmap = await createImageBitmap(file, {resizeWidth: tw, resizeQuality: "medium"});
-		try { return pixels(bitmap, bitmap.width, bitmap.height); } finally { bitmap.close(); }
 	};
+	// The width and height in a JPEG's frame header or a PNG's IHDR, or null.
+	function pictureSize(v) {
+		if (v.byteLength >= 24 && v.getUint32(0) === 0x89504e47) return {width: v.getUint32(16), height: v.getUint32(20)};
+		if (v.byteLength < 4 || v.getUint16(0) !== 0xffd8) return null;
+		for (let i = 2; i + 9 < v.byteLength;) {
+			if (v.getUint8(i) !== 0xff) return null;
+			const marker = v.getUint8(i + 1);
+			if (marker === 0xff) { i++; continue; } // fill
+			if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+				return {width: v.getUint16(i + 7), height: v.getUint16(i + 5)};
+			}
+			i += 2 + v.getUint16(i + 2);
+		}
+		return null;
+	}
 	window.lookbookResolveReady = () => {
 		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);

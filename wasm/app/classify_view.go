@@ -33,8 +33,8 @@ func (c *ClassifyView) SetBrush(e vugu.DOMEvent) {
 
 // Upload classifies the chosen file. A picture of up to browserDecodeAbove pixels is decoded
 // in Go, exactly as the trainer decodes its photos; a larger one (a phone's 12-megapixel
-// photo) is decoded and shrunk by the browser (see shrinkInBrowser), which takes a fraction of
-// the time; where the browser cannot, Go decodes it and says what is wrong with a bad file.
+// photo) is decoded and shrunk by the browser (see readPicture), which takes a fraction of the
+// time; where the browser cannot, Go decodes it and says what is wrong with a bad file.
 func (c *ClassifyView) Upload(e vugu.DOMEvent) {
 	start := time.Now()
 	input := js.Value(e.JSEventTarget())
@@ -49,19 +49,17 @@ func (c *ClassifyView) Upload(e vugu.DOMEvent) {
 		var r prep.Result
 		var cut *prep.Cutout
 		var err error
-		decodeStart := time.Now()
-		if small, ok := shrinkLargeInBrowser(file); ok {
+		if size > prep.MaxFileBytes {
+			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
+		} else if small, data, readErr := readPicture(file); readErr != nil {
+			err = readErr
+		} else if small != nil {
 			prepStart := time.Now()
 			r, cut, err = prep.PreparePhoto(small)
-			timing("photoDecodeMs", msSince(decodeStart)-msSince(prepStart))
+			timing("photoDecodeMs", msSince(start)-msSince(prepStart))
 			timing("photoPrepareMs", msSince(prepStart))
-		} else if size > prep.MaxFileBytes {
-			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
 		} else {
-			var buf js.Value
-			if buf, err = await(file.Call("arrayBuffer")); err == nil {
-				r, cut, err = prep.PrepareFile(bytesFromJS(buf))
-			}
+			r, cut, err = prep.PrepareFile(data)
 		}
 		env.Lock()
 		defer env.UnlockRender()

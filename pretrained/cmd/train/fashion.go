@@ -17,7 +17,7 @@ func trainFashion(fs call) error {
 	data := fs.fashionFlag()
 	scheduleFlags(fs, &cfg.Schedule, trainer.Schedule{Epochs: 24, Batch: 64, LR: 2e-3, Decay: "cosine", Warmup: 1, WeightDecay: 0.01, Flip: true, Seed: 1})
 	fs.IntVar(&cfg.Shift, "shift", 2, "random shifts of up to this many pixels")
-	fs.IntVar(&cfg.Val, "val", 5000, "training images held out for validation")
+	fs.IntVar(&cfg.Val, "val", fashionVal, "training images held out for validation")
 	fs.Float64Var(&cfg.Drawings, "drawings", 0, "share of each batch drawn as outlines or silhouettes (0 to 1)")
 	fs.StringVar(&cfg.Photos, "photos", "", "folder of class folders of garment photos to train on (../shared/data/clothing-photos/train)")
 	fs.Float64Var(&cfg.PhotoShare, "photo-share", 0, "share of each batch taken from -photos (0 to 1)")

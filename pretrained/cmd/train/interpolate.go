@@ -12,6 +12,9 @@ import (
 	"lookbook/pretrained/trainer"
 )
 
+// fashionVal is the validation split every FashionNet recipe holds out (-val's default).
+const fashionVal = 5000
+
 // interpolate writes a FashionNet between a model and its fine-tuning (WiSE-FT), evaluated on
 // the test set, the drawing benchmark and the photos, with those figures in its metadata.
 func interpolate(c call) error {
@@ -34,6 +37,14 @@ func interpolate(c call) error {
 		return err
 	}
 	m := trainer.InterpolateFashionNet(a, b, *alpha)
+	// The validation split, on which alpha is chosen (the test set reports).
+	train, err := dataset.LoadFashion(*data, "train")
+	if err != nil {
+		return err
+	}
+	_, valIdx := trainer.FashionSplit(train.Len(), fashionVal)
+	val := trainer.EvaluateFashion(m, train.Subset(valIdx))
+	fmt.Printf("alpha %g: Fashion-MNIST validation accuracy %.2f%% (%d training images held out)\n", *alpha, 100*val.Accuracy, fashionVal)
 	test, err := dataset.LoadFashion(*data, "t10k")
 	if err != nil {
 		return err
@@ -47,7 +58,7 @@ func interpolate(c call) error {
 	meta["command"], meta["interpolated"] = c.command, fmt.Sprintf("(1 - %g)·%s + %g·%s", *alpha, *from, *alpha, *to)
 	meta["test_accuracy"] = strconv.FormatFloat(ev.Accuracy, 'f', 4, 64)
 	meta["test_loss"] = strconv.FormatFloat(ev.Loss, 'f', 4, 64)
-	delete(meta, "val_accuracy")
+	meta["val_accuracy"] = strconv.FormatFloat(val.Accuracy, 'f', 4, 64)
 	for set, e := range drawn {
 		meta[trainer.DrawingMetaKey(set)] = strconv.FormatFloat(e.Accuracy, 'f', 4, 64)
 	}
