@@ -260,12 +260,10 @@ func TestLiveMapsOffTheMainThread(t *testing.T) {
 	if m.Live.Method != "umap" || m.Live.Dims != 2 || m.Live.Points != 10000 || m.Live.Total != 50 {
 		t.Errorf("live map %+v, want UMAP in 2D of 10,000 images, 50 epochs", m.Live)
 	}
-	// The page answers input while it runs: pause takes effect at once.
+	// The page answers input while it runs: pause takes effect at once (within the moment the
+	// click's handler needs to run, which a slow machine stretches).
 	a.click("live-toggle")
-	m = a.mapState()
-	if m.Live.Running {
-		t.Errorf("pause did not stop the live map")
-	}
+	a.until(2*time.Second, "pause stops the live map", func() bool { return !a.mapState().Live.Running })
 	time.Sleep(300 * time.Millisecond) // a message already on its way may still arrive
 	iter := a.mapState().Live.Iter
 	time.Sleep(700 * time.Millisecond)

@@ -101,17 +101,12 @@ func TestShippedFashionNetOnPhotos(t *testing.T) {
 	if meta["photo_accuracy"] == "" {
 		t.Skip("these weights claim no photo accuracy")
 	}
-	photos, err := dataset.LoadPhotos(dir)
+	ev, err := trainer.EvaluatePhotoFolder(m, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, err := trainer.PreparePhotos(photos)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := trainer.EvaluatePhotos(m, photos, inputs)
 	claimed, err := strconv.ParseFloat(meta["photo_accuracy"], 64)
-	t.Logf("photos: %.2f%% of %d (metadata says %s)", 100*ev.Accuracy(), len(photos), meta["photo_accuracy"])
+	t.Logf("photos: %.2f%% of %d (metadata says %s)", 100*ev.Accuracy(), len(ev.Predictions), meta["photo_accuracy"])
 	if err != nil || ev.Accuracy() < claimed-0.00005 {
 		t.Errorf("photo accuracy %.4f, but the metadata claims %q", ev.Accuracy(), meta["photo_accuracy"])
 	}

@@ -195,3 +195,17 @@ func augmentPhoto(img *image.RGBA, rng *rand.Rand) *image.RGBA {
 	}
 	return out
 }
+
+// EvaluatePhotoFolder reads a folder of class folders of photos (dataset.LoadPhotos),
+// prepares them as the page does and classifies them.
+func EvaluatePhotoFolder(m *ml.FashionNet, dir string) (PhotoEval, error) {
+	photos, err := dataset.LoadPhotos(dir)
+	if err != nil {
+		return PhotoEval{}, err
+	}
+	inputs, err := PreparePhotos(photos)
+	if err != nil {
+		return PhotoEval{}, err
+	}
+	return EvaluatePhotos(m, photos, inputs), nil
+}

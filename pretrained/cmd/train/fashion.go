@@ -62,15 +62,10 @@ func trainFashion(fs call) error {
 		return err
 	}
 	if cfg.ValPhotos != "" {
-		photos, err := dataset.LoadPhotos(cfg.ValPhotos)
+		pe, err := trainer.EvaluatePhotoFolder(model, cfg.ValPhotos)
 		if err != nil {
 			return err
 		}
-		inputs, err := trainer.PreparePhotos(photos)
-		if err != nil {
-			return err
-		}
-		pe := trainer.EvaluatePhotos(model, photos, inputs)
 		fmt.Printf("\nphotos (%s):\n\n", cfg.ValPhotos)
 		pe.Report(os.Stdout)
 		meta["photo_accuracy"] = strconv.FormatFloat(pe.Accuracy(), 'f', 4, 64)

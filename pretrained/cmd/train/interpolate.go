@@ -62,12 +62,7 @@ func interpolate(c call) error {
 	for set, e := range drawn {
 		meta[trainer.DrawingMetaKey(set)] = strconv.FormatFloat(e.Accuracy, 'f', 4, 64)
 	}
-	if photos, err := dataset.LoadPhotos(*photoDir); err == nil {
-		inputs, err := trainer.PreparePhotos(photos)
-		if err != nil {
-			return err
-		}
-		pe := trainer.EvaluatePhotos(m, photos, inputs)
+	if pe, err := trainer.EvaluatePhotoFolder(m, *photoDir); err == nil {
 		fmt.Printf("\nphotos (%s):\n\n", *photoDir)
 		pe.Report(os.Stdout)
 		meta["photo_accuracy"] = strconv.FormatFloat(pe.Accuracy(), 'f', 4, 64)

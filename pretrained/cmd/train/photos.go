@@ -5,7 +5,6 @@ import (
 	"os"
 	"time"
 
-	"lookbook/ml/dataset"
 	"lookbook/pretrained/trainer"
 )
 
@@ -20,16 +19,11 @@ func photos(c call) error {
 		return err
 	}
 	start := time.Now()
-	photos, err := dataset.LoadPhotos(*dir)
+	ev, err := trainer.EvaluatePhotoFolder(m, *dir)
 	if err != nil {
 		return err
 	}
-	inputs, err := trainer.PreparePhotos(photos)
-	if err != nil {
-		return err
-	}
-	ev := trainer.EvaluatePhotos(m, photos, inputs)
-	fmt.Printf("%s on %d photos of %s (read and prepared in %.1f s):\n\n", *weights, len(photos), *dir, time.Since(start).Seconds())
+	fmt.Printf("%s on %d photos of %s (read, prepared and classified in %.1f s):\n\n", *weights, len(ev.Predictions), *dir, time.Since(start).Seconds())
 	ev.Report(os.Stdout)
 	return nil
 }
