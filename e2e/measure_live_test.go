@@ -26,7 +26,7 @@ import (
 func TestMeasureLiveMaps(t *testing.T) {
 	measuring(t)
 	umapJS := umapJSSource(t)
-	maps, err := format.ReadMaps("../pretrained/maps.safetensors")
+	maps, err := format.ReadFile("../pretrained/maps.safetensors", format.DecodeMaps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,11 +41,11 @@ func shipped(t *testing.T) (*ml.FashionNet, teach.Replay, *format.Maps) {
 	if err != nil {
 		t.Skip("no shipped model:", err)
 	}
-	r, err := format.ReadReplay("replay.safetensors")
+	r, err := format.ReadFile("replay.safetensors", format.DecodeReplay)
 	if err != nil {
 		t.Fatal(err)
 	}
-	maps, err := format.ReadMaps("maps.safetensors")
+	maps, err := format.ReadFile("maps.safetensors", format.DecodeMaps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,14 +66,14 @@ func TestReplayRoundTripAndDamage(t *testing.T) {
 // one is refused with its path in the message.
 func TestReadFiles(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := ReadMaps(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := ReadFile(filepath.Join(dir, "none"), DecodeMaps); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing maps file: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.safetensors")
 	os.WriteFile(bad, []byte("not a file of ours"), 0o644)
 	for name, read := range map[string]func(string) error{
-		"maps":   func(p string) error { _, err := ReadMaps(p); return err },
-		"replay": func(p string) error { _, err := ReadReplay(p); return err },
+		"maps":   func(p string) error { _, err := ReadFile(p, DecodeMaps); return err },
+		"replay": func(p string) error { _, err := ReadFile(p, DecodeReplay); return err },
 	} {
 		if err := read(bad); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("%s: a damaged file gave %v", name, err)

@@ -76,11 +76,11 @@ func PreparePhoto(img image.Image) (Result, *Cutout, error) {
 // more.
 func flatBorder(img *image.RGBA) bool {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	band := max(2, max(w, h)/40)
+	band := borderBand(w, h)
 	var border [][3]float32
 	for y := range h {
 		for x := range w {
-			if x >= band && y >= band && x < w-band && y < h-band {
+			if borderSide(x, y, w, h, band) < 0 {
 				continue
 			}
 			p := img.Pix[img.PixOffset(x, y):]
@@ -115,6 +115,25 @@ const (
 	flatSpread = 0.02
 )
 
+// borderBand is how wide a w×h picture's border is taken to be: a 40th of its longer side.
+func borderBand(w, h int) int { return max(2, max(w, h)/40) }
+
+// borderSide says which side's band pixel (x, y) lies in: 0 top, 1 bottom, 2 left, 3 right,
+// or −1 inside the band.
+func borderSide(x, y, w, h, band int) int8 {
+	switch {
+	case y < band:
+		return 0
+	case y >= h-band:
+		return 1
+	case x < band:
+		return 2
+	case x >= w-band:
+		return 3
+	}
+	return -1
+}
+
 // garmentFloor is the least a garment's pixel weighs after negation (white is 0).
 const garmentFloor = 0.2
 
@@ -142,23 +161,12 @@ func cutMask(img *image.RGBA) []bool {
 	// The background's colours: clusters of the border's pixels. A garment often reaches the
 	// border too (trouser legs, a dress on its hanger), but seldom along three sides: a colour
 	// counts as background where it lines at least three sides, or much of the whole border.
-	band := max(2, max(w, h)/40)
+	band := borderBand(w, h)
 	var border [][3]float32
-	var side []int8 // which side each border pixel is on: 0 top, 1 bottom, 2 left, 3 right
+	var side []int8 // which side each border pixel is on
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			s := int8(-1)
-			switch {
-			case y < band:
-				s = 0
-			case y >= h-band:
-				s = 1
-			case x < band:
-				s = 2
-			case x >= w-band:
-				s = 3
-			}
-			if s >= 0 {
+			if s := borderSide(x, y, w, h, band); s >= 0 {
 				border, side = append(border, col[y*w+x]), append(side, s)
 			}
 		}
@@ -248,7 +256,7 @@ func refine(col [][3]float32, mask []bool, weight func(i, j int) float32, w, h, 
 	fixed := make([]bool, n) // the border band is background
 	for i := range fixed {
 		x, y := i%w, i/w
-		fixed[i] = (x < band || y < band || x >= w-band || y >= h-band) && unary[i] > -borderDoubt
+		fixed[i] = borderSide(x, y, w, h, band) >= 0 && unary[i] > -borderDoubt
 	}
 	labels := minCut(unary, weight, fixed, w, h)
 	return keepLargeParts(fillHoles(labels, w, h), w, h)

@@ -45,17 +45,8 @@ type Gray struct {
 	Pix  []float32
 }
 
-// Decode reads an uploaded file into grayscale, refusing empty, oversized, unknown and corrupt
-// files with a clear error.
-func Decode(data []byte) (*Gray, error) {
-	img, err := DecodeImage(data)
-	if err != nil {
-		return nil, err
-	}
-	return FromImage(img), nil
-}
-
-// DecodeImage is Decode without the grayscale conversion, for colour uses (faces).
+// DecodeImage reads an uploaded file, refusing empty, oversized, unknown and corrupt files
+// with a clear error before decoding more than its header where it can.
 func DecodeImage(data []byte) (image.Image, error) {
 	if len(data) == 0 {
 		return nil, ErrEmpty

@@ -112,7 +112,7 @@ func TestDecodeRejectsBadUploads(t *testing.T) {
 		}
 	}
 	goodPNG := encodePNG(t, good)
-	if g, err := Decode(goodPNG); err != nil || g.W != 40 {
+	if img, err := DecodeImage(goodPNG); err != nil || img.Bounds().Dx() != 40 {
 		t.Fatalf("a good PNG: %v", err)
 	}
 	cases := []struct {
@@ -127,11 +127,11 @@ func TestDecodeRejectsBadUploads(t *testing.T) {
 		{"50 MB+", make([]byte, MaxFileBytes+1), ErrTooLarge},
 	}
 	for _, c := range cases {
-		if _, err := Decode(c.data); !errors.Is(err, c.want) {
+		if _, err := DecodeImage(c.data); !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
 	}
-	if _, err := Decode(goodPNG[:len(goodPNG)/2]); err == nil {
+	if _, err := DecodeImage(goodPNG[:len(goodPNG)/2]); err == nil {
 		t.Error("a truncated PNG decoded without error")
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 // shippedMap returns the shipped features and 2D t-SNE map of the 10,000 test images, or skips.
 func shippedMap(b *testing.B) (x []float32, y []float64, n int) {
-	m, err := format.ReadMaps("../../pretrained/maps.safetensors")
+	m, err := format.ReadFile("../../pretrained/maps.safetensors", format.DecodeMaps)
 	if errors.Is(err, fs.ErrNotExist) {
 		b.Skip("no shipped maps:", err)
 	}

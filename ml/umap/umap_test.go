@@ -218,7 +218,7 @@ func TestMeasureAllFashionFeatures(t *testing.T) {
 
 func fashionFeatures(t *testing.T, limit int) ([]float32, []int, int) {
 	t.Helper()
-	m, err := format.ReadMaps("../../pretrained/maps.safetensors")
+	m, err := format.ReadFile("../../pretrained/maps.safetensors", format.DecodeMaps)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skip("no shipped maps:", err)
 	}

@@ -20,7 +20,7 @@ func TestMeasurePhases(t *testing.T) {
 		t.Skip("a measurement: set LOOKBOOK_MEASURE=1")
 	}
 	installKernels(t)
-	m, err := format.ReadMaps("../../pretrained/maps.safetensors")
+	m, err := format.ReadFile("../../pretrained/maps.safetensors", format.DecodeMaps)
 	if err != nil {
 		t.Fatal(err)
 	}
