@@ -248,17 +248,18 @@ func (a *app) frameGaps() []float64 {
 }
 
 // TestLiveMapsOffTheMainThread runs the Map view's live maps of all 10,000 test images in the
-// map worker: UMAP in 2D to the end (50 epochs keep the test short), with pause, and the
+// map worker: UMAP in 2D to the end (200 epochs: long enough that the run cannot finish
+// between its first frame and the pause click, when the button would restart it), with pause, and the
 // drawing placed on it; then t-SNE in 3D, which starts drawing while the page keeps its frames.
 func TestLiveMapsOffTheMainThread(t *testing.T) {
 	a := visit(t, "")
 	a.openMap()
 	a.click("proj-live")
-	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="live-iterations"]'); s.value = "50"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil))
+	a.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="live-iterations"]'); s.value = "200"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil))
 	a.recordFrames()
 	m := a.untilMap("the live UMAP starts drawing", 60*time.Second, func(m jsapi.Map) bool { return m.Live.Iter > 0 && m.Drawn > 0 })
-	if m.Live.Method != "umap" || m.Live.Dims != 2 || m.Live.Points != 10000 || m.Live.Total != 50 {
-		t.Errorf("live map %+v, want UMAP in 2D of 10,000 images, 50 epochs", m.Live)
+	if m.Live.Method != "umap" || m.Live.Dims != 2 || m.Live.Points != 10000 || m.Live.Total != 200 {
+		t.Errorf("live map %+v, want UMAP in 2D of 10,000 images, 200 epochs", m.Live)
 	}
 	// The page answers input while it runs: pause takes effect at once (within the moment the
 	// click's handler needs to run, which a slow machine stretches).
@@ -273,12 +274,12 @@ func TestLiveMapsOffTheMainThread(t *testing.T) {
 	a.click("live-toggle")
 	m = a.untilMap("the live UMAP is done", 90*time.Second, func(m jsapi.Map) bool { return m.Live.Done })
 	gaps := a.frameGaps()
-	t.Logf("live UMAP of 10,000 images, 50 epochs: %.1f s in the worker; frames while it ran: median %.0f ms, longest %.0f ms (%d)",
+	t.Logf("live UMAP of 10,000 images, 200 epochs: %.1f s in the worker; frames while it ran: median %.0f ms, longest %.0f ms (%d)",
 		m.Live.Ms/1000, median(gaps), gaps[len(gaps)-1], len(gaps))
 	if m.Drawn < 9000 {
 		t.Errorf("%d points drawn on the finished live map", m.Drawn)
 	}
-	if !strings.Contains(a.text("live-progress"), "Done: UMAP, 50 epochs on 10,000 images") {
+	if !strings.Contains(a.text("live-progress"), "Done: UMAP, 200 epochs on 10,000 images") {
 		t.Errorf("the progress reads %q", a.text("live-progress"))
 	}
 	// The drawing is placed on the finished map, among its own kind.
