@@ -131,13 +131,14 @@ func (l *Conv2d) Backward(dy *Tensor) *Tensor { return l.backward(dy, false) }
 func (l *Conv2d) backward(dy *Tensor, biasDone bool) *Tensor {
 	g, b := l.geom, l.batch
 	k, p := g.rowLen(), g.pixels()
-	if !biasDone {
+	if !biasDone && !l.NoParamGrad {
 		sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Cout, p)
 	}
-
-	// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K), dy read where it lies (NCHW).
-	dyCB := matrix{data: dy.Data, ld: p, img: l.Cout * p}
-	gemm(l.Cout, k, b*p, dyCB, matrix{data: l.col, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
+	if !l.NoParamGrad {
+		// dW (Cout×K) += dy as Cout×B·P · colᵀ (B·P×K), dy read where it lies (NCHW).
+		dyCB := matrix{data: dy.Data, ld: p, img: l.Cout * p}
+		gemm(l.Cout, k, b*p, dyCB, matrix{data: l.col, ld: b * p, trans: true}, l.Weight.Grad.Data, k, true)
+	}
 	if l.NoInputGrad {
 		return nil
 	}

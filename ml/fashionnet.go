@@ -27,6 +27,10 @@ type FashionNet struct {
 	latent   *Tensor
 	dBlock   *Tensor // reshape of the FC1 input gradient
 	dLogits  *Tensor
+	// gradsFrom is the first block that keeps what the backward pass needs, with evaluation's
+	// numbers (see SetGradientsFrom); −1 in training and plain evaluation.
+	gradsFrom int
+	dBlocks   [4]*Tensor // the gradients of the blocks' outputs, from the last backward pass
 }
 
 // FashionNetClasses names the ten Fashion-MNIST classes by label.
@@ -38,7 +42,7 @@ const FashionNetLatent = 128
 
 // NewFashionNet returns a FashionNet with PyTorch's default initialisation drawn from rng.
 func NewFashionNet(rng *rand.Rand) *FashionNet {
-	m := &FashionNet{}
+	m := &FashionNet{gradsFrom: -1}
 	channels := [5]int{1, 16, 32, 64, 128}
 	for i := 0; i < 4; i++ {
 		m.Conv[i] = NewConv2d(fmt.Sprintf("conv%d", i+1), channels[i], channels[i+1], 3, 1, 1)
@@ -58,6 +62,25 @@ func NewFashionNet(rng *rand.Rand) *FashionNet {
 	return m
 }
 
+// Copy returns a new FashionNet with m's weights and statistics (a taught head's width
+// included) and buffers of its own, in evaluation mode.
+func (m *FashionNet) Copy() *FashionNet {
+	c := NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+	if m.FC3.Out != c.FC3.Out {
+		c.FC3 = NewLinear("fc3", FashionNetLatent, m.FC3.Out)
+	}
+	dst, src := c.State(), m.State()
+	for i, e := range src {
+		if e.Int != nil {
+			*dst[i].Int = *e.Int
+		} else {
+			copy(dst[i].Float.Data, e.Float.Data)
+		}
+	}
+	c.SetTraining(false)
+	return c
+}
+
 func (m *FashionNet) norms() []*BatchNorm {
 	return []*BatchNorm{m.Norm[0], m.Norm[1], m.Norm[2], m.Norm[3], m.Norm5, m.Norm6}
 }
@@ -75,6 +98,28 @@ func (m *FashionNet) SetTraining(train bool) {
 	for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
 		l.SetFrozen(!train)
 	}
+}
+
+// SetGradientsFrom readies the model for explaining its answers: every BatchNorm normalises
+// with the running statistics, as in evaluation, but blocks from on (0 to 4) and the fully
+// connected layers run layer by layer, keeping what the backward pass needs; BackwardTo then
+// computes the gradients of their outputs and inputs (BlockGrad, and InputGrad when from is 0)
+// and leaves the parameters' gradients alone. The blocks before from, whose gradients are not
+// asked for, run through the evaluation kernels.
+func (m *FashionNet) SetGradientsFrom(from int) {
+	if from < 0 || from > 4 {
+		panic(fmt.Sprintf("ml: fashionnet: gradients from block %d, want 0 to 4", from))
+	}
+	if m.gradsFrom < 0 {
+		m.SetTraining(false)
+		for _, c := range m.Conv {
+			c.NoInputGrad, c.NoParamGrad = false, true
+		}
+		for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
+			l.NoParamGrad = true
+		}
+	}
+	m.gradsFrom = from
 }
 
 // Params lists every trainable tensor in state_dict order.
@@ -101,6 +146,11 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 	}
 	h := x
 	for i := 0; i < 4; i++ {
+		if m.gradsFrom >= 0 && i >= m.gradsFrom {
+			h = m.Pool[i].Forward(m.Norm[i].Forward(m.Conv[i].forwardReLU(&m.relu[i], h)))
+			m.blocks[i] = h
+			continue
+		}
 		if out, ok := m.evalBlock(i, h); ok {
 			h, m.blocks[i] = out, out
 			continue
@@ -113,6 +163,11 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 		m.blocks[i] = h
 	}
 	h = m.flat.viewOf(h, h.Shape[0], 512)
+	if m.gradsFrom >= 0 {
+		h = m.Norm5.Forward(m.relu[4].Forward(m.FC1.Forward(h)))
+		m.latent = m.Norm6.Forward(m.relu[5].Forward(m.FC2.Forward(h)))
+		return m.FC3.Forward(m.latent)
+	}
 	h = m.Norm5.Forward(linearReLU(m.FC1, &m.relu[4], h))
 	m.latent = m.Norm6.Forward(linearReLU(m.FC2, &m.relu[5], h))
 	return m.FC3.Forward(m.latent)
@@ -142,7 +197,11 @@ func (m *FashionNet) Block(i int) *Tensor { return m.blocks[i] }
 func (m *FashionNet) Latent() *Tensor { return m.latent }
 
 // Backward back-propagates dLogits (B×10) from the last forward pass, adding to every gradient.
-func (m *FashionNet) Backward(dLogits *Tensor) {
+func (m *FashionNet) Backward(dLogits *Tensor) { m.BackwardTo(dLogits, -1) }
+
+// BackwardTo is Backward stopping once block stop's output (0 to 3) has its gradient
+// (BlockGrad(stop)); stop −1 goes on through the first block to the input.
+func (m *FashionNet) BackwardTo(dLogits *Tensor, stop int) {
 	d := m.FC3.Backward(dLogits)
 	d = m.FC2.Backward(m.relu[5].Backward(m.Norm6.Backward(d)))
 	d = m.FC1.Backward(m.relu[4].Backward(m.Norm5.Backward(d)))
@@ -153,11 +212,32 @@ func (m *FashionNet) Backward(dLogits *Tensor) {
 	m.dBlock.Data = d.Data
 	g := m.dBlock
 	for i := 3; i >= 0; i-- {
+		m.dBlocks[i] = g
+		if i == stop {
+			return
+		}
 		g = m.Pool[i].Backward(g)
 		// BatchNorm, the ReLU before it and the convolution's bias gradient in one pass.
-		g = m.Norm[i].backwardReLU(g, m.relu[i].out.Data, m.Conv[i].Bias.Grad.Data)
+		var biasGrad []float32
+		if !m.Conv[i].NoParamGrad {
+			biasGrad = m.Conv[i].Bias.Grad.Data
+		}
+		g = m.Norm[i].backwardReLU(g, m.relu[i].out.Data, biasGrad)
 		g = m.Conv[i].backward(g, true)
 	}
+}
+
+// BlockGrad returns the gradient of conv block i's output (shaped as Block(i)) from the last
+// backward pass.
+func (m *FashionNet) BlockGrad(i int) *Tensor { return m.dBlocks[i] }
+
+// InputGrad returns the gradient of the input (B×1×32×32) from the last backward pass that
+// reached it (SetGradientsFrom(0), BackwardTo(…, −1)).
+func (m *FashionNet) InputGrad() *Tensor {
+	if m.Conv[0].NoInputGrad {
+		return nil
+	}
+	return m.Conv[0].dx
 }
 
 // Loss runs a forward and backward pass on a labelled batch, adding the gradients of the mean

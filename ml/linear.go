@@ -51,9 +51,11 @@ func (l *Linear) Forward(x *Tensor) *Tensor {
 // Backward takes dy (B×Out), adds the parameter gradients and returns dx (B×In).
 func (l *Linear) Backward(dy *Tensor) *Tensor {
 	b := dy.Shape[0]
-	sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Out, 1)
-	// dW (Out×In) += dyᵀ (Out×B) · x (B×In).
-	gemm(l.Out, l.In, b, matrix{data: dy.Data, ld: l.Out, trans: true}, matrix{data: l.x.Data, ld: l.In}, l.Weight.Grad.Data, l.In, true)
+	if !l.NoParamGrad {
+		sumChannels(&l.jobs, l.Bias.Grad.Data, dy.Data, b, l.Out, 1)
+		// dW (Out×In) += dyᵀ (Out×B) · x (B×In).
+		gemm(l.Out, l.In, b, matrix{data: dy.Data, ld: l.Out, trans: true}, matrix{data: l.x.Data, ld: l.In}, l.Weight.Grad.Data, l.In, true)
+	}
 	// dx (B×In) = dy (B×Out) · W (Out×In).
 	l.dx = reuse(l.dx, b, l.In)
 	gemm(b, l.In, l.Out, matrix{data: dy.Data, ld: l.Out}, matrix{data: l.Weight.Value.Data, ld: l.In}, l.dx.Data, l.In, false)

@@ -53,6 +53,9 @@ func initUniform(rng *rand.Rand, fanIn int, w, b *Tensor) {
 // prefix+".weight" and prefix+".bias" as in a PyTorch state dict.
 type weighted struct {
 	Weight, Bias *Param
+	// NoParamGrad leaves the parameters' gradients alone in the backward pass, which then
+	// computes the input's gradient only (what explanations need).
+	NoParamGrad bool
 }
 
 func newWeighted(prefix string, weightShape []int, biasLen int) weighted {
