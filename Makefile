@@ -12,7 +12,7 @@ WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
 # no file of their own for js/wasm, so vetting them there would repeat the native vet.
 WASM_PKGS := ./ml/... ./wasm/...
 
-.PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps replay golden fuzz kernels bench-web bench-browser
+.PHONY: all test run dist web generate deps-test fmt-check vet test-native test-wasm bench bench-torch bench-tsne maps replay golden explain fuzz kernels bench-web bench-browser
 
 all: test
 
@@ -116,10 +116,17 @@ maps:
 replay:
 	$(GO) run ./pretrained/cmd/train replay
 
-## golden: regenerate the PyTorch golden fixtures (needs python3-torch).
+## golden: regenerate the PyTorch golden fixtures (needs python3-torch; the explanations' also
+## need the Fashion-MNIST test set, and are remade whenever the shipped weights change).
 golden:
-	@scripts/ensure-deps.sh python3-torch
+	@scripts/ensure-deps.sh python3-torch dataset-fashion-mnist
 	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 ml/testdata/make_golden.py
+	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 pretrained/testdata/make_explain_golden.py
+
+## explain: the explanations' deletion test on the 10,000 test images (pretrained/explain.txt;
+## about 15 minutes on 2 cores).
+explain:
+	$(GO) run ./pretrained/cmd/train explain
 
 ## fuzz: fuzz the weight loader for FUZZTIME (default 5m).
 FUZZTIME ?= 5m
