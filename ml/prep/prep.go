@@ -95,11 +95,28 @@ func FromImage(img image.Image) *Gray {
 type Result struct {
 	View  [Side * Side]byte
 	Input [Padded * Padded]float32
+	// Frame is where the view lies in the picture it was made from.
+	Frame Frame
 }
 
-// FromView pads a 28×28 byte image into the model's input.
+// Frame places a 28×28 view in the W×H picture it was cut from: the view's column x covers the
+// picture's columns from X0 + (x − OX)·StepX to the next, and likewise its rows (so what is
+// drawn over the view, such as an explanation, can be drawn over the picture).
+type Frame struct {
+	W, H         int
+	X0, Y0       float64
+	StepX, StepY float64
+	OX, OY       int
+}
+
+// ToView maps a point of the picture (in its pixels, from its top-left corner) to the view's.
+func (f Frame) ToView(px, py float64) (vx, vy float64) {
+	return (px-f.X0)/f.StepX + float64(f.OX), (py-f.Y0)/f.StepY + float64(f.OY)
+}
+
+// FromView pads a 28×28 byte image into the model's input; its frame is the view itself.
 func FromView(view [Side * Side]byte) Result {
-	r := Result{View: view}
+	r := Result{View: view, Frame: Frame{W: Side, H: Side, StepX: 1, StepY: 1}}
 	for y := 0; y < Side; y++ {
 		for x := 0; x < Side; x++ {
 			r.Input[(y+2)*Padded+x+2] = float32(view[y*Side+x]) / 255
@@ -190,7 +207,10 @@ func frame(fg []float32, w, h int) Result {
 			view[(y+oy)*Side+x+ox] = byte(math.Round(float64(min(max(small[y*tw+x], 0), 1)) * 255))
 		}
 	}
-	return FromView(view)
+	r := FromView(view)
+	r.Frame = Frame{W: w, H: h, X0: float64(x0), Y0: float64(y0),
+		StepX: float64(cw) / float64(tw), StepY: float64(ch) / float64(th), OX: ox, OY: oy}
+	return r
 }
 
 // resizeArea box-filters the w×h window at (x0, y0) of src (stride stride) to tw×th.

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"testing"
 )
 
@@ -56,6 +57,32 @@ func TestCropFitAndCentre(t *testing.T) {
 	// The padded input has the view in its centre and a 2-pixel black border.
 	if r.Input[0] != 0 || r.Input[(2+14)*32+2+14] != float32(r.View[14*28+14])/255 {
 		t.Error("input is not the view padded by 2")
+	}
+}
+
+// TestFrameMapsThePictureOntoTheView: the bar's corners in the picture land on the view's bar.
+func TestFrameMapsThePictureOntoTheView(t *testing.T) {
+	g := canvas(200, 200, 0)
+	fill(g, 10, 20, 30, 100, 1)
+	r, err := Prepare(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, y0, x1, y1 := bbox(r.View)
+	f := r.Frame
+	if f.W != 200 || f.H != 200 {
+		t.Errorf("frame of a %d×%d picture, want 200×200", f.W, f.H)
+	}
+	for _, c := range []struct{ px, py, vx, vy float64 }{
+		{10, 20, float64(x0), float64(y0)},
+		{30, 100, float64(x1 + 1), float64(y1 + 1)},
+	} {
+		if vx, vy := f.ToView(c.px, c.py); math.Abs(vx-c.vx) > 0.5 || math.Abs(vy-c.vy) > 0.5 {
+			t.Errorf("picture (%v, %v) → view (%.2f, %.2f), want (%v, %v)", c.px, c.py, vx, vy, c.vx, c.vy)
+		}
+	}
+	if vx, vy := FromView(r.View).Frame.ToView(3, 4); vx != 3 || vy != 4 {
+		t.Errorf("a view's own frame maps (3, 4) to (%v, %v)", vx, vy)
 	}
 }
 
