@@ -56,6 +56,35 @@
 		"lookbook.classifyBatch takes a Float32Array of n·1024 values (n images of 32×32 in [0, 1], 1 ≤ n ≤ 4096)");
 	window.lookbook.decodeBatch = (z) => batch("_decodeBatch", z, 120, 3 * 32 * 32,
 		"lookbook.decodeBatch takes a Float32Array of n·120 latent values (1 ≤ n ≤ 4096)");
+	// Explanations: the options' types are checked here, their values (class and block ranges,
+	// input values) by the program, which can only return its errors.
+	const explainMethods = ["gradcam", "integrated-gradients", "occlusion"];
+	window.lookbook.explain = (options) => {
+		const f = window.lookbook._explain;
+		if (!f) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
+		const usage = 'lookbook.explain takes {method: "gradcam" | "integrated-gradients" | "occlusion", input?: Float32Array(1024), class?: integer, block?: 1 to 4}';
+		if (options == null || typeof options !== "object") throw new Error(usage);
+		const {method, input} = options;
+		if (!explainMethods.includes(method)) throw new Error(`lookbook.explain: unknown method ${JSON.stringify(method)}; want "gradcam", "integrated-gradients" or "occlusion"`);
+		const integer = (name) => {
+			const v = options[name];
+			if (v === undefined || v === null) return null;
+			if (!Number.isInteger(v)) throw new Error(`lookbook.explain: ${name} must be an integer, got ${JSON.stringify(v)}`);
+			return v;
+		};
+		const cls = integer("class"), block = integer("block");
+		let bytes = null;
+		if (input !== undefined && input !== null) {
+			if (typeof input.length !== "number" || input.length !== 1024) throw new Error("lookbook.explain: input must be a Float32Array of 1024 values (32×32, in [0, 1])");
+			const x = input instanceof Float32Array ? input : Float32Array.from(input);
+			bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+		}
+		const map = new Float32Array(1024);
+		const r = f(method, cls, block, bytes, new Uint8Array(map.buffer));
+		if (r instanceof Error) throw r;
+		r.map = map;
+		return r;
+	};
 	// Reads an uploaded picture for the program, in one promise (so the program waits for a busy
 	// main thread once): a photo of more than `above` pixels (from its JPEG or PNG header) comes
 	// back as its pixels fitted to maxSide, {width, height, data} (RGBA, not premultiplied),

@@ -35,6 +35,11 @@ import (
 //	  at least 5 examples (or, when name is a garment's, corrects that garment), after which
 //	  classify answers with it; accuracies are the ten garments' on the 10,000 test images
 //	  (see teach.go); lookbook.untaught() restores the shipped classifier
+//	lookbook.explain({method: "gradcam" | "integrated-gradients" | "occlusion", input?, class?,
+//	  block?}) → {method, class, block?, ms, steps?, completenessError?, map: Float32Array(1024)}:
+//	  which pixels of input (Float32Array of 32×32 in [0, 1]; the current input without it)
+//	  made class's score (the answer without it), positive for evidence for the class (see
+//	  why_api.go; the loader's wrapper checks the options' types)
 //
 // Called with env locked, once the model is loaded.
 func announceReady(a *App, apiModel *ml.FashionNet) {
@@ -126,6 +131,7 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	api.Set("liveMap", js.FuncOf(func(this js.Value, args []js.Value) any { return a.liveAPI.call(args) }))
 	api.Set("teach", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.api(args) }))
 	api.Set("untaught", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.untaughtAPI() }))
+	api.Set("_explain", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Why.api(args) }))
 	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
 		resolve.Invoke()
 	}
@@ -142,7 +148,8 @@ func toJS(v any) any {
 
 // state describes the current view, input and answer.
 func (a *App) state() jsapi.State {
-	s := jsapi.State{View: int(a.View), HasInput: a.HasInput, Notice: a.Notice, Link: a.shareFragment(), Version: a.Version, LastMs: a.LastMs}
+	s := jsapi.State{View: int(a.View), HasInput: a.HasInput, Notice: a.Notice, Link: a.shareFragment(), Version: a.Version, LastMs: a.LastMs,
+		Why: a.Why.state()}
 	if a.HasInput {
 		n := a.classCount()
 		s.Index, s.Label = a.Pred, a.className(a.Pred)

@@ -73,6 +73,8 @@ type App struct {
 	photo photoCutout
 	// Camera films a garment for Classify ("Take a photo").
 	Camera camera
+	// Why explains Classify's answer over the pad.
+	Why Why
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
@@ -94,6 +96,7 @@ func newApp() *App {
 	a := &App{Status: Loading, Brush: pad.DefaultBrush}
 	// Each feature's type reaches the shared state through its app.
 	a.Teach.app, a.Maps.app, a.liveAPI.app, a.Faces.app = a, a, a, a
+	a.Why = newWhy(a)
 	a.Camera.video, a.Faces.Camera.video = "classify-camera-video", "camera-video"
 	return a
 }
@@ -246,6 +249,7 @@ func (a *App) shareFragment() string {
 		s.Image = a.Result.View
 	}
 	a.Teach.linkOptions(s.Options)
+	a.Why.linkOptions(s.Options)
 	return share.Encode(s)
 }
 
@@ -267,6 +271,7 @@ func (a *App) restoreFromLink(fragment string) {
 	if err := a.Teach.restore(s.Options); err != nil {
 		a.Notice = "The taught class in this link is damaged (" + err.Error() + "), so the shipped classifier answers."
 	}
+	a.Why.restore(s.Options)
 	if s.HasImage {
 		view := s.Image
 		a.background = &view

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vugu/vugu"
 
+	"lookbook/ml/explain"
 	"lookbook/ml/prep"
 )
 
@@ -98,10 +99,66 @@ func (c *ClassifyView) predictionText() string {
 }
 
 func (c *ClassifyView) rowClass(i int) string {
+	cls := "lb-row"
 	if c.App.HasInput && i == c.App.Pred {
-		return "lb-row lb-row-top"
+		cls += " lb-row-top"
 	}
-	return "lb-row"
+	if c.explained(i) {
+		cls += " lb-row-why"
+	}
+	return cls
+}
+
+// explained reports whether the overlay explains class i.
+func (c *ClassifyView) explained(i int) bool {
+	return c.App.Why.On && c.App.HasInput && c.App.Why.class() == i
+}
+
+func (c *ClassifyView) explainedPressed(i int) string { return strconv.FormatBool(c.explained(i)) }
+
+func (c *ClassifyView) explainLabel(i int) string {
+	a := c.App
+	name := a.className(i)
+	if !a.HasInput {
+		return name
+	}
+	if i == a.Pred {
+		return fmt.Sprintf("%s, %s: show why", name, c.percent(i))
+	}
+	return fmt.Sprintf("%s, %s: show why not", name, c.percent(i))
+}
+
+// ExplainClass explains class i's score (turning "Why?" on).
+func (c *ClassifyView) ExplainClass(e vugu.DOMEvent, i int) { c.App.Why.explainClass(i) }
+
+// ToggleWhy shows or hides the explanation.
+func (c *ClassifyView) ToggleWhy(e vugu.DOMEvent) { c.App.Why.toggle() }
+
+func (c *ClassifyView) SetWhyMethod(e vugu.DOMEvent, m explain.Method) { c.App.Why.setMethod(m) }
+
+func (c *ClassifyView) SetWhyBlock(e vugu.DOMEvent, b int) { c.App.Why.setBlock(b) }
+
+// whyStyle places the explanation's controls in their own region on wide windows (under the
+// feature maps) once "Why?" is on; before, and on phones, they flow in the panel.
+func (c *ClassifyView) whyStyle() string {
+	if r := c.App.Layout.WhyPanel; r.W > 0 && c.App.Why.On {
+		return "position:fixed;overflow:auto;margin:0;" + r.CSS()
+	}
+	return ""
+}
+
+func (c *ClassifyView) whyButtonClass() string {
+	if c.App.Why.On {
+		return "lb-why-btn lb-seg-on"
+	}
+	return "lb-why-btn"
+}
+
+func (c *ClassifyView) segClass(on bool) string {
+	if on {
+		return "lb-seg-on"
+	}
+	return ""
 }
 
 func (c *ClassifyView) barStyle(i int) string {

@@ -54,7 +54,7 @@ type stageView interface {
 func newStage(a *App) *stage {
 	s := &stage{app: a, padImage: ebiten.NewImage(pad.Res, pad.Res), padVersion: -1}
 	s.views = [4]stageView{
-		share.Classify: &classifyStage{s: s, view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1},
+		share.Classify: &classifyStage{s: s, view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1, why: newWhyOverlay()},
 		share.Map:      &mapStage{s: s},
 		share.Faces:    &facesStage{s: s},
 		share.Teach:    &teachStage{s: s},
@@ -87,7 +87,11 @@ func (s *stage) Update() error {
 	a := s.app
 	a.env.Lock()
 	changed := false
-	if l := layout.Compute(s.width, s.height); l != a.Layout && s.width > 0 {
+	l := layout.Compute(s.width, s.height)
+	if a.Why.On {
+		l = l.WithWhy()
+	}
+	if l != a.Layout && s.width > 0 {
 		a.Layout, changed = l, true
 	}
 	changed = s.views[a.View].update(a) || changed

@@ -21,10 +21,19 @@ type classifyStage struct {
 	drawnVersion int              // App.Version the images show
 	cut          *ebiten.Image    // the uploaded photo with its cut-out garment
 	cutOf        *prep.Cutout     // the cut-out cut shows
+	why          *whyOverlay      // the explanation over the pad and the view
 }
 
-// update turns pointer input on the pad, and dropped files, into the input.
-func (v *classifyStage) update(a *App) bool { return v.s.padInput(a) }
+// update turns pointer input on the pad, and dropped files, into the input, then explains the
+// input if "Why?" is on and the explanation is not of it (once a frame, however many inputs a
+// stroke made in it).
+func (v *classifyStage) update(a *App) bool {
+	changed := v.s.padInput(a)
+	if a.Why.refresh() {
+		changed = true
+	}
+	return changed
+}
 
 func (v *classifyStage) draw(screen *ebiten.Image, a *App) {
 	if a.Layout.Pad.W == 0 {
@@ -44,6 +53,7 @@ func (v *classifyStage) draw(screen *ebiten.Image, a *App) {
 		op.GeoM.Translate(mv.X*sc, mv.Y*sc)
 		screen.DrawImage(v.view, op)
 	}
+	v.why.draw(screen, a, a.Layout.Pad, a.Layout.ModelView, sc)
 	v.drawFeatures(screen, a)
 	v.drawCutout(screen, a)
 }

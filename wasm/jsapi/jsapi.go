@@ -22,6 +22,20 @@ type State struct {
 	// CutoutShare is the share of the (shrunk) photo's pixels that the garment covers.
 	Cutout      bool    `json:"cutout"`
 	CutoutShare float64 `json:"cutoutShare,omitempty"`
+	// Why is Classify's explanation ("Why?").
+	Why *Why `json:"why"`
+}
+
+// Why is the explanation Classify shows over the pad.
+type Why struct {
+	On      bool    `json:"on"`
+	Method  string  `json:"method"` // "gradcam", "integrated-gradients" or "occlusion"
+	Block   int     `json:"block"`  // Grad-CAM's conv block, 1 to 4
+	Class   int     `json:"class"`  // the class explained
+	Shown   bool    `json:"shown"`  // the overlay shows the current input's explanation
+	Ms      float64 `json:"ms"`     // how long the last explanation took
+	Error   string  `json:"error"`
+	Caption string  `json:"caption"`
 }
 
 // Camera is where the Map's camera looks.

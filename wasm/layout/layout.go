@@ -31,6 +31,10 @@ type Layout struct {
 	ModelView     Rect // the 28×28 image the model sees (stage)
 	Cutout        Rect // an uploaded photo with the garment it was cut down to (stage)
 	Features      Rect // feature maps of the four conv blocks (stage)
+	// WhyPanel holds the explanation's controls and caption (DOM) on wide windows, under the
+	// model's view and feature maps, while "Why?" is on (see WithWhy); zero otherwise, and on
+	// phones, where they flow in the panel.
+	WhyPanel Rect
 
 	// The Faces view.
 	FacesPanel Rect // controls (DOM)
@@ -80,6 +84,19 @@ func Compute(w, h float64) Layout {
 	mv := 56.0
 	l.ModelView = Rect{l.Pad.X + side - mv - 6, l.Pad.Y + 6, mv, mv} // inset in the pad's corner
 	l.Cutout = Rect{l.Pad.X + 6, l.Pad.Y + 6, mv, mv}                // and the other corner
+	return l
+}
+
+// WithWhy is l with room for the explanation's panel: on wide windows the feature maps give up
+// half their height (each block's row stays legible) to the panel under them.
+func (l Layout) WithWhy() Layout {
+	if !l.Wide {
+		return l
+	}
+	const featuresH = 104
+	l.Features.H = min(l.Features.H, featuresH)
+	top := l.ModelView.Y + max(l.ModelView.H, l.Features.H) + 12
+	l.WhyPanel = Rect{l.Panel.X, top, l.Panel.W, max(0, l.Height-top-margin)}
 	return l
 }
 
