@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"fmt"
 	"image/color"
 	"math"
@@ -16,6 +17,7 @@ import (
 	"lookbook/ml"
 	"lookbook/ml/dataset"
 	"lookbook/ml/prep"
+	"lookbook/wasm/jsapi"
 )
 
 // validationPhotos is where the clothing photos' validation split lies beside the checkout.
@@ -147,9 +149,15 @@ func TestMeasurePhotoUpload(t *testing.T) {
 		a.evalJSON(`({PhotoDecodeMs: lookbook.timings.photoDecodeMs, PhotoPrepareMs: lookbook.timings.photoPrepareMs})`, &parts)
 		ms, decode, prepare = append(ms, s.LastMs), append(decode, parts.PhotoDecodeMs), append(prepare, parts.PhotoPrepareMs)
 	}
+	var dropped, pasted []float64
+	for range 5 {
+		dropped = append(dropped, a.giveFile(path, "drop").LastMs)
+		pasted = append(pasted, a.giveFile(path, "paste").LastMs)
+	}
 	median := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
-	report := fmt.Sprintf("12-megapixel JPEG (4000×3000), choosing the file to the answer: median %.0f ms (runs %v); of which the browser's decoding and shrinking %.0f ms, the cut-out and framing in Go %.0f ms\n",
-		median(ms), roundAll(ms), median(decode), median(prepare))
+	report := fmt.Sprintf("12-megapixel JPEG (4000×3000), choosing the file to the answer: median %.0f ms (runs %v); of which the browser's decoding and shrinking %.0f ms, the cut-out and framing in Go %.0f ms\n"+
+		"the same photo dropped on the pad: median %.0f ms (runs %v); pasted: median %.0f ms (runs %v)\n",
+		median(ms), roundAll(ms), median(decode), median(prepare), median(dropped), roundAll(dropped), median(pasted), roundAll(pasted))
 	t.Log(report)
 	writeArtifact(t, "photo-measurements.txt", report)
 }
@@ -160,4 +168,50 @@ func roundAll(v []float64) []float64 {
 		out[i] = math.Round(x)
 	}
 	return out
+}
+
+// giveFile hands the page the file at path as a visitor's drop on the stage or paste would
+// ("drop" or "paste"), and waits for the answer.
+func (a *app) giveFile(path, how string) jsapi.State {
+	a.t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	v := a.state().Version
+	event := `document.querySelector("body > canvas").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}))`
+	if how == "paste" {
+		event = `document.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true}))`
+	}
+	a.run(chromedp.Evaluate(fmt.Sprintf(`(() => {
+		const bytes = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
+		const dt = new DataTransfer();
+		dt.items.add(new File([bytes], %q, {type: "image/jpeg"}));
+		%s;
+	})()`, base64.StdEncoding.EncodeToString(data), filepath.Base(path), event), nil))
+	return a.waitChange(v)
+}
+
+// TestDroppedAndPastedPhotos: a photo dropped on the pad or pasted into Classify gets the
+// answer an opened one gets (the trainer's), cut-out included.
+func TestDroppedAndPastedPhotos(t *testing.T) {
+	photos := somePhotos(t, 1)
+	m := loadModel(t)
+	a := visit(t, "")
+	for k, p := range photos[:3] {
+		how := []string{"drop", "paste"}[k%2]
+		s := a.giveFile(p.Path, how)
+		r, _, err := prep.PreparePhoto(p.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := nativeLogits(m, r.Input[:])
+		if d := maxDiff(s.Logits, want); d > 1e-4 || s.Notice != "" {
+			t.Errorf("%s (%s): the page says %s, the trainer %s; logits differ by %g (notice %q)", p.Path, how, s.Label, ml.FashionNetClasses[ml.ArgMax(want)], d, s.Notice)
+		}
+	}
+	bad := tempFile(t, "notes.jpg", []byte("not a picture at all"))
+	if s := a.giveFile(bad, "drop"); !strings.Contains(s.Notice, "notes.jpg") {
+		t.Errorf("a dropped bad file: notice %q", s.Notice)
+	}
 }

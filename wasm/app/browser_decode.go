@@ -3,8 +3,10 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"syscall/js"
+	"time"
 
 	"lookbook/ml/prep"
 )
@@ -32,4 +34,37 @@ func readPicture(file js.Value) (small *image.NRGBA, data []byte, err error) {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	js.CopyBytesToGo(img.Pix, js.Global().Get("Uint8Array").New(res.Get("data").Get("buffer")))
 	return img, nil, nil
+}
+
+// openPicture classifies a picture the visitor chose, dropped or pasted in Classify (a File),
+// reading it in a goroutine and showing it with the app locked; done, if not nil, runs then
+// too. A picture of up to browserDecodeAbove pixels is decoded in Go, exactly as the trainer
+// decodes its photos; a larger one (a phone's 12-megapixel photo) is decoded and shrunk by the
+// browser (see readPicture), which takes a fraction of the time; where the browser cannot, Go
+// decodes it and says what is wrong with a bad file. LastMs counts from start.
+func (a *App) openPicture(file js.Value, start time.Time, done func()) {
+	name, size := file.Get("name").String(), file.Get("size").Float()
+	go func() {
+		var r prep.Result
+		var cut *prep.Cutout
+		var err error
+		if size > prep.MaxFileBytes {
+			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
+		} else if small, data, readErr := readPicture(file); readErr != nil {
+			err = readErr
+		} else if small != nil {
+			prepStart := time.Now()
+			r, cut, err = prep.PreparePhoto(small)
+			timing("photoDecodeMs", msSince(start)-msSince(prepStart))
+			timing("photoPrepareMs", msSince(prepStart))
+		} else {
+			r, cut, err = prep.PrepareFile(data)
+		}
+		a.env.Lock()
+		defer a.env.UnlockRender()
+		if done != nil {
+			done()
+		}
+		a.showUpload(r, cut, err, name, start)
+	}()
 }

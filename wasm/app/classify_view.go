@@ -32,10 +32,7 @@ func (c *ClassifyView) SetBrush(e vugu.DOMEvent) {
 	}
 }
 
-// Upload classifies the chosen file. A picture of up to browserDecodeAbove pixels is decoded
-// in Go, exactly as the trainer decodes its photos; a larger one (a phone's 12-megapixel
-// photo) is decoded and shrunk by the browser (see readPicture), which takes a fraction of the
-// time; where the browser cannot, Go decodes it and says what is wrong with a bad file.
+// Upload classifies the chosen file (see App.openPicture).
 func (c *ClassifyView) Upload(e vugu.DOMEvent) {
 	start := time.Now()
 	input := js.Value(e.JSEventTarget())
@@ -43,30 +40,9 @@ func (c *ClassifyView) Upload(e vugu.DOMEvent) {
 	if files.Get("length").Int() == 0 {
 		return
 	}
-	file := files.Index(0)
-	name, size := file.Get("name").String(), file.Get("size").Float()
-	env := e.EventEnv()
-	go func() {
-		var r prep.Result
-		var cut *prep.Cutout
-		var err error
-		if size > prep.MaxFileBytes {
-			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
-		} else if small, data, readErr := readPicture(file); readErr != nil {
-			err = readErr
-		} else if small != nil {
-			prepStart := time.Now()
-			r, cut, err = prep.PreparePhoto(small)
-			timing("photoDecodeMs", msSince(start)-msSince(prepStart))
-			timing("photoPrepareMs", msSince(prepStart))
-		} else {
-			r, cut, err = prep.PrepareFile(data)
-		}
-		env.Lock()
-		defer env.UnlockRender()
+	c.App.openPicture(files.Index(0), start, func() {
 		input.Set("value", "") // choosing the same file again fires change again
-		c.App.showUpload(r, cut, err, name, start)
-	}()
+	})
 }
 
 // StartCamera asks for the back camera (where there is one) and shows its picture over the pad.

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"syscall/js"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/vugu/vugu"
@@ -37,6 +38,7 @@ func main() {
 	}
 	root := &Root{App: app}
 	installPaste(app)
+	installDrop(app)
 	installMapInput(app)
 	go func() {
 		for ok := true; ok; ok = renderer.EventWait() {
@@ -97,7 +99,8 @@ func (a *App) acceptFile(data []byte, name string) {
 	a.loadUpload(data, name)
 }
 
-// installPaste takes an image pasted anywhere on the page (see acceptFile).
+// installPaste takes an image pasted anywhere on the page (see acceptFile). In Classify it goes
+// the way of an opened file (openPicture: a large photo is decoded by the browser).
 func installPaste(a *App) {
 	js.Global().Get("document").Call("addEventListener", "paste", js.FuncOf(func(this js.Value, args []js.Value) any {
 		items := args[0].Get("clipboardData").Get("files")
@@ -106,6 +109,10 @@ func installPaste(a *App) {
 		}
 		file := items.Index(0)
 		name := file.Get("name").String()
+		if a.classifiesFiles() {
+			a.openPicture(file, time.Now(), nil)
+			return nil
+		}
 		go func() {
 			buf, err := await(file.Call("arrayBuffer"))
 			a.env.Lock()
@@ -119,6 +126,29 @@ func installPaste(a *App) {
 		return nil
 	}))
 }
+
+// installDrop takes a file dropped on the page while Classify shows, before ebiten does (which
+// reads every dropped file into Go, millions of pixels for a phone photo), and opens it as an
+// opened file is (openPicture). The other views keep ebiten's drops (see stage.handleDrops).
+func installDrop(a *App) {
+	js.Global().Call("addEventListener", "drop", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		files := e.Get("dataTransfer").Get("files")
+		if !a.classifiesFiles() || !files.Truthy() || files.Get("length").Int() == 0 {
+			return nil
+		}
+		e.Call("preventDefault")
+		e.Call("stopPropagation") // capture phase on window: ebiten's listener never sees it
+		a.openPicture(files.Index(0), time.Now(), nil)
+		return nil
+	}), true)
+}
+
+// classifiesFiles reports whether a dropped or pasted file is for Classify. It reads App.View
+// without the lock: it runs in a browser event, where waiting for the lock could wait on a
+// goroutine that waits on the browser; Go on wasm runs one goroutine at a time, so the read
+// is whole, and the view changes only in events like this one.
+func (a *App) classifiesFiles() bool { return a.View == share.Classify && a.model != nil }
 
 // timing records a duration (ms) under lookbook.timings[name], for measurements.
 func timing(name string, ms float64) {
