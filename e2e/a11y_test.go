@@ -169,6 +169,20 @@ func TestKeyboardAndScreenReaders(t *testing.T) {
 	}
 	a.screenshot("a11y-classify-example")
 	audit("Classify, an example drawn")
+	// Why? with the keyboard: the toggle, the methods, the blocks and the bars are buttons.
+	a.run(chromedp.Focus(`[data-testid="why"]`, chromedp.ByQuery))
+	a.key(kb.Enter)
+	a.until(10*time.Second, "Enter on Why? explains the answer", func() bool { w := a.state().Why; return w.On && w.Shown })
+	reached = a.tabThrough(80)
+	wantReached(t, "Classify with Why?", reached, "why-class-0", "why-class-9", "why-gradcam", "why-occlusion", "why-block-1", "why-block-4")
+	a.run(chromedp.Focus(`[data-testid="why-class-6"]`, chromedp.ByQuery))
+	a.key(kb.Enter)
+	a.until(10*time.Second, "Enter on a bar explains that class", func() bool { w := a.state().Why; return w.Class == 6 && w.Shown })
+	if c := strings.TrimSpace(a.text("why-caption")); !strings.HasPrefix(c, "Why not Shirt?") {
+		t.Errorf("the caption reads %q, want a why-not for Shirt", c)
+	}
+	audit("Classify, Why? on")
+	a.click("why")
 	// Tab leaves the stage: click the pad (the canvas takes the focus), then Tab.
 	a.strokeIn("region-pad", [2]float64{0.5, 0.5}, [2]float64{0.52, 0.5})
 	var onCanvas bool

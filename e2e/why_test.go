@@ -147,6 +147,15 @@ func TestWhyOverlay(t *testing.T) {
 		t.Errorf("after the stroke the overlay explains class %d, the answer is %d", after.Why.Class, want.Class)
 	}
 
+	// On a phone the controls flow in the panel under the pad; the pad's overlay stays.
+	a.run(chromedp.EmulateViewport(390, 844), chromedp.Sleep(300*time.Millisecond))
+	pad, why := a.rectOf("region-pad"), a.rectOf("why-panel")
+	if why.Y < pad.Y+pad.H || why.X < 0 || why.X+why.W > 390 {
+		t.Errorf("phone: the Why panel %+v overlaps the pad %+v or leaves the screen", why, pad)
+	}
+	a.screenshot("why-04-phone")
+	a.run(chromedp.EmulateViewport(1280, 800), chromedp.Sleep(300*time.Millisecond))
+
 	// Off hides it.
 	a.run(chromedp.Click(`[data-testid="why"]`, chromedp.ByQuery))
 	a.whyUntil("Why? turns off", func(w *jsapi.Why) bool { return !w.On })
