@@ -150,10 +150,33 @@ func serveAt(t *testing.T, addr string, assets fs.FS) *server.Server {
 	return srv
 }
 
+// serialTests run alone. The others run two at a time (go test's -parallel is the number of
+// cores): a browser test spends most of its time on its page's one busy thread, so a second
+// test's page keeps the other core busy. These time the page or take over its origin.
+var serialTests = map[string]bool{
+	"TestLiveMapsOffTheMainThread": true, // pauses a run between two of the worker's messages
+	"TestOfflineAndANewBuild":      true, // serves a new build on the same address
+}
+
+// parallelTests remembers which tests start already made parallel (a test may open several tabs).
+var parallelTests sync.Map
+
+// runAlongside makes t one of the tests that run two at a time, unless it is serial, measures
+// (LOOKBOOK_MEASURE: a measurement needs the machine to itself) or already runs alongside others.
+func runAlongside(t *testing.T) {
+	if serialTests[t.Name()] || os.Getenv("LOOKBOOK_MEASURE") != "" || os.Getenv("LOOKBOOK_BENCH_WEB") != "" {
+		return
+	}
+	if _, already := parallelTests.LoadOrStore(t, true); !already {
+		t.Parallel()
+	}
+}
+
 // start serves the embedded bundle and opens a tab of the given size, in a browser context of
 // its own.
 func start(t *testing.T, width, height int) *app {
 	t.Helper()
+	runAlongside(t)
 	srv := serve(t)
 	browserCtx, err := shared.start()
 	if err != nil {
