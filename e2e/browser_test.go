@@ -152,23 +152,37 @@ func serveAt(t *testing.T, addr string, assets fs.FS) *server.Server {
 
 // serialTests run alone. The others run two at a time (go test's -parallel is the number of
 // cores): a browser test spends most of its time on its page's one busy thread, so a second
-// test's page keeps the other core busy. These time the page or take over its origin.
+// test's page keeps the other core busy. These time the page or take over its origin. They run
+// in their turn among the others (not first, as go test runs tests that are not parallel,
+// which would put them beside the other packages' tests), holding alone exclusively.
 var serialTests = map[string]bool{
-	"TestLiveMapsOffTheMainThread": true, // pauses a run between two of the worker's messages
+	"TestLiveMapsOffTheMainThread": true, // times frames while a live map starts
 	"TestOfflineAndANewBuild":      true, // serves a new build on the same address
 }
+
+// alone is held exclusively by a serial test while it runs, and shared by the others.
+var alone sync.RWMutex
 
 // parallelTests remembers which tests start already made parallel (a test may open several tabs).
 var parallelTests sync.Map
 
-// runAlongside makes t one of the tests that run two at a time, unless it is serial, measures
-// (LOOKBOOK_MEASURE: a measurement needs the machine to itself) or already runs alongside others.
+// runAlongside makes t one of the tests that run two at a time (or, for serialTests, one that
+// runs alone in its turn), unless the run measures (LOOKBOOK_MEASURE, LOOKBOOK_BENCH_WEB: a
+// measurement needs the machine to itself, so every test runs alone).
 func runAlongside(t *testing.T) {
-	if serialTests[t.Name()] || os.Getenv("LOOKBOOK_MEASURE") != "" || os.Getenv("LOOKBOOK_BENCH_WEB") != "" {
+	if os.Getenv("LOOKBOOK_MEASURE") != "" || os.Getenv("LOOKBOOK_BENCH_WEB") != "" {
 		return
 	}
-	if _, already := parallelTests.LoadOrStore(t, true); !already {
-		t.Parallel()
+	if _, already := parallelTests.LoadOrStore(t, true); already {
+		return
+	}
+	t.Parallel()
+	if serialTests[t.Name()] {
+		alone.Lock()
+		t.Cleanup(alone.Unlock)
+	} else {
+		alone.RLock()
+		t.Cleanup(alone.RUnlock)
 	}
 }
 
