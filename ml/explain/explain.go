@@ -120,7 +120,7 @@ func (e *Explainer) Classes() int { return e.classes }
 
 // Predict returns the model's answer for x (32×32 values in [0, 1]).
 func (e *Explainer) Predict(x []float32) (int, error) {
-	if err := e.check(x, Options{Method: Occlusion}); err != nil {
+	if err := checkInput(x); err != nil {
 		return 0, err
 	}
 	e.batch = grow(e.batch, Pixels)
@@ -148,13 +148,8 @@ func (e *Explainer) Explain(x []float32, o Options) (Result, error) {
 
 // check says what is wrong with a request, in words an API user can act on.
 func (e *Explainer) check(x []float32, o Options) error {
-	if len(x) != Pixels {
-		return fmt.Errorf("explain: the input has %d values, want %d (32×32)", len(x), Pixels)
-	}
-	for i, v := range x {
-		if !(v >= 0 && v <= 1) { // NaN fails too
-			return fmt.Errorf("explain: input value %d is %v, want a value in [0, 1]", i, v)
-		}
+	if err := checkInput(x); err != nil {
+		return err
 	}
 	switch o.Method {
 	case GradCAM:
@@ -167,6 +162,19 @@ func (e *Explainer) check(x []float32, o Options) error {
 	}
 	if o.Class < 0 || o.Class >= e.classes {
 		return fmt.Errorf("explain: class %d does not exist, want 0 to %d", o.Class, e.classes-1)
+	}
+	return nil
+}
+
+// checkInput says what is wrong with an input, if anything.
+func checkInput(x []float32) error {
+	if len(x) != Pixels {
+		return fmt.Errorf("explain: the input has %d values, want %d (32×32)", len(x), Pixels)
+	}
+	for i, v := range x {
+		if !(v >= 0 && v <= 1) { // NaN fails too
+			return fmt.Errorf("explain: input value %d is %v, want a value in [0, 1]", i, v)
+		}
 	}
 	return nil
 }

@@ -63,11 +63,14 @@ func (r DeletionResult) String() string {
 }
 
 // deletionMethods are the explanations the benchmark ranks pixels by, in DeletionResult order.
-var deletionMethods = []explain.Options{
+var deletionMethods = [methods]explain.Options{
 	{Method: explain.GradCAM, Block: 1}, {Method: explain.GradCAM, Block: 2},
 	{Method: explain.GradCAM, Block: 3}, {Method: explain.GradCAM, Block: 4},
 	{Method: explain.IntegratedGradients}, {Method: explain.Occlusion},
 }
+
+// methods is how many explanations the benchmark compares.
+const methods = 6
 
 func methodLabel(o explain.Options) string {
 	if o.Method == explain.GradCAM {
@@ -85,10 +88,10 @@ func DeletionBenchmark(m *ml.FashionNet, test *dataset.Fashion, n int, rng *rand
 	if n < 1 {
 		return DeletionResult{}, fmt.Errorf("deletion benchmark: no images")
 	}
-	const rankings = 6 + 2 // the methods, random, intensity
+	const random, intensity = methods, methods + 1 // the baselines' rankings, after the methods'
 	type perImage struct {
-		curves [rankings][]float64
-		ms     [6]float64
+		curves [methods + 2][]float64
+		ms     [methods]float64
 		steps  int
 		igErr  float64
 	}
@@ -130,13 +133,13 @@ func DeletionBenchmark(m *ml.FashionNet, test *dataset.Fashion, n int, rng *rand
 						r.steps, r.igErr = ex.Steps, ex.CompletenessError
 					}
 				}
-				random := make([]float32, explain.Pixels)
+				noise := make([]float32, explain.Pixels)
 				pcg := rand.New(rand.NewPCG(seeds[i], 0))
-				for p := range random {
-					random[p] = pcg.Float32()
+				for p := range noise {
+					noise[p] = pcg.Float32()
 				}
-				r.curves[6], _ = del.Curve(x, random, class)
-				r.curves[7], _ = del.Curve(x, x, class)
+				r.curves[random], _ = del.Curve(x, noise, class)
+				r.curves[intensity], _ = del.Curve(x, x, class)
 				mu.Lock()
 				done++
 				if progress != nil {
@@ -157,7 +160,7 @@ func DeletionBenchmark(m *ml.FashionNet, test *dataset.Fashion, n int, rng *rand
 			for t, v := range r.curves[k] {
 				s.Curve[t] += v / float64(n)
 			}
-			if k < 6 {
+			if k < methods {
 				ms = append(ms, r.ms[k])
 			}
 		}
@@ -168,7 +171,7 @@ func DeletionBenchmark(m *ml.FashionNet, test *dataset.Fashion, n int, rng *rand
 		}
 		return s
 	}
-	out := DeletionResult{Images: n, Random: score("random order", 6), Intensity: score("intensity", 7)}
+	out := DeletionResult{Images: n, Random: score("random order", random), Intensity: score("intensity", intensity)}
 	for j, o := range deletionMethods {
 		out.Methods = append(out.Methods, score(methodLabel(o), j))
 	}
