@@ -105,7 +105,8 @@ func (m *FashionNet) SetTraining(train bool) {
 // connected layers run layer by layer, keeping what the backward pass needs; BackwardTo then
 // computes the gradients of their outputs and inputs (BlockGrad, and InputGrad when from is 0)
 // and leaves the parameters' gradients alone. The blocks before from, whose gradients are not
-// asked for, run through the evaluation kernels.
+// asked for, run through the evaluation kernels. A model stays readied for explanations (it
+// cannot train again): make it a Copy of the one that answers, as explain.New does.
 func (m *FashionNet) SetGradientsFrom(from int) {
 	if from < 0 || from > 4 {
 		panic(fmt.Sprintf("ml: fashionnet: gradients from block %d, want 0 to 4", from))

@@ -39,9 +39,10 @@ func newWhyOverlay() *whyOverlay {
 		pixPad: make([]byte, 4*pad.Res*pad.Res), pixView: make([]byte, 4*prep.Side*prep.Side)}
 }
 
-// shown reports whether there is an explanation of the current input to draw.
+// shown reports whether there is an explanation to draw: the current input's, or while a
+// stroke outruns a slow method, the last one (hiding it between explanations would flicker).
 func (o *whyOverlay) shown(a *App) bool {
-	return a.Why.On && a.Why.HasShown && a.HasInput && !a.Why.stale()
+	return a.Why.On && a.Why.HasShown && a.HasInput
 }
 
 // refresh repaints the overlays when the explanation or the pad changed.
