@@ -28,6 +28,23 @@ func (a *app) waitChange(v int) jsapi.State {
 	return a.state()
 }
 
+// settled waits until the page has an input and its state has stopped changing for half a
+// second: on a busy machine the page may still be catching up with the strokes just sent.
+func (a *app) settled() jsapi.State {
+	a.t.Helper()
+	last, since := a.state(), time.Now()
+	a.until(20*time.Second, "the page settles", func() bool {
+		s := a.state()
+		if s.Version != last.Version || !s.HasInput {
+			last, since = s, time.Now()
+			return false
+		}
+		return time.Since(since) > 500*time.Millisecond
+	})
+	time.Sleep(100 * time.Millisecond) // let the stage draw it, for screenshots
+	return last
+}
+
 type rect struct{ X, Y, W, H float64 }
 
 func (a *app) rectOf(testid string) rect {

@@ -87,7 +87,7 @@ func (a *app) overlayColours() (orange, blue int) {
 func TestWhyOverlay(t *testing.T) {
 	a := visit(t, "")
 	a.drawTrousers()
-	s := a.waitChange(-1)
+	s := a.settled()
 	if o, b := a.overlayColours(); o+b > 200 {
 		t.Errorf("before Why? the pad already has %d orange and %d blue pixels", o, b)
 	}
@@ -203,7 +203,7 @@ func TestExplainAPI(t *testing.T) {
 		t.Errorf("without a class: explained %d, the answer is %d", answer.Class, slices.Index(want, slices.Max(want)))
 	}
 	a.drawTrousers()
-	s := a.waitChange(-1)
+	s := a.settled()
 	if cur := a.explainIn(nil, `{method: "gradcam"}`); cur.Class != s.Index || cur.Block != 2 {
 		t.Errorf("the current input's explanation: class %d block %d, want the answer %d at block 2", cur.Class, cur.Block, s.Index)
 	}
