@@ -33,6 +33,9 @@ func NewAdam(params []*Param) *Adam {
 	return a
 }
 
+// Params lists the parameters it updates.
+func (a *Adam) Params() []*Param { return a.params }
+
 // Moments exposes the optimiser state (for checkpoints): first and second moments per parameter.
 func (a *Adam) Moments() (m, v [][]float32) { return a.m, a.v }
 

@@ -31,6 +31,8 @@ type FashionNet struct {
 	// numbers (see SetGradientsFrom); −1 in training and plain evaluation.
 	gradsFrom int
 	dBlocks   [4]*Tensor // the gradients of the blocks' outputs, from the last backward pass
+	training  bool       // SetTraining's last word
+	noNorm    bool       // WithoutBatchNorm
 }
 
 // FashionNetClasses names the ten Fashion-MNIST classes by label.
@@ -42,7 +44,7 @@ const FashionNetLatent = 128
 
 // NewFashionNet returns a FashionNet with PyTorch's default initialisation drawn from rng.
 func NewFashionNet(rng *rand.Rand) *FashionNet {
-	m := &FashionNet{gradsFrom: -1}
+	m := &FashionNet{gradsFrom: -1, training: true}
 	channels := [5]int{1, 16, 32, 64, 128}
 	for i := 0; i < 4; i++ {
 		m.Conv[i] = NewConv2d(fmt.Sprintf("conv%d", i+1), channels[i], channels[i+1], 3, 1, 1)
@@ -87,8 +89,9 @@ func (m *FashionNet) norms() []*BatchNorm {
 
 // SetTraining switches every BatchNorm between batch statistics (true) and running ones.
 func (m *FashionNet) SetTraining(train bool) {
+	m.training = train
 	for _, bn := range m.norms() {
-		bn.Train = train
+		bn.Train = train && !m.noNorm
 	}
 	// Out of training the weights stand still: the convolutions pack them once. Load weights
 	// before leaving training mode (or call SetTraining(false) again after loading).
@@ -123,6 +126,38 @@ func (m *FashionNet) SetGradientsFrom(from int) {
 	m.gradsFrom = from
 }
 
+// Training reports the mode SetTraining last set.
+func (m *FashionNet) Training() bool { return m.training }
+
+// WithoutBatchNorm switches the BatchNorm layers off, for the course's question of what they
+// do for training: each keeps its initial state (running mean 0, variance 1, γ 1, β 0) and
+// normalises with it in training as in evaluation, which is the identity up to the factor
+// 1/√(1 + 1e-5), and TrainableParams leaves them out. The weights still load into the course's
+// module, whose BatchNorm layers compute the same in evaluation mode.
+func (m *FashionNet) WithoutBatchNorm() {
+	m.noNorm = true
+	for _, bn := range m.norms() {
+		bn.Reset()
+	}
+	m.SetTraining(m.training)
+}
+
+// TrainableParams lists the tensors an optimiser updates: Params, less the BatchNorm layers'
+// when they are switched off.
+func (m *FashionNet) TrainableParams() []*Param {
+	if !m.noNorm {
+		return m.Params()
+	}
+	var ps []*Param
+	for _, c := range m.Conv {
+		ps = append(ps, c.Params()...)
+	}
+	for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
+
 // Params lists every trainable tensor in state_dict order.
 func (m *FashionNet) Params() []*Param {
 	var ps []*Param
@@ -147,7 +182,9 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 	}
 	h := x
 	for i := 0; i < 4; i++ {
-		if m.gradsFrom >= 0 && i >= m.gradsFrom {
+		// Layer by layer where a backward pass follows: explaining from this block, or training
+		// without BatchNorm (whose layers then normalise as in evaluation).
+		if m.gradsFrom >= 0 && i >= m.gradsFrom || m.noNorm && m.training {
 			h = m.Pool[i].Forward(m.Norm[i].Forward(m.Conv[i].forwardReLU(&m.relu[i], h)))
 			m.blocks[i] = h
 			continue

@@ -142,6 +142,7 @@ func TestGradients(t *testing.T) {
 		crossEntropyCase(rng),
 		crossEntropySetsCase(rng),
 		mseCase(rng),
+		bceCase(rng),
 		klCase(rng),
 		vaeLossCase(rng),
 	}
@@ -195,6 +196,21 @@ func mseCase(rng *rand.Rand) gradCase {
 		wrt:      []*Tensor{pred},
 		loss:     func() float64 { return MSE(pred, target, nil) },
 		analytic: func() []*Tensor { MSE(pred, target, d); return []*Tensor{d} },
+	}
+}
+
+func bceCase(rng *rand.Rand) gradCase {
+	pred, target := NewTensor(3, 5), NewTensor(3, 5)
+	for i := range pred.Data {
+		pred.Data[i], target.Data[i] = 0.1+0.8*rng.Float32(), rng.Float32() // away from 0 and 1
+	}
+	d := NewTensor(3, 5)
+	return gradCase{
+		name:     "binary cross-entropy",
+		wrt:      []*Tensor{pred},
+		h:        1e-3,
+		loss:     func() float64 { return BCE(pred, target, nil) },
+		analytic: func() []*Tensor { BCE(pred, target, d); return []*Tensor{d} },
 	}
 }
 

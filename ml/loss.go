@@ -84,6 +84,26 @@ func MSE(pred, target *Tensor, dPred *Tensor) float64 {
 	return sum / n
 }
 
+// BCE is the binary cross-entropy over all elements, mean reduction, as PyTorch's
+// F.binary_cross_entropy: −[t·log p + (1−t)·log(1−p)], each log clamped at −100 as PyTorch does.
+// pred must lie in [0, 1] (a sigmoid's output). When dPred is not nil it receives the gradient
+// with respect to pred, (p − t) / max(p(1 − p), 1e-12) / n, PyTorch's formula.
+func BCE(pred, target *Tensor, dPred *Tensor) float64 {
+	if len(pred.Data) != len(target.Data) {
+		panic(fmt.Sprintf("ml: bce: prediction %v, target %v", pred.Shape, target.Shape))
+	}
+	n := float64(len(pred.Data))
+	var sum float64
+	for i, p32 := range pred.Data {
+		p, t := float64(p32), float64(target.Data[i])
+		sum -= t*max(math.Log(p), -100) + (1-t)*max(math.Log(1-p), -100)
+		if dPred != nil {
+			dPred.Data[i] = float32((p - t) / max(p*(1-p), 1e-12) / n)
+		}
+	}
+	return sum / n
+}
+
 // GaussianKL is KL(N(mean, exp(logvar)) ‖ N(0, I)) summed over the batch and every dimension:
 // −½ Σ (1 + logvar − mean² − e^logvar). When dMean and dLogvar are not nil, the gradient scaled
 // by weight is added to them.

@@ -32,3 +32,19 @@ func TestCrossEntropySetsOfOneClass(t *testing.T) {
 		t.Errorf("every class: got loss %v, %d right; want 0, 5", loss, ok)
 	}
 }
+
+// TestBCEMatchesPyTorch: values from F.binary_cross_entropy in PyTorch 1.13, its clamped logs
+// at 0 and 1 and its gradient's floor included.
+func TestBCEMatchesPyTorch(t *testing.T) {
+	pred := FromData([]float32{0.2, 0.5, 0.9, 0, 1, 0.999}, 6)
+	target := FromData([]float32{0, 0.3, 1, 0.5, 0.25, 0}, 6)
+	d := NewTensor(6)
+	if got, want := BCE(pred, target, d), 22.1549015045166; math.Abs(got-want) > 1e-5*want {
+		t.Errorf("BCE = %v, PyTorch %v", got, want)
+	}
+	for i, want := range []float64{0.2083333134651184, 0.13333332538604736, -0.18518519401550293, -83333332992.0, 124999999488.0, 166.66880798339844} {
+		if got := float64(d.Data[i]); math.Abs(got-want) > 1e-4*math.Abs(want) {
+			t.Errorf("gradient %d = %v, PyTorch %v", i, got, want)
+		}
+	}
+}

@@ -117,14 +117,24 @@ func FillNormal(t *Tensor, rng *rand.Rand) {
 // mean over all elements and KL is summed, the course project's loss. It returns the total and
 // both terms.
 func (m *VAE) Loss(x, eps *Tensor, klWeight float64) (loss, mse, kl float64) {
+	return m.LossWith(x, eps, klWeight, MSE)
+}
+
+// ReconstructionLoss is a mean reconstruction loss over all elements that writes its gradient
+// with respect to the prediction into dPred: MSE or BCE.
+type ReconstructionLoss func(pred, target, dPred *Tensor) float64
+
+// LossWith is Loss with another reconstruction loss in place of MSE (the course compared MSE
+// with binary cross-entropy); it returns the total, the reconstruction term and the KL.
+func (m *VAE) LossWith(x, eps *Tensor, klWeight float64, reconLoss ReconstructionLoss) (loss, recon, kl float64) {
 	mean, logvar := m.Encode(x)
 	b := x.Shape[0]
 	m.z = reuse(m.z, b, VAELatent)
 	Reparameterize(m.z, mean, logvar, eps)
-	recon := m.Decode(m.z)
+	out := m.Decode(m.z)
 
-	m.dRecon = reuse(m.dRecon, recon.Shape...)
-	mse = MSE(recon, x, m.dRecon)
+	m.dRecon = reuse(m.dRecon, out.Shape...)
+	recon = reconLoss(out, x, m.dRecon)
 	m.dMean = reuse(m.dMean, b, VAELatent)
 	m.dLogvar = reuse(m.dLogvar, b, VAELatent)
 	m.dMean.Zero()
@@ -152,7 +162,7 @@ func (m *VAE) Loss(x, eps *Tensor, klWeight float64) (loss, mse, kl float64) {
 	d = m.relu[2].Backward(m.dh)
 	d = m.relu[1].Backward(m.dGrid.viewOf(m.EncFC.Backward(d), b, 32, 8, 8))
 	m.EncConv1.Backward(m.relu[0].Backward(m.EncConv2.Backward(d)))
-	return mse + klWeight*kl, mse, kl
+	return recon + klWeight*kl, recon, kl
 }
 
 // SetFrozen declares the weights fixed (true: inference, as in the browser) or changing, for the

@@ -163,3 +163,37 @@ func TestLoadFacesFromFolder(t *testing.T) {
 		t.Error("an empty folder loaded without error")
 	}
 }
+
+// TestDecodeFashion: the Debian package's gzipped files decode from bytes as from the folder;
+// truncated or foreign bytes get an error, not a panic.
+func TestDecodeFashion(t *testing.T) {
+	images, err := os.ReadFile(filepath.Join(DefaultFashionDir, "t10k-images-idx3-ubyte.gz"))
+	if err != nil {
+		t.Fatalf("%v (make test installs dataset-fashion-mnist)", err)
+	}
+	labels, err := os.ReadFile(filepath.Join(DefaultFashionDir, "t10k-labels-idx1-ubyte.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeFashion(images, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := LoadFashion(DefaultFashionDir, "t10k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Pixels, want.Pixels) || !bytes.Equal(got.Labels, want.Labels) {
+		t.Error("decoded from bytes, the test set differs from the one read from its folder")
+	}
+	for name, c := range map[string][2][]byte{
+		"truncated images":  {images[:len(images)/2], labels},
+		"labels for images": {labels, labels},
+		"empty":             {nil, nil},
+		"text":              {[]byte("<html>not found</html>"), labels},
+	} {
+		if _, err := DecodeFashion(c[0], c[1]); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

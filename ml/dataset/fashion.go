@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -82,12 +83,38 @@ func LoadFashion(dir, split string) (*Fashion, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fashion-mnist: %w", err)
 	}
-	if rows != 28 || cols != 28 {
-		return nil, fmt.Errorf("fashion-mnist: %s holds %d×%d images, want 28×28", imgPath, rows, cols)
-	}
 	labels, err := ReadIDXLabels(lblPath)
 	if err != nil {
 		return nil, fmt.Errorf("fashion-mnist: %w", err)
+	}
+	return checkFashion(pixels, n, rows, cols, labels, imgPath)
+}
+
+// DecodeFashion reads Fashion-MNIST from the bytes of an IDX image file and its label file,
+// each gzipped or plain (the Train view downloads the Debian package's files as they are).
+func DecodeFashion(images, labels []byte) (*Fashion, error) {
+	ir, err := maybeGunzip(bytes.NewReader(images), "the images")
+	if err != nil {
+		return nil, fmt.Errorf("fashion-mnist: %w", err)
+	}
+	pixels, n, rows, cols, err := readIDXImages(ir, "the images")
+	if err != nil {
+		return nil, fmt.Errorf("fashion-mnist: %w", err)
+	}
+	lr, err := maybeGunzip(bytes.NewReader(labels), "the labels")
+	if err != nil {
+		return nil, fmt.Errorf("fashion-mnist: %w", err)
+	}
+	l, err := readIDXLabels(lr, "the labels")
+	if err != nil {
+		return nil, fmt.Errorf("fashion-mnist: %w", err)
+	}
+	return checkFashion(pixels, n, rows, cols, l, "the images")
+}
+
+func checkFashion(pixels []byte, n, rows, cols int, labels []byte, imgPath string) (*Fashion, error) {
+	if rows != 28 || cols != 28 {
+		return nil, fmt.Errorf("fashion-mnist: %s holds %d×%d images, want 28×28", imgPath, rows, cols)
 	}
 	if len(labels) != n {
 		return nil, fmt.Errorf("fashion-mnist: %d images but %d labels", n, len(labels))

@@ -29,23 +29,29 @@ func openMaybeGzip(path string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(f)
-	magic, _ := br.Peek(2)
-	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%s: bad gzip stream: %w", path, err)
-		}
-		return struct {
-			io.Reader
-			io.Closer
-		}{zr, f}, nil
+	r, err := maybeGunzip(f, path)
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{br, f}, nil
+	}{r, f}, nil
+}
+
+// maybeGunzip reads r, decompressing it if it is gzip; name is for errors.
+func maybeGunzip(r io.Reader, name string) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	magic, _ := br.Peek(2)
+	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		return br, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad gzip stream: %w", name, err)
+	}
+	return zr, nil
 }
 
 // ReadIDXImages reads an IDX image file (gzip or plain): n images of rows×cols bytes.
@@ -55,6 +61,10 @@ func ReadIDXImages(path string) (pixels []byte, n, rows, cols int, err error) {
 		return nil, 0, 0, 0, err
 	}
 	defer r.Close()
+	return readIDXImages(r, path)
+}
+
+func readIDXImages(r io.Reader, path string) (pixels []byte, n, rows, cols int, err error) {
 	var hdr [4]uint32
 	if err := binary.Read(r, binary.BigEndian, &hdr); err != nil {
 		return nil, 0, 0, 0, fmt.Errorf("%s: short IDX header: %w", path, err)
@@ -80,6 +90,10 @@ func ReadIDXLabels(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
+	return readIDXLabels(r, path)
+}
+
+func readIDXLabels(r io.Reader, path string) ([]byte, error) {
 	var hdr [2]uint32
 	if err := binary.Read(r, binary.BigEndian, &hdr); err != nil {
 		return nil, fmt.Errorf("%s: short IDX header: %w", path, err)
