@@ -1,70 +1,11 @@
 package trainer
 
-import (
-	"fmt"
-	"io"
-	"strings"
+import "lookbook/ml/course"
 
-	"lookbook/ml"
-	"lookbook/ml/dataset"
+// The evaluations live in ml/course, which the page's Train view shares with this trainer.
+type FashionEval = course.FashionEval
+
+var (
+	EvaluateFashion = course.EvaluateFashion
+	EvaluateVAE     = course.EvaluateVAE
 )
-
-// FashionEval is a classifier's performance on a labelled set.
-type FashionEval struct {
-	Loss      float64
-	Accuracy  float64
-	Confusion [10][10]int // [true][predicted]
-	N         int
-}
-
-// EvaluateFashion classifies every image of data in evaluation mode (the model is left in the
-// mode it was in).
-func EvaluateFashion(m *ml.FashionNet, data *dataset.Fashion) FashionEval {
-	wasTraining := m.Norm5.Train
-	m.SetTraining(false)
-	defer m.SetTraining(wasTraining)
-	const batch = 500
-	const side = dataset.FashionSide * dataset.FashionSide
-	var ev FashionEval
-	var lossSum float64
-	for lo := 0; lo < data.Len(); lo += batch {
-		b := min(batch, data.Len()-lo)
-		x := ml.NewTensor(b, 1, 32, 32)
-		labels := make([]int, b)
-		for i := 0; i < b; i++ {
-			data.Image(x.Data[i*side:(i+1)*side], lo+i, false, 0, 0)
-			labels[i] = int(data.Labels[lo+i])
-		}
-		logits := m.Forward(x)
-		loss, _ := ml.CrossEntropy(logits, labels, nil)
-		lossSum += loss * float64(b)
-		for i := 0; i < b; i++ {
-			ev.Confusion[labels[i]][ml.ArgMax(logits.Data[i*10:(i+1)*10])]++
-		}
-	}
-	ev.N = data.Len()
-	correct := 0
-	for c := 0; c < 10; c++ {
-		correct += ev.Confusion[c][c]
-	}
-	ev.Loss = lossSum / float64(max(ev.N, 1))
-	ev.Accuracy = float64(correct) / float64(max(ev.N, 1))
-	return ev
-}
-
-// Report prints the accuracy, per-class accuracy and the confusion matrix.
-func (ev FashionEval) Report(w io.Writer) {
-	fmt.Fprintf(w, "accuracy %.2f%% (%d images), loss %.4f\n\n", 100*ev.Accuracy, ev.N, ev.Loss)
-	fmt.Fprintf(w, "%-12s %8s   confusion (rows: true class, columns: predicted)\n", "class", "accuracy")
-	for c := 0; c < 10; c++ {
-		total := 0
-		for p := 0; p < 10; p++ {
-			total += ev.Confusion[c][p]
-		}
-		var row strings.Builder
-		for p := 0; p < 10; p++ {
-			fmt.Fprintf(&row, "%5d", ev.Confusion[c][p])
-		}
-		fmt.Fprintf(w, "%-12s %7.2f%%  %s\n", ml.FashionNetClasses[c], 100*float64(ev.Confusion[c][c])/float64(max(total, 1)), row.String())
-	}
-}

@@ -33,22 +33,6 @@ type VAEResult struct {
 	BestEpoch int
 }
 
-// EvaluateVAE is the mean squared error of reconstructing faces with z = mean.
-func EvaluateVAE(m *ml.VAE, faces *dataset.Faces) float64 {
-	const n = 3 * dataset.FaceSide * dataset.FaceSide
-	const batch = 100
-	var sum float64
-	for lo := 0; lo < faces.Len(); lo += batch {
-		b := min(batch, faces.Len()-lo)
-		x := ml.NewTensor(b, 3, 32, 32)
-		for i := 0; i < b; i++ {
-			faces.Image(x.Data[i*n:(i+1)*n], lo+i, false)
-		}
-		sum += ml.MSE(m.Reconstruct(x), x, nil) * float64(b)
-	}
-	return sum / float64(max(faces.Len(), 1))
-}
-
 // TrainVAE trains the VAE, writing the weights with the best validation MSE to run.Out (with
 // meta as their metadata, plus the figures) whenever they improve.
 func TrainVAE(ctx context.Context, cfg VAEConfig, run Run, meta map[string]string) (VAEResult, error) {

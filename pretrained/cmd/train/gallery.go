@@ -15,11 +15,20 @@ import (
 func gallery(c call) error {
 	weights, faces := c.weightsFlag("vae", "VAE weights"), c.facesFlag("faces; the validation faces (900 on) are encoded")
 	out := c.String("out", "pretrained/faces.safetensors", "file to write")
+	from := c.Int("from", trainer.FaceTrain, "first face to encode (0: all, for the Train view's VAE experiment)")
 	c.parse()
-	m, _, val, err := vaeAndValidation(*weights, *faces)
+	m, _, err := trainer.LoadVAE(*weights)
 	if err != nil {
 		return err
 	}
+	all, err := dataset.LoadFaces(*faces)
+	if err != nil {
+		return err
+	}
+	if *from < 0 || *from >= all.Len() {
+		return fmt.Errorf("-from %d: the faces are 0 to %d", *from, all.Len()-1)
+	}
+	val := all.Slice(*from, all.Len())
 	n := val.Len()
 	x := ml.NewTensor(n, 3, 32, 32)
 	for i := 0; i < n; i++ {
@@ -27,7 +36,7 @@ func gallery(c call) error {
 	}
 	mean, _ := m.Encode(x)
 	g := &format.Gallery{Meta: map[string]string{"weights": *weights,
-		"what":    fmt.Sprintf("posterior means of faces %d–%d (the validation split); no image data", trainer.FaceTrain, trainer.FaceTrain+n-1),
+		"what":    fmt.Sprintf("posterior means of faces %d–%d (faces %d on validate the VAE); no image data", *from, *from+n-1, trainer.FaceTrain),
 		"command": c.command}}
 	for i := 0; i < n; i++ {
 		g.Latents = append(g.Latents, mean.Data[i*ml.VAELatent:(i+1)*ml.VAELatent])
