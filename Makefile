@@ -4,6 +4,8 @@ GOROOT    := $(shell $(GO) env GOROOT)
 # go test runs js/wasm test binaries through this wrapper (Node.js; see scripts/wasmexec).
 WASM_EXEC := $(CURDIR)/scripts/wasmexec
 ADDR      ?= 127.0.0.1:8080
+# Fashion-MNIST (Debian's dataset-fashion-mnist): the Train view downloads its files as they are.
+FASHION_DIR ?= /usr/share/datasets/fashion-mnist
 # Every js/wasm command builds with -trimpath (no local paths in the program), so that vet, the
 # wasm tests and the program share one set of compiled packages in Go's build cache.
 WASM_GO   := GOOS=js GOARCH=wasm GOFLAGS=-trimpath $(GO)
@@ -34,10 +36,15 @@ web: generate
 	rm -rf build/web && mkdir -p build/web
 	$(WASM_GO) build -ldflags="-s -w" -o build/web/app.wasm ./wasm/app
 	$(WASM_GO) build -ldflags="-s -w" -o build/web/mapworker.wasm ./wasm/cmd/mapworker
-	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js web/mapworker.js build/web/
+	$(WASM_GO) build -ldflags="-s -w" -o build/web/trainworker.wasm ./wasm/cmd/trainworker
+	cp web/index.html web/loader.js web/style.css web/favicon.svg web/manifest.webmanifest web/sw.js web/worker.js build/web/
+	@for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do \
+		if [ -f $(FASHION_DIR)/$$f.gz ]; then cp $(FASHION_DIR)/$$f.gz build/web/fashion-$$f.gzip; \
+		else echo "note: no $(FASHION_DIR)/$$f.gz: the Train view will say it cannot train FashionNet (sudo apt-get install dataset-fashion-mnist)"; fi; \
+	done
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
-	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors pretrained/sketches/sketches.json build/web/
+	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/trainfaces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors pretrained/sketches/sketches.json build/web/
 	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
 
 ## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.

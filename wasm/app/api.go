@@ -40,6 +40,12 @@ import (
 //	  which pixels of input (Float32Array of 32×32 in [0, 1]; the current input without it)
 //	  made class's score (the answer without it), positive for evidence for the class (see
 //	  why_api.go; the loader's wrapper checks the options' types)
+//	lookbook.train({model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?,
+//	  batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce"}) → a promise of {model, epochs,
+//	  steps, ms, stepMs, curve: [{epoch, loss, testAccuracy | validationMse}], testAccuracy |
+//	  validationMse}: the course's experiment trained from scratch in a worker (see
+//	  train_api.go); lookbook.training() → the current run's progress or null;
+//	  lookbook.useShipped() puts the shipped models back after "Use this model"
 //
 // Called with env locked, once the model is loaded.
 func announceReady(a *App, apiModel *ml.FashionNet) {
@@ -132,6 +138,9 @@ func announceReady(a *App, apiModel *ml.FashionNet) {
 	api.Set("teach", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.api(args) }))
 	api.Set("untaught", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Teach.untaughtAPI() }))
 	api.Set("_explain", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Why.api(args) }))
+	api.Set("train", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Train.api(args) }))
+	api.Set("training", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Train.trainingAPI() }))
+	api.Set("useShipped", js.FuncOf(func(this js.Value, args []js.Value) any { return a.Train.useShippedAPI() }))
 	if resolve := js.Global().Get("lookbookResolveReady"); resolve.Truthy() {
 		resolve.Invoke()
 	}

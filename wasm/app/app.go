@@ -75,6 +75,8 @@ type App struct {
 	Camera camera
 	// Why explains Classify's answer over the pad.
 	Why Why
+	// Train trains the course's networks in a worker (the Train view).
+	Train Train
 
 	// LastMs is how long the last input took from raw pixels (strokes or a file) to
 	// probabilities: rasterising or decoding, preprocessing and the network.
@@ -97,6 +99,7 @@ func newApp() *App {
 	// Each feature's type reaches the shared state through its app.
 	a.Teach.app, a.Maps.app, a.liveAPI.app, a.Faces.app = a, a, a, a
 	a.Why = newWhy(a)
+	a.Train = newTrain(a)
 	a.Camera.video, a.Faces.Camera.video = "classify-camera-video", "camera-video"
 	return a
 }

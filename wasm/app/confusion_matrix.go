@@ -12,10 +12,27 @@ import (
 	"lookbook/wasm/mapview"
 )
 
-// ConfusionMatrix is the Map view's confusion matrix (confusion-matrix.vugu): rows are true
-// classes, columns the model's answers; clicking a cell shows just those images on the map.
+// ConfusionMatrix is a confusion matrix (confusion-matrix.vugu): rows are true classes, columns
+// the model's answers. In the Map view (App set) clicking a cell shows just those images on the
+// map; elsewhere (Conf set) it only shows the counts.
 type ConfusionMatrix struct {
-	App *App
+	App    *App
+	Conf   *[10][10]int
+	TestID string
+}
+
+func (c *ConfusionMatrix) counts() *[10][10]int {
+	if c.Conf != nil {
+		return c.Conf
+	}
+	return &c.App.Maps.Conf
+}
+
+func (c *ConfusionMatrix) testID() string {
+	if c.TestID != "" {
+		return c.TestID
+	}
+	return "confusion"
 }
 
 // PickCell filters the map to one cell of the confusion matrix; picking it again clears it.
@@ -29,14 +46,16 @@ func (c *ConfusionMatrix) PickCell(e vugu.DOMEvent, cell int) {
 	c.App.Maps.SetFilter(f)
 }
 
-func (c *ConfusionMatrix) cellText(i, j int) string { return strconv.Itoa(c.App.Maps.Conf[i][j]) }
+func (c *ConfusionMatrix) cellText(i, j int) string { return strconv.Itoa(c.counts()[i][j]) }
 
 func (c *ConfusionMatrix) cellTitle(i, j int) string {
-	return fmt.Sprintf("%d images of %s classified as %s", c.App.Maps.Conf[i][j], ml.FashionNetClasses[i], ml.FashionNetClasses[j])
+	return fmt.Sprintf("%d images of %s classified as %s", c.counts()[i][j], ml.FashionNetClasses[i], ml.FashionNetClasses[j])
 }
 
 // cellOn reports whether cell (i, j) is the one the map is filtered to.
-func (c *ConfusionMatrix) cellOn(i, j int) bool { return c.App.Maps.Filter.Cell == i*10+j }
+func (c *ConfusionMatrix) cellOn(i, j int) bool {
+	return c.App != nil && c.App.Maps.Filter.Cell == i*10+j
+}
 
 // cellPressed tells screen readers which cell filters the map.
 func (c *ConfusionMatrix) cellPressed(i, j int) string { return strconv.FormatBool(c.cellOn(i, j)) }
@@ -56,9 +75,9 @@ func (c *ConfusionMatrix) cellClass(i, j int) string {
 func (c *ConfusionMatrix) cellStyle(i, j int) string {
 	row := 0
 	for k := 0; k < 10; k++ {
-		row += c.App.Maps.Conf[i][k]
+		row += c.counts()[i][k]
 	}
-	f := float64(c.App.Maps.Conf[i][j]) / float64(max(row, 1))
+	f := float64(c.counts()[i][j]) / float64(max(row, 1))
 	if i == j {
 		return fmt.Sprintf("background:rgba(124,196,255,%.2f)", 0.1+0.6*f)
 	}

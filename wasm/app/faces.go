@@ -143,6 +143,43 @@ func fetchFaces() (vae, apiVAE *ml.VAE, latents [][]float32, err error) {
 	return vae, apiVAE, latents, nil
 }
 
+// await loads the face model if the view has not, and waits for it. Call it unlocked.
+func (f *Faces) await() error {
+	a := f.app
+	a.env.Lock()
+	f.load()
+	a.env.UnlockRender()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		a.env.RLock()
+		status, err := f.Status, f.Error
+		a.env.RUnlock()
+		switch status {
+		case Ready:
+			return nil
+		case Failed:
+			return errors.New(err)
+		}
+	}
+	return errors.New("the face model did not load")
+}
+
+// setLatents makes latents the gallery's codes (another face model's, or the shipped one's
+// again) and decodes everything shown afresh; the visitor's own face goes.
+func (f *Faces) setLatents(latents [][]float32) {
+	f.latents, f.galleryN = latents, len(latents)
+	f.Gallery = make([][]float32, len(latents))
+	for i, z := range latents {
+		f.Gallery[i] = f.decode(z)
+	}
+	f.Own, f.OwnRecon = nil, nil
+	if f.A >= f.galleryN || f.B >= f.galleryN {
+		f.A, f.B = 0, 1
+	}
+	f.interpolate()
+	f.sample()
+	f.Version++
+}
+
 // decode turns one latent code into a face (a copy: the VAE reuses its buffers).
 func (f *Faces) decode(z []float32) []float32 {
 	out := f.vae.Decode(ml.FromData(append([]float32(nil), z...), 1, ml.VAELatent))

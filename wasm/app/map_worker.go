@@ -7,12 +7,9 @@ import (
 	"syscall/js"
 )
 
-// mapWorker is the page's end of a map worker (wasm/cmd/mapworker, started by
-// web/mapworker.js): the live maps are computed there, off the main thread.
-type mapWorker struct {
-	w, onMessage, onError js.Value
-	funcs                 []js.Func
-}
+// mapWorker is the page's end of a map worker (wasm/cmd/mapworker, started by web/worker.js):
+// the live maps are computed there, off the main thread.
+type mapWorker struct{ *worker }
 
 // workerMessage is a message from the map worker, copied out of JavaScript.
 type workerMessage struct {
@@ -28,58 +25,81 @@ type workerMessage struct {
 	Nearest                               []int
 }
 
-// newMapWorker starts a worker; every message it sends goes to handle, on a goroutine of its
-// own (a JavaScript callback must not block).
+// newMapWorker starts a map worker; every message it sends goes to handle, on a goroutine of
+// its own (a JavaScript callback must not block).
 func newMapWorker(handle func(workerMessage)) (*mapWorker, error) {
-	script, program, runtime := assetName("mapworker"), assetName("mapworkerWasm"), assetName("wasmExec")
-	if script == "" || program == "" || runtime == "" {
-		return nil, errors.New("this page does not name the map worker's files")
+	w, err := startWorker("mapworkerWasm", "the map worker",
+		func(v js.Value) { handle(readWorkerMessage(v)) },
+		func(text string) { handle(workerMessage{Type: "failed", Message: text}) })
+	if err != nil {
+		return nil, err
+	}
+	return &mapWorker{w}, nil
+}
+
+// worker is the page's end of one of the app's worker programs, run by web/worker.js.
+type worker struct {
+	w     js.Value
+	funcs []js.Func
+}
+
+// startWorker starts the program named by the page's asset key program (what names it in
+// messages) in a worker. Each message it sends goes to handle, and a failure of the worker
+// itself to failed, on a goroutine of their own (a JavaScript callback must not block).
+func startWorker(program, what string, handle func(js.Value), failed func(string)) (*worker, error) {
+	script, wasm, runtime := assetName("worker"), assetName(program), assetName("wasmExec")
+	if script == "" || wasm == "" || runtime == "" {
+		return nil, errors.New("this page does not name " + what + "'s files")
 	}
 	if !js.Global().Get("Worker").Truthy() {
 		return nil, errors.New("this browser cannot run workers")
 	}
-	mw := &mapWorker{}
+	w := &worker{}
 	var err error
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = errors.New("the map worker could not start")
+				err = errors.New(what + " could not start")
 			}
 		}()
-		mw.w = js.Global().Get("Worker").New(script)
+		w.w = js.Global().Get("Worker").New(script)
 	}()
 	if err != nil {
 		return nil, err
 	}
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := readWorkerMessage(args[0].Get("data"))
-		go handle(msg)
+		data := args[0].Get("data")
+		if data.Type() == js.TypeObject && data.Get("type").Type() == js.TypeString && data.Get("type").String() == "failed" {
+			go failed(data.Get("message").String())
+			return nil
+		}
+		go handle(data)
 		return nil
 	})
 	onError := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		text := "the map worker failed"
+		text := what + " failed"
 		if m := args[0].Get("message"); m.Type() == js.TypeString && m.String() != "" {
 			text += ": " + m.String()
 		}
-		go handle(workerMessage{Type: "failed", Message: text})
+		go failed(text)
 		return nil
 	})
-	mw.funcs = []js.Func{onMessage, onError}
-	mw.w.Set("onmessage", onMessage)
-	mw.w.Set("onerror", onError)
+	w.funcs = []js.Func{onMessage, onError}
+	w.w.Set("onmessage", onMessage)
+	w.w.Set("onerror", onError)
 	// The worker resolves the files' names against its own address: make them absolute.
 	base := js.Global().Get("document").Get("baseURI")
 	abs := func(name string) string { return js.Global().Get("URL").New(name, base).Get("href").String() }
-	mw.post(map[string]any{"type": "init", "wasmExec": abs(runtime), "wasm": abs(program)})
-	return mw, nil
+	w.post(map[string]any{"type": "init", "wasmExec": abs(runtime), "wasm": abs(wasm), "what": what})
+	return w, nil
 }
 
 // post sends msg; the buffers in transfer move to the worker.
-func (mw *mapWorker) post(msg map[string]any, transfer ...any) {
+func (w *worker) post(msg map[string]any, transfer ...any) {
 	if transfer == nil {
 		transfer = []any{}
 	}
-	mw.w.Call("postMessage", msg, transfer)
+	w.w.Call("postMessage", msg, transfer)
 }
 
 // float32Array copies f into a new JavaScript Float32Array.

@@ -31,7 +31,7 @@ type stage struct {
 	padVersion int           // App.Version the pad image shows
 	touchID    ebiten.TouchID
 	touching   bool
-	views      [4]stageView // by share.View
+	views      [5]stageView // by share.View
 	// What the screen shows: the App.scene it drew, when, and at what size.
 	drawnScene int
 	drawnAt    time.Time
@@ -53,11 +53,12 @@ type stageView interface {
 
 func newStage(a *App) *stage {
 	s := &stage{app: a, padImage: ebiten.NewImage(pad.Res, pad.Res), padVersion: -1}
-	s.views = [4]stageView{
+	s.views = [5]stageView{
 		share.Classify: &classifyStage{s: s, view: ebiten.NewImage(prep.Side, prep.Side), drawnVersion: -1, why: newWhyOverlay()},
 		share.Map:      &mapStage{s: s},
 		share.Faces:    &facesStage{s: s},
 		share.Teach:    &teachStage{s: s},
+		share.Train:    trainStage{},
 	}
 	return s
 }

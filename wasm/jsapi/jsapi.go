@@ -4,6 +4,8 @@
 // paths (classify, decode and their batches) pass Float32Arrays instead and are not here.
 package jsapi
 
+import "lookbook/ml/course"
+
 // State is lookbook.state(): the current view and the classifier's input and answer.
 type State struct {
 	View     int     `json:"view"` // 0 Classify, 1 Map, 2 Faces
@@ -113,4 +115,24 @@ type Faces struct {
 	Sample0     []float64 `json:"sample0,omitempty"` // the first sample from the prior (3×32×32)
 	Preview     []float64 `json:"preview,omitempty"` // the face at α (3×32×32)
 	Strip       []float64 `json:"strip,omitempty"`   // the six faces at α = 0, 0.2, …, 1
+}
+
+// Training is lookbook.train's outcome and lookbook.training()'s progress: a run of one of the
+// course's experiments in the Train view's worker.
+type Training struct {
+	Model         string         `json:"model"`
+	Epochs        int            `json:"epochs"` // finished
+	Steps         int            `json:"steps"`
+	TotalSteps    int            `json:"totalSteps"`
+	Ms            float64        `json:"ms"`      // from the call (or Train) to the end, download included
+	TrainMs       float64        `json:"trainMs"` // training and evaluating, in the worker
+	StepMs        float64        `json:"stepMs"`  // one training step's mean
+	Paused        bool           `json:"paused"`
+	Finished      bool           `json:"finished"`
+	Downloading   string         `json:"downloading,omitempty"`
+	Curve         []course.Point `json:"curve"`
+	TestAccuracy  *float64       `json:"testAccuracy,omitempty"`  // FashionNet: all 10,000 test images
+	ValidationMSE *float64       `json:"validationMse,omitempty"` // the VAE: the last epoch's
+	Options       course.Options `json:"options"`
+	Error         string         `json:"error,omitempty"`
 }

@@ -2,7 +2,7 @@
 // its sender saw, and nothing is stored anywhere. The format is versioned: "v1." followed by
 // base64url (no padding) of DEFLATE-compressed bytes:
 //
-//	byte 0       view: 0 Classify, 1 Map, 2 Faces, 3 Teach
+//	byte 0       view: 0 Classify, 1 Map, 2 Faces, 3 Teach, 4 Train
 //	byte 1       flags: bit 0 set when an image follows
 //	bytes 2–785  the 28×28 image the model saw (only when flag bit 0 is set)
 //	then         view options as key=value pairs separated by '&' (later views add theirs)
@@ -30,6 +30,7 @@ const (
 	Map
 	Faces
 	Teach
+	Train
 )
 
 // State is what a link carries.
@@ -90,7 +91,7 @@ func Decode(fragment string) (State, error) {
 		return State{}, fmt.Errorf("%w (wrong size)", ErrMalformed)
 	}
 	s := State{View: View(raw[0])}
-	if s.View > Teach || raw[1] > 1 {
+	if s.View > Train || raw[1] > 1 {
 		return State{}, fmt.Errorf("%w (unknown view or flags)", ErrMalformed)
 	}
 	rest := raw[2:]

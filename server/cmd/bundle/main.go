@@ -157,7 +157,7 @@ func bundle(in, out string) error {
 
 func compressible(name string) bool {
 	switch filepath.Ext(name) {
-	case ".png", ".jpg", ".gif", ".webp", ".br", ".gz":
+	case ".png", ".jpg", ".gif", ".webp", ".br", ".gz", ".gzip":
 		return false
 	}
 	return true
@@ -201,10 +201,10 @@ func refersToAssets(name string) bool { return strings.HasSuffix(name, ".webmani
 // for each build: its build hash and the files to precache.
 const serviceWorker = "sw.js"
 
-// lazyAssets are the files only some views load (the maps, the map worker and its program, the
-// face models, the replay sample lookbook.teach learns with): the service worker keeps them once they have been used rather
-// than on every first visit.
-var lazyAssets = []string{"maps.", "mapworker.", "vae.", "faces.", "replay."}
+// lazyAssets are the files only some views load (the maps, the workers and their programs, the
+// face models, the replay sample lookbook.teach learns with, the Train view's data): the
+// service worker keeps them once they have been used rather than on every first visit.
+var lazyAssets = []string{"maps.", "mapworker.", "worker.", "vae.", "faces.", "replay.", "trainworker.", "trainfaces.", "fashion-"}
 
 func isLazy(name string) bool {
 	return slices.ContainsFunc(lazyAssets, func(prefix string) bool { return strings.HasPrefix(name, prefix) })

@@ -3,7 +3,7 @@
 // Command mapworker is the Map view's second WebAssembly program: the live maps (exact
 // neighbours, t-SNE, UMAP, placing new points; see wasm/livemap) in a Web Worker, so that the
 // page's main thread only draws what comes back. It has no ebiten and no vugu, so it is small
-// and starts fast. web/mapworker.js starts it; the page talks to it with messages:
+// and starts fast. web/worker.js starts it; the page talks to it with messages:
 //
 //	page → worker: {type: "start", id, method, dims, points, perplexity, iterations, seed,
 //	                quiet (post only the finished map), features: Float32Array(points·128)}
@@ -69,11 +69,11 @@ func main() {
 		return nil
 	}))
 	w.port = channel.Get("port2")
-	js.Global().Set("lookbookMapWorker", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	js.Global().Set("lookbookWorker", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		w.inbox <- read(args[0])
 		return nil
 	}))
-	js.Global().Call("lookbookMapWorkerReady")
+	js.Global().Call("lookbookWorkerReady")
 	w.loop()
 }
 

@@ -1,0 +1,490 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"syscall/js"
+	"time"
+
+	"lookbook/ml"
+	"lookbook/ml/course"
+	"lookbook/ml/teach"
+)
+
+// Train is the Train view's state (train-view.vugu): the settings of the course's two
+// experiments, the data they download, the worker that trains (wasm/cmd/trainworker), and the
+// runs. The page only draws: every step runs in the worker.
+type Train struct {
+	app *App
+
+	Model   string         // the experiment shown: course.FashionNet or course.VAE
+	Fashion course.Options // each experiment's settings, defaults filled in
+	Faces   course.Options
+
+	// The data download: per model, whether it is in the worker, and the one under way.
+	sent        map[string]bool
+	Downloading string  // what is being downloaded ("" when nothing)
+	Fraction    float64 // of it
+	Error       string  // why the last run could not start or failed
+
+	worker *worker
+	nextID int
+	Run    *trainRun // the current or last run
+	Before *trainRun // the run before it, of the same model, drawn beside it on the curves
+
+	// In use: the trained models put in Classify, the Map and Faces by "Use this model"; nil
+	// while the shipped ones answer. shipped keeps the shipped weights to go back to.
+	InUse          string // the model in use instead of the shipped one: "", FashionNet or VAE
+	shippedFashion []byte
+	shippedVAE     []byte
+	// The gallery's codes under the shipped face model, and its faces as that model decodes
+	// them: a trained model re-encodes these faces, as its codes mean other faces.
+	shippedLatents [][]float32
+	galleryFaces   [][]float32
+}
+
+// trainRun is one run as the page sees it: its settings and the worker's last progress.
+type trainRun struct {
+	ID                    int
+	Options               course.Options
+	Epoch, Step, Steps    int
+	StepsDone, TotalSteps int
+	TrainMs, StepMs       float64
+	Paused, Finished      bool
+	Losses                []course.LossPoint
+	Curve                 []course.Point
+	Strip                 []string // the VAE's morph after the last epoch, PNG data URLs
+	TestAccuracy          float64  // FashionNet, on the whole test set, at the end
+	Confusion             *[10][10]int
+	Error                 string
+	started               time.Time // when Train was pressed (the data download included)
+	ms                    float64   // from then to the end
+	deadline              time.Time // the API's seconds option (zero: none)
+	waiters               []func(*trainRun)
+	weights               []func([]byte, error)
+}
+
+func newTrain(a *App) Train {
+	on := true
+	f, _ := course.Options{Model: course.FashionNet, BatchNorm: &on}.Resolve()
+	v, _ := course.Options{Model: course.VAE}.Resolve()
+	return Train{app: a, Model: course.FashionNet, Fashion: f, Faces: v, sent: map[string]bool{}}
+}
+
+// options are the settings of the experiment shown.
+func (t *Train) options() *course.Options {
+	if t.Model == course.VAE {
+		return &t.Faces
+	}
+	return &t.Fashion
+}
+
+// Busy reports whether a run is downloading or training.
+func (t *Train) Busy() bool {
+	return t.Downloading != "" || t.Run != nil && !t.Run.Finished && t.Run.Error == ""
+}
+
+// start begins a run of o (resolved), downloading its data first if the worker lacks it. It
+// runs unlocked on a goroutine of its own; done, if given, is called when the run ends.
+func (t *Train) start(o course.Options, deadline time.Duration, done func(*trainRun)) {
+	a := t.app
+	a.env.Lock()
+	if t.Busy() {
+		a.env.UnlockRender()
+		if done != nil {
+			done(&trainRun{Error: "a run is under way: stop it first"})
+		}
+		return
+	}
+	t.nextID++
+	run := &trainRun{ID: t.nextID, Options: o, started: time.Now(), Epoch: 0, TotalSteps: 1}
+	if deadline > 0 {
+		run.deadline = run.started.Add(deadline)
+	}
+	if done != nil {
+		run.waiters = append(run.waiters, done)
+	}
+	if t.Run != nil && t.Run.Options.Model == o.Model && t.Run.Error == "" {
+		t.Before = t.Run
+	} else if t.Run == nil || t.Run.Options.Model != o.Model {
+		t.Before = nil
+	}
+	t.Run, t.Error = run, ""
+	a.env.UnlockRender()
+
+	msg, transfer, err := t.data(o.Model)
+	if err == nil {
+		err = t.ensureWorker()
+	}
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	t.Downloading = ""
+	if err != nil {
+		t.fail(run, err.Error())
+		return
+	}
+	opts, _ := json.Marshal(o)
+	msg["type"], msg["id"], msg["options"] = "start", run.ID, string(opts)
+	t.worker.post(msg, transfer...)
+	t.sent[o.Model] = true
+}
+
+// fail ends run with an error, settling whoever waits for it.
+func (t *Train) fail(run *trainRun, text string) {
+	run.Error, t.Error = text, text
+	t.settle(run)
+}
+
+func (t *Train) settle(run *trainRun) {
+	run.ms = float64(time.Since(run.started).Microseconds()) / 1000
+	for _, w := range run.waiters {
+		go w(run)
+	}
+	run.waiters = nil
+}
+
+// ensureWorker starts the training worker the first time.
+func (t *Train) ensureWorker() error {
+	a := t.app
+	a.env.Lock()
+	defer a.env.UnlockOnly()
+	if t.worker != nil {
+		return nil
+	}
+	w, err := startWorker("trainworkerWasm", "the training program", t.onMessage, func(text string) {
+		a.env.Lock()
+		defer a.env.UnlockRender()
+		t.worker = nil
+		t.sent = map[string]bool{}
+		if t.Run != nil && !t.Run.Finished && t.Run.Error == "" {
+			t.fail(t.Run, text)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	t.worker = w
+	return nil
+}
+
+// dataFiles are the files each experiment downloads, by asset key, with what to call them.
+var dataFiles = map[string][]struct{ key, what string }{
+	course.FashionNet: {{"fashionTrainImages", "the training images"}, {"fashionTrainLabels", "their labels"},
+		{"fashionTestImages", "the test images"}, {"fashionTestLabels", "their labels"}},
+	course.VAE: {{"vae", "the face model"}, {"trainfaces", "the faces' codes"}},
+}
+
+// data downloads model's data unless the worker has it, and returns it as the start message's
+// fields (and the buffers to transfer).
+func (t *Train) data(model string) (map[string]any, []any, error) {
+	a := t.app
+	a.env.RLock()
+	sent := t.sent[model]
+	a.env.RUnlock()
+	msg := map[string]any{}
+	if sent {
+		return msg, nil, nil
+	}
+	var bufs []any
+	for _, f := range dataFiles[model] {
+		a.env.Lock()
+		t.Downloading, t.Fraction = f.what, 0
+		a.env.UnlockRender()
+		buf, err := downloadToJS(assetName(f.key), func(p float64) {
+			a.env.Lock()
+			t.Fraction = p
+			a.env.UnlockRender()
+		})
+		if err != nil {
+			if model == course.FashionNet {
+				return nil, nil, fmt.Errorf("%s could not be downloaded (%v): this build may lack Fashion-MNIST (make web copies it from the Debian package dataset-fashion-mnist)", f.what, err)
+			}
+			return nil, nil, fmt.Errorf("%s could not be downloaded: %v", f.what, err)
+		}
+		bufs = append(bufs, buf)
+	}
+	if model == course.FashionNet {
+		msg["fashion"] = bufs
+	} else {
+		msg["vae"], msg["codes"] = bufs[0], bufs[1]
+	}
+	return msg, bufs, nil
+}
+
+// downloadToJS downloads url into an ArrayBuffer that stays in JavaScript (it goes on to the
+// worker without a copy through the program's memory), reporting the fraction received when
+// the size is known.
+func downloadToJS(url string, progress func(float64)) (js.Value, error) {
+	if url == "" {
+		return js.Value{}, errors.New("this page does not name the file")
+	}
+	res, err := await(js.Global().Call("fetch", url))
+	if err != nil {
+		return js.Value{}, fmt.Errorf("download failed: %w", err)
+	}
+	if !res.Get("ok").Bool() {
+		return js.Value{}, fmt.Errorf("HTTP %d", res.Get("status").Int())
+	}
+	size := 0
+	if n := res.Get("headers").Call("get", "content-length"); n.Type() == js.TypeString {
+		fmt.Sscan(n.String(), &size)
+	}
+	reader := res.Get("body").Call("getReader")
+	chunks := js.Global().Get("Array").New()
+	got := 0
+	var last time.Time
+	for {
+		chunk, err := await(reader.Call("read"))
+		if err != nil {
+			return js.Value{}, fmt.Errorf("download interrupted: %w", err)
+		}
+		if chunk.Get("done").Bool() {
+			break
+		}
+		v := chunk.Get("value")
+		chunks.Call("push", v)
+		got += v.Get("length").Int()
+		if size > 0 && time.Since(last) > 100*time.Millisecond {
+			progress(min(float64(got)/float64(size), 1))
+			last = time.Now()
+		}
+	}
+	progress(1)
+	return await(js.Global().Get("Blob").New(chunks).Call("arrayBuffer"))
+}
+
+// onMessage takes the worker's messages.
+func (t *Train) onMessage(v js.Value) {
+	a := t.app
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	kind, id := jsString(v.Get("type")), jsInt(v.Get("id"))
+	run := t.Run
+	if run == nil || id != run.ID {
+		return
+	}
+	switch kind {
+	case "error":
+		t.fail(run, jsString(v.Get("message")))
+	case "weights":
+		data := bytesFromJS(v.Get("data").Get("buffer"))
+		for _, w := range run.weights {
+			go w(data, nil)
+		}
+		run.weights = nil
+	case "progress":
+		t.progress(run, v)
+	}
+}
+
+func (t *Train) progress(run *trainRun, v js.Value) {
+	run.Epoch, run.Step, run.Steps = jsInt(v.Get("epoch")), jsInt(v.Get("step")), jsInt(v.Get("steps"))
+	run.StepsDone, run.TotalSteps = jsInt(v.Get("stepsDone")), max(jsInt(v.Get("totalSteps")), 1)
+	run.TrainMs, run.StepMs = v.Get("trainMs").Float(), v.Get("stepMs").Float()
+	run.Paused = v.Get("paused").Truthy()
+	var more []course.LossPoint
+	if json.Unmarshal([]byte(jsString(v.Get("losses"))), &more) == nil {
+		run.Losses = append(run.Losses, more...)
+	}
+	json.Unmarshal([]byte(jsString(v.Get("curve"))), &run.Curve)
+	if s := v.Get("strip"); s.InstanceOf(js.Global().Get("Float32Array")) {
+		f := make([]float32, s.Length())
+		js.CopyBytesToGo(floatBytes(f), js.Global().Get("Uint8Array").New(s.Get("buffer")))
+		run.Strip = run.Strip[:0]
+		const n = 3 * 32 * 32
+		for i := 0; i+n <= len(f); i += n {
+			run.Strip = append(run.Strip, faceDataURL(f[i:i+n]))
+		}
+	}
+	if c := v.Get("confusion"); c.Type() == js.TypeString {
+		var conf [10][10]int
+		if json.Unmarshal([]byte(c.String()), &conf) == nil {
+			run.Confusion = &conf
+		}
+		run.TestAccuracy = v.Get("testAccuracy").Float()
+	}
+	if !run.deadline.IsZero() && time.Now().After(run.deadline) && !run.Finished && !v.Get("finished").Truthy() {
+		t.worker.post(map[string]any{"type": "stop", "id": run.ID})
+		run.deadline = time.Time{}
+	}
+	if v.Get("finished").Truthy() && !run.Finished {
+		run.Finished = true
+		t.settle(run)
+	}
+}
+
+// control pauses, resumes or stops the current run.
+func (t *Train) control(kind string) {
+	if t.Run == nil || t.worker == nil || t.Run.Finished || t.Run.Error != "" {
+		return
+	}
+	t.worker.post(map[string]any{"type": kind, "id": t.Run.ID})
+	t.Run.Paused = kind == "pause"
+}
+
+// trainedWeights asks the worker for the current run's weights (safetensors) and waits.
+func (t *Train) trainedWeights() ([]byte, error) {
+	a := t.app
+	a.env.Lock()
+	run := t.Run
+	if run == nil || run.Error != "" || t.worker == nil {
+		a.env.UnlockOnly()
+		return nil, errors.New("there is no trained model: train one first")
+	}
+	ch := make(chan []byte, 1)
+	run.weights = append(run.weights, func(b []byte, _ error) { ch <- b })
+	t.worker.post(map[string]any{"type": "weights", "id": run.ID})
+	a.env.UnlockOnly()
+	select {
+	case b := <-ch:
+		return b, nil
+	case <-time.After(10 * time.Second):
+		return nil, errors.New("the training program did not hand over the weights")
+	}
+}
+
+// use puts the current run's model in place of the shipped one: FashionNet in Classify, the
+// Map's placement and the JS API, the VAE in Faces. Call it unlocked.
+func (t *Train) use() error {
+	data, err := t.trainedWeights()
+	if err != nil {
+		return err
+	}
+	a := t.app
+	if t.Run.Options.Model == course.VAE {
+		if err := a.Faces.await(); err != nil {
+			return err
+		}
+	}
+	a.env.Lock()
+	defer a.env.UnlockRender()
+	model := t.Run.Options.Model
+	if model == course.FashionNet {
+		if a.Teach.Name != "" { // a taught class sits on the shipped features: it goes
+			a.Teach.applyHead(a.Teach.shipped, "", 0)
+		}
+		if t.shippedFashion == nil {
+			t.shippedFashion = stateBytes(a.model.State())
+		}
+		if err := t.loadFashion(data); err != nil {
+			return err
+		}
+	} else {
+		f := &a.Faces
+		if t.shippedVAE == nil {
+			t.shippedVAE = stateBytes(f.vae.State())
+			t.shippedLatents = f.latents[:f.galleryN:f.galleryN]
+			t.galleryFaces = f.Gallery[:f.galleryN:f.galleryN]
+		}
+		if err := t.loadVAE(data); err != nil {
+			return err
+		}
+		f.setLatents(encodeFaces(f.vae, t.galleryFaces))
+	}
+	t.InUse = model
+	return nil
+}
+
+// useShipped puts the shipped models back. Call it locked.
+func (t *Train) useShipped() {
+	if t.shippedFashion != nil {
+		t.loadFashion(t.shippedFashion)
+	}
+	if t.shippedVAE != nil {
+		t.loadVAE(t.shippedVAE)
+		t.app.Faces.setLatents(t.shippedLatents)
+	}
+	t.InUse = ""
+}
+
+func (t *Train) loadFashion(data []byte) error {
+	a := t.app
+	for _, m := range []*ml.FashionNet{a.model, a.api.model} {
+		if m.FC3.Out != teach.Garments {
+			m.FC3 = ml.NewLinear("fc3", teach.Latent, teach.Garments)
+		}
+		if _, err := ml.LoadState(data, m.State()); err != nil {
+			return fmt.Errorf("the trained model: %w", err)
+		}
+		m.SetTraining(false)
+	}
+	a.api.model.Forward(a.api.image) // the export's buffers are made now, not in the export
+	a.Teach.shipped = teach.Shipped(a.model)
+	a.Teach.setLabels()
+	a.Maps.ownFor = [2]int{-1, -1}
+	if a.HasInput {
+		a.classify(a.Result)
+	}
+	return nil
+}
+
+func (t *Train) loadVAE(data []byte) error {
+	f := &t.app.Faces
+	for _, m := range []*ml.VAE{f.vae, f.apiVAE} {
+		if _, err := ml.LoadState(data, m.State()); err != nil {
+			return fmt.Errorf("the trained face model: %w", err)
+		}
+		m.SetFrozen(true)
+	}
+	return nil
+}
+
+// encodeFaces are the posterior means of faces (3×32×32 each) under m.
+func encodeFaces(m *ml.VAE, faces [][]float32) [][]float32 {
+	x := ml.NewTensor(len(faces), 3, 32, 32)
+	for i, face := range faces {
+		copy(x.Data[i*3*1024:], face)
+	}
+	mean, _ := m.Encode(x)
+	out := make([][]float32, len(faces))
+	for i := range out {
+		out[i] = append([]float32(nil), mean.Data[i*ml.VAELatent:(i+1)*ml.VAELatent]...)
+	}
+	return out
+}
+
+// stateBytes saves a model's state as safetensors, to load back later.
+func stateBytes(state []ml.StateEntry) []byte {
+	var buf jsBuffer
+	ml.SaveState(&buf, state, nil, ml.SaveOptions{})
+	return buf.b
+}
+
+type jsBuffer struct{ b []byte }
+
+func (w *jsBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+func jsString(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+func jsInt(v js.Value) int {
+	if v.Type() == js.TypeNumber {
+		return v.Int()
+	}
+	return 0
+}
+
+// faceDataURL is a face (3×32×32 in [0, 1]) as a PNG data URL for the view's strip.
+func faceDataURL(face []float32) string {
+	img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+	for i := 0; i < 1024; i++ {
+		for ch := 0; ch < 3; ch++ {
+			img.Pix[4*i+ch] = byte(min(max(face[ch*1024+i], 0), 1)*255 + 0.5)
+		}
+		img.Pix[4*i+3] = 255
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+}

@@ -1,0 +1,345 @@
+//go:build js && wasm
+
+// Command trainworker is the Train view's WebAssembly program: it trains the course's two
+// networks (ml/course) in a Web Worker, so that the page's main thread only draws the curves.
+// Like the map worker it has no ebiten and no vugu. web/worker.js starts it; the page
+// talks to it with messages:
+//
+//	page → worker: {type: "start", id, options (JSON of course.Options),
+//	                fashion: [train images, train labels, test images, test labels] (IDX bytes,
+//	                gzipped or not; only the first time), vae, codes (the shipped VAE's weights
+//	                and the faces' latent codes; only the first time)}
+//	               {type: "pause" | "resume" | "stop" | "weights", id}
+//	worker → page: {type: "loaded", id, what} once a data set is decoded
+//	               {type: "progress", id, model, epoch, epochs, step, steps, stepsDone, totalSteps,
+//	                trainMs, stepMs, paused, finished, losses (JSON, the points since the last
+//	                message), curve (JSON, every epoch's point), strip (Float32Array, 6 faces,
+//	                after each VAE epoch), testAccuracy and confusion (JSON) at FashionNet's end}
+//	               {type: "weights", id, data: Uint8Array (safetensors)}
+//	               {type: "error", id, message}
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"syscall/js"
+	"time"
+	"unsafe"
+
+	"lookbook/ml"
+	"lookbook/ml/course"
+	"lookbook/ml/dataset"
+	"lookbook/ml/format"
+	"lookbook/wasm/kernels"
+)
+
+// slice is how long the worker trains before it looks at its messages; progress goes to the
+// page at most every postEvery.
+const (
+	slice     = 50 * time.Millisecond
+	postEvery = 150 * time.Millisecond
+)
+
+type message struct {
+	kind    string
+	id      int
+	options string
+	fashion [][]byte
+	vae     []byte
+	codes   []byte
+}
+
+type worker struct {
+	inbox chan message
+	wake  chan struct{}
+	port  js.Value
+
+	// The data, decoded once and kept across runs.
+	fashionTrain, fashionTest *dataset.Fashion
+	faces                     *dataset.Faces
+
+	run        *course.Run
+	id         int
+	paused     bool
+	finished   bool
+	trainTime  time.Duration // stepping only, pauses and evaluations excluded
+	evalTime   time.Duration
+	stepsTimed int
+	sentLosses int
+	stripSent  int // epochs whose strip was posted
+	lastPost   time.Time
+	final      map[string]any
+}
+
+func main() {
+	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1)}
+	if err := kernels.Install(); err != nil {
+		js.Global().Get("console").Call("warn", "Lookbook train worker:", err.Error())
+	}
+	channel := js.Global().Get("MessageChannel").New()
+	channel.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+		return nil
+	}))
+	w.port = channel.Get("port2")
+	js.Global().Set("lookbookWorker", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		w.inbox <- read(args[0])
+		return nil
+	}))
+	js.Global().Call("lookbookWorkerReady")
+	w.loop()
+}
+
+func read(v js.Value) message {
+	m := message{}
+	if v.Type() != js.TypeObject {
+		return m
+	}
+	if t := v.Get("type"); t.Type() == js.TypeString {
+		m.kind = t.String()
+	}
+	if id := v.Get("id"); id.Type() == js.TypeNumber {
+		m.id = id.Int()
+	}
+	if o := v.Get("options"); o.Type() == js.TypeString {
+		m.options = o.String()
+	}
+	if f := v.Get("fashion"); f.InstanceOf(js.Global().Get("Array")) {
+		for i := 0; i < f.Length(); i++ {
+			m.fashion = append(m.fashion, bytesFromJS(f.Index(i)))
+		}
+	}
+	m.vae, m.codes = bytesFromJS(v.Get("vae")), bytesFromJS(v.Get("codes"))
+	return m
+}
+
+// bytesFromJS copies an ArrayBuffer or typed array; nil for anything else.
+func bytesFromJS(v js.Value) []byte {
+	if v.InstanceOf(js.Global().Get("ArrayBuffer")) {
+		v = js.Global().Get("Uint8Array").New(v)
+	} else if !v.InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b
+}
+
+func (w *worker) loop() {
+	for {
+		if w.run == nil || w.paused || w.finished {
+			w.handle(<-w.inbox) // waiting here hands the thread back to the event loop
+			continue
+		}
+		select {
+		case m := <-w.inbox:
+			w.handle(m)
+			continue
+		default:
+		}
+		w.train(slice)
+		if w.finished || time.Since(w.lastPost) >= postEvery {
+			w.progress()
+		}
+		w.yield()
+	}
+}
+
+// yield lets the event loop deliver messages before the next slice: a message to itself
+// comes back at once (a timer would be clamped to 4 ms).
+func (w *worker) yield() {
+	w.port.Call("postMessage", nil)
+	<-w.wake
+}
+
+// train steps the run for about d, timing steps and evaluations apart.
+func (w *worker) train(d time.Duration) {
+	start := time.Now()
+	for time.Since(start) < d && !w.run.Done() {
+		t := time.Now()
+		before := w.run.Epoch()
+		w.run.Step()
+		took := time.Since(t)
+		if w.run.Epoch() != before {
+			w.evalTime += took // the epoch's last step evaluates: counted apart
+		} else {
+			w.trainTime += took
+			w.stepsTimed++
+		}
+	}
+	if w.run.Done() {
+		w.finish()
+	}
+}
+
+// finish tests a FashionNet on the whole test set, once.
+func (w *worker) finish() {
+	w.finished = true
+	if w.run.Fashion == nil {
+		return
+	}
+	t := time.Now()
+	ev := course.EvaluateFashion(w.run.Fashion, w.fashionTest)
+	w.evalTime += time.Since(t)
+	conf, _ := json.Marshal(ev.Confusion)
+	w.final = map[string]any{"testAccuracy": ev.Accuracy, "confusion": string(conf)}
+}
+
+func (w *worker) handle(m message) {
+	switch m.kind {
+	case "start":
+		w.id = m.id
+		if err := w.start(m); err != nil {
+			w.run = nil
+			post(map[string]any{"type": "error", "id": m.id, "message": err.Error()}, nil)
+		}
+	case "pause", "resume":
+		if m.id == w.id && w.run != nil {
+			w.paused = m.kind == "pause"
+			w.progress()
+		}
+	case "stop":
+		if m.id == w.id && w.run != nil {
+			w.paused = false
+			w.finish()
+			w.progress()
+		}
+	case "weights":
+		if m.id != w.id || w.run == nil {
+			post(map[string]any{"type": "error", "id": m.id, "message": "no such run"}, nil)
+			return
+		}
+		data, err := w.run.Weights()
+		if err != nil {
+			post(map[string]any{"type": "error", "id": m.id, "message": err.Error()}, nil)
+			return
+		}
+		arr := js.Global().Get("Uint8Array").New(len(data))
+		js.CopyBytesToJS(arr, data)
+		post(map[string]any{"type": "weights", "id": m.id, "data": arr}, []any{arr.Get("buffer")})
+	}
+}
+
+func (w *worker) start(m message) error {
+	var o course.Options
+	if err := json.Unmarshal([]byte(m.options), &o); err != nil {
+		return fmt.Errorf("the run's options: %w", err)
+	}
+	w.run, w.paused, w.finished, w.final = nil, false, false, nil
+	w.trainTime, w.evalTime, w.stepsTimed, w.sentLosses, w.stripSent = 0, 0, 0, 0, 0
+	var err error
+	switch o.Model {
+	case course.FashionNet:
+		if err := w.loadFashion(m.fashion); err != nil {
+			return err
+		}
+		w.run, err = course.NewFashionRun(o, w.fashionTrain, w.fashionTest)
+	case course.VAE:
+		if err := w.loadFaces(m.vae, m.codes); err != nil {
+			return err
+		}
+		w.run, err = course.NewVAERun(o, w.faces)
+	default:
+		_, err = o.Resolve()
+	}
+	if err != nil {
+		return err
+	}
+	w.progress()
+	return nil
+}
+
+func (w *worker) loadFashion(files [][]byte) error {
+	if w.fashionTrain != nil {
+		return nil
+	}
+	if len(files) != 4 {
+		return errors.New("the training images did not arrive")
+	}
+	train, err := dataset.DecodeFashion(files[0], files[1])
+	if err != nil {
+		return fmt.Errorf("the training images: %w", err)
+	}
+	test, err := dataset.DecodeFashion(files[2], files[3])
+	if err != nil {
+		return fmt.Errorf("the test images: %w", err)
+	}
+	w.fashionTrain, w.fashionTest = train, test
+	post(map[string]any{"type": "loaded", "id": w.id, "what": "fashion"}, nil)
+	return nil
+}
+
+func (w *worker) loadFaces(weights, codes []byte) error {
+	if w.faces != nil {
+		return nil
+	}
+	if weights == nil || codes == nil {
+		return errors.New("the faces did not arrive")
+	}
+	vae := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
+	if _, err := ml.LoadState(weights, vae.State()); err != nil {
+		return fmt.Errorf("the shipped VAE: %w", err)
+	}
+	vae.SetFrozen(true)
+	g, err := format.DecodeGallery(codes)
+	if err != nil {
+		return fmt.Errorf("the faces' codes: %w", err)
+	}
+	if len(g.Latents) <= course.FaceTrain+1 {
+		return fmt.Errorf("the faces' codes hold %d faces, want 1,000", len(g.Latents))
+	}
+	w.faces = course.DecodedFaces(vae, g.Latents)
+	post(map[string]any{"type": "loaded", "id": w.id, "what": "faces"}, nil)
+	return nil
+}
+
+// progress posts where the run stands: the loss points not yet sent, the epochs' curve, and
+// the strip when an epoch has drawn a new one.
+func (w *worker) progress() {
+	r := w.run
+	if r == nil {
+		return
+	}
+	losses, _ := json.Marshal(r.Losses[w.sentLosses:])
+	w.sentLosses = len(r.Losses)
+	curve, _ := json.Marshal(r.Curve)
+	msg := map[string]any{"type": "progress", "id": w.id, "model": r.Options.Model,
+		"epoch": r.Epoch(), "epochs": r.Options.Epochs, "step": r.StepInEpoch(), "steps": r.Steps,
+		"stepsDone": r.StepsDone(), "totalSteps": r.TotalSteps(),
+		"trainMs": ms(w.trainTime + w.evalTime), "stepMs": ms(w.trainTime) / float64(max(w.stepsTimed, 1)),
+		"paused": w.paused, "finished": w.finished, "losses": string(losses), "curve": string(curve)}
+	var transfer []any
+	if r.Strip != nil && w.stripSent != len(r.Curve) {
+		arr := js.Global().Get("Float32Array").New(len(r.Strip))
+		js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), bytesOf(r.Strip))
+		msg["strip"] = arr
+		transfer = append(transfer, arr.Get("buffer"))
+		w.stripSent = len(r.Curve)
+	}
+	for k, v := range w.final {
+		msg[k] = v
+	}
+	post(msg, transfer)
+	w.lastPost = time.Now()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func post(msg map[string]any, transfer []any) {
+	if transfer == nil {
+		transfer = []any{}
+	}
+	js.Global().Call("postMessage", msg, transfer)
+}
+
+func bytesOf(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+}
