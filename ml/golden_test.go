@@ -188,3 +188,34 @@ func TestVAEStateIsTheCourseModules(t *testing.T) {
 		}
 	}
 }
+
+// TestFashionNetWithoutBatchNormMatchesPyTorch: the Train view's experiment, against the
+// course's module with its BatchNorm layers in evaluation mode at their initial state.
+func TestFashionNetWithoutBatchNormMatchesPyTorch(t *testing.T) {
+	init, g := loadGolden(t, "testdata/golden_fashionnet.safetensors"), loadGolden(t, "testdata/golden_fashionnet_nobn.safetensors")
+	m := NewFashionNet(rand.New(rand.NewPCG(0, 0)))
+	init.setState(t, "init.", m.State())
+	m.WithoutBatchNorm()
+	loss, _ := m.Loss(init.tensor(t, "x"), init.ints(t, "labels"))
+	compare(t, "loss", []float32{float32(loss)}, g.tensor(t, "loss"))
+	compare(t, "logits", m.FC3.out.Data, g.tensor(t, "logits"))
+	for _, p := range m.TrainableParams() {
+		compare(t, "grad."+p.Name, p.Grad.Data, g.tensor(t, "grad."+p.Name))
+	}
+}
+
+// TestVAEWithBCEMatchesPyTorch: the VAE's loss with F.binary_cross_entropy in place of MSE.
+func TestVAEWithBCEMatchesPyTorch(t *testing.T) {
+	init, g := loadGolden(t, "testdata/golden_vae.safetensors"), loadGolden(t, "testdata/golden_vae_bce.safetensors")
+	m := NewVAE(rand.New(rand.NewPCG(0, 0)))
+	init.setState(t, "init.", m.State())
+	loss, bce, kl := m.LossWith(init.tensor(t, "x"), init.tensor(t, "eps"), 1e-3, BCE)
+	compare(t, "loss", []float32{float32(loss)}, g.tensor(t, "loss"))
+	compare(t, "bce", []float32{float32(bce)}, g.tensor(t, "bce"))
+	compare(t, "kl", []float32{float32(kl)}, g.tensor(t, "kl"))
+	for _, p := range m.Params() {
+		if p.Name != "fc1.weight" && p.Name != "fc3.weight" {
+			compare(t, "grad."+p.Name, p.Grad.Data, g.tensor(t, "grad."+p.Name))
+		}
+	}
+}

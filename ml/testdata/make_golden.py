@@ -1,7 +1,7 @@
 """Writes ml/testdata/golden_*.safetensors: PyTorch's answers for ml's golden tests.
 
 Run from the repository root:  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 ml/testdata/make_golden.py
-(Debian's python3-torch 1.13). The model fixtures hold the inputs, the initial weights, the
+[FIXTURE...] (Debian's python3-torch 1.13). The model fixtures hold the inputs, the initial weights, the
 forward outputs and loss of one training step, every parameter gradient, the state_dict after
 that step's forward pass (BatchNorm running statistics and counters), and evaluation-mode outputs.
 The Adam fixture holds three steps of torch.optim.Adam/AdamW on fixed gradients. Adam is checked
@@ -48,6 +48,42 @@ def fashionnet():
     save_safetensors(os.path.join(HERE, "golden_fashionnet.safetensors"), out, META)
 
 
+def fashionnet_without_batchnorm():
+    """The Train view's experiment: the course's module with its BatchNorm layers in evaluation
+    mode at their initial state (the identity up to 1/sqrt(1 + eps)), trained through. Same
+    weights and input as golden_fashionnet (seed 0), which the test takes them from."""
+    torch.manual_seed(0)
+    model = FashionNet()
+    x = torch.rand(8, 1, 32, 32)
+    labels = torch.tensor([0, 1, 2, 3, 4, 5, 6, 7])
+    model.eval()
+    logits = model(x)
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    out = {"logits": logits.detach(), "loss": loss.detach().reshape(1)}
+    out.update({"grad." + n: p.grad.clone() for n, p in model.named_parameters() if not n.startswith("bn")})
+    save_safetensors(os.path.join(HERE, "golden_fashionnet_nobn.safetensors"), out, META)
+
+
+def vae_bce():
+    """The VAE's loss with binary cross-entropy in place of MSE, as the course compared. Same
+    weights, faces and noise as golden_vae (seed 1), which the test takes them from; the
+    gradients of all but the two largest weights."""
+    torch.manual_seed(1)
+    model = VAE()
+    x = torch.rand(4, 3, 32, 32)
+    eps = torch.randn(4, 120)
+    mean, logvar = model.encode(x)
+    recon = model.decode(mean + eps * torch.exp(0.5 * logvar))
+    bce = F.binary_cross_entropy(recon, x)
+    kl = -0.5 * torch.sum(1 + logvar - mean.pow(2) - logvar.exp())
+    loss = bce + 1e-3 * kl
+    loss.backward()
+    out = {"loss": loss.detach().reshape(1), "bce": bce.detach().reshape(1), "kl": kl.detach().reshape(1)}
+    out.update({"grad." + n: p.grad.clone() for n, p in model.named_parameters() if n not in ("fc1.weight", "fc3.weight")})
+    save_safetensors(os.path.join(HERE, "golden_vae_bce.safetensors"), out, META)
+
+
 def vae():
     torch.manual_seed(1)
     model = VAE()
@@ -86,6 +122,8 @@ def adam():
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    fashionnet()
-    vae()
-    adam()
+    # Each fixture alone: make_golden.py NAME ... (all without arguments).
+    makers = {"fashionnet": fashionnet, "fashionnet_without_batchnorm": fashionnet_without_batchnorm,
+              "vae": vae, "vae_bce": vae_bce, "adam": adam}
+    for name in sys.argv[1:] or makers:
+        makers[name]()
