@@ -94,7 +94,7 @@ bench-web: web
 ## written to e2e/artifacts/*measurements.txt. Measurements, so not part of make test.
 bench-browser: web
 	@scripts/ensure-deps.sh chromium
-	LOOKBOOK_MEASURE=1 $(GO) test -count=1 -run 'Measure' -v ./e2e | grep -v '^=== RUN'
+	LOOKBOOK_MEASURE=1 $(GO) test -count=1 -timeout 60m -run 'Measure' -v ./e2e | grep -v '^=== RUN'
 
 ## kernels: regenerate and reassemble the browser's SIMD kernel (needs python3 and wabt).
 kernels:

@@ -197,7 +197,11 @@ func start(t *testing.T, width, height int) *app {
 		t.Fatal(err)
 	}
 	ctx, cancelCtx := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	limit := 3 * time.Minute
+	if os.Getenv("LOOKBOOK_MEASURE") != "" {
+		limit = 20 * time.Minute // training in the page takes minutes
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	var once sync.Once
 	closeAll := func() {
 		once.Do(func() {

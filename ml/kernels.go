@@ -37,6 +37,13 @@ type Kernels struct {
 	// BiasAct sets x[c·plane + i] to act(x[c·plane + i] + bias[c]) for every channel c;
 	// plane is a multiple of 4.
 	BiasAct func(x, bias []float32, plane int, act Activation)
+	// The training passes' element-wise loops, as bnBack, bnApply and addRows take them (see
+	// native_other.go), each giving ml's Go bit for bit; nil: the Go. Natively they have
+	// assembly of their own.
+	BNBack  func(dy, xhat, dx, out []float32, planes, n, stride int, c []float32)
+	BNApply func(x, xhat, out []float32, planes, n, stride int, c []float32)
+	AddRows func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int)
+
 	// MaxBatch is the largest batch the whole-layer kernels take (0: any). They run one image
 	// at a time on one core, which natively loses to the batched layers on both cores beyond
 	// a few images (10,000 test images: 3.6 s against 2.4 s).

@@ -15,6 +15,12 @@ func maxPool2Row(out []float32, arg []int32, top, bottom []float32, at int) {
 }
 
 func addRows(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+	if k := installed.Load(); k != nil && k.AddRows != nil && rows > 0 && n > 0 {
+		// The kernel reads raw memory: the bounds the Go would check, checked first.
+		_, _ = dst[(rows-1)*dstStride+n-1], src[(rows-1)*srcStride+n-1]
+		k.AddRows(rows, n, dst, dstStride, src, srcStride)
+		return
+	}
 	addRowsGo(rows, n, dst, dstStride, src, srcStride)
 }
 
@@ -24,6 +30,12 @@ func copyRows(rows, n int, dst []float32, dstStride int, src []float32, srcStrid
 
 func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
 	step := constStep(c, 4, planes)
+	if k := installed.Load(); k != nil && k.BNApply != nil && planes > 0 && n > 0 {
+		last := (planes-1)*stride + n - 1
+		_, _, _ = x[last], xhat[last], out[last]
+		k.BNApply(x, xhat, out, planes, n, stride, c)
+		return
+	}
 	for p := 0; p < planes; p++ {
 		o := p * stride
 		bnApplyGo(x[o:o+n], xhat[o:o+n], out[o:o+n], (*[4]float32)(c[p*step:]))
@@ -32,6 +44,15 @@ func bnApply(x, xhat, out []float32, planes, n, stride int, c []float32) {
 
 func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 	step := constStep(c, 3, planes)
+	if k := installed.Load(); k != nil && k.BNBack != nil && planes > 0 && n > 0 {
+		last := (planes-1)*stride + n - 1
+		_, _, _ = dy[last], xhat[last], dx[last]
+		if out != nil {
+			_ = out[last]
+		}
+		k.BNBack(dy, xhat, dx, out, planes, n, stride, c)
+		return
+	}
 	for p := 0; p < planes; p++ {
 		o := p * stride
 		if out != nil {

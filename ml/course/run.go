@@ -55,8 +55,32 @@ type Run struct {
 	perm        []int
 	samples     int
 	sum, recent sums
-	step1       func(batch []int, rng *rand.Rand) sums
+	step1       func(batch []int, lo, hi int, rng *rand.Rand) sums
 	endEpoch    func(p *Point)
+
+	// Data parallelism (Shard): this run's part of each batch, and the exchange that averages
+	// the gradients and the step's figures over the parts.
+	part, parts int
+	exchange    Exchange
+}
+
+// Exchange replaces each gradient of params, and each of a step's figures, by its mean over
+// every worker training the run, summing the parts in the parts' order (so that every worker
+// gets the same bits and takes the same optimiser step). It reports false if the step was
+// abandoned (the run stopped meanwhile).
+type Exchange func(params []*ml.Param, figures []float64) bool
+
+// Shard makes this run part part (from 0) of parts workers that train it together, each on its
+// share of every batch, their gradients averaged by exchange before each update: data
+// parallelism. Every worker keeps the whole model; only part 0 evaluates after each epoch (the
+// others' curve holds their training figures alone). BatchNorm's statistics are each part's
+// own, as with PyTorch's DistributedDataParallel without SyncBatchNorm.
+func (r *Run) Shard(part, parts int, exchange Exchange) error {
+	if parts < 1 || part < 0 || part >= parts || r.Options.BatchSize/parts < 2 {
+		return fmt.Errorf("cannot split batches of %d into %d parts", r.Options.BatchSize, parts)
+	}
+	r.part, r.parts, r.exchange = part, parts, exchange
+	return nil
 }
 
 type sums struct {
@@ -94,12 +118,13 @@ func NewFashionRun(o Options, train, test *dataset.Fashion) (*Run, error) {
 	const side = dataset.FashionSide * dataset.FashionSide
 	x := ml.NewTensor(o.BatchSize, 1, 32, 32)
 	labels := make([]int, o.BatchSize)
-	r.step1 = func(batch []int, _ *rand.Rand) sums {
-		for i, idx := range batch {
+	r.step1 = func(batch []int, lo, hi int, _ *rand.Rand) sums {
+		part := batch[lo:hi]
+		for i, idx := range part {
 			train.Image(x.Data[i*side:(i+1)*side], idx, false, 0, 0)
 			labels[i] = int(train.Labels[idx])
 		}
-		loss, _ := m.Loss(x, labels)
+		loss, _ := m.Loss(ml.FromData(x.Data[:len(part)*side], len(part), 1, 32, 32), labels[:len(part)])
 		return sums{loss: loss, n: 1}
 	}
 	r.endEpoch = func(p *Point) { p.TestAccuracy = EvaluateFashion(m, slice).Accuracy }
@@ -127,13 +152,19 @@ func NewVAERun(o Options, faces *dataset.Faces) (*Run, error) {
 	if o.Loss == "bce" {
 		loss = ml.BCE
 	}
-	r.step1 = func(batch []int, rng *rand.Rand) sums {
-		for i, idx := range batch {
+	r.step1 = func(batch []int, lo, hi int, rng *rand.Rand) sums {
+		part := batch[lo:hi]
+		for i, idx := range part {
 			train.Image(x.Data[i*n:(i+1)*n], idx, false)
 		}
-		ml.FillNormal(eps, rng)
-		total, recon, kl := m.LossWith(x, eps, o.KLWeight, loss)
-		return sums{loss: total, recon: recon, kl: kl / float64(len(batch)), n: 1}
+		ml.FillNormal(eps, rng) // the whole batch's noise, so that every part draws the same
+		b := len(part)
+		xb := ml.FromData(x.Data[:b*n], b, 3, 32, 32)
+		eb := ml.FromData(eps.Data[lo*ml.VAELatent:hi*ml.VAELatent], b, ml.VAELatent)
+		// The course's loss sums the KL over the batch while the parts' gradients are averaged:
+		// a part weighs its own sum by as many times the weight as there are parts.
+		total, recon, kl := m.LossWith(xb, eb, o.KLWeight*float64(len(batch))/float64(b), loss)
+		return sums{loss: total, recon: recon, kl: kl / float64(b), n: 1}
 	}
 	pair := ml.NewTensor(2, 3, 32, 32)
 	val.Image(pair.Data[:n], 0, false)
@@ -147,6 +178,7 @@ func NewVAERun(o Options, faces *dataset.Faces) (*Run, error) {
 
 func (r *Run) begin() *Run {
 	r.Steps = r.samples / r.Options.BatchSize
+	r.parts = 1
 	r.opt.LR = r.Options.LearningRate
 	r.perm = rand.New(rand.NewPCG(r.Options.Seed, 0)).Perm(r.samples)
 	return r
@@ -172,7 +204,15 @@ func (r *Run) Step() (epochEnded bool) {
 	b := r.Options.BatchSize
 	params := r.opt.Params()
 	ml.ZeroGrads(params)
-	s := r.step1(r.perm[r.step*b:(r.step+1)*b], rand.New(rand.NewPCG(r.Options.Seed, uint64(r.epoch)<<32|uint64(r.step))))
+	lo, hi := r.part*b/r.parts, (r.part+1)*b/r.parts
+	s := r.step1(r.perm[r.step*b:(r.step+1)*b], lo, hi, rand.New(rand.NewPCG(r.Options.Seed, uint64(r.epoch)<<32|uint64(r.step))))
+	if r.exchange != nil {
+		figures := []float64{s.loss, s.recon, s.kl}
+		if !r.exchange(params, figures) {
+			return false
+		}
+		s.loss, s.recon, s.kl = figures[0], figures[1], figures[2]
+	}
 	r.opt.Update()
 	r.sum.add(s)
 	r.recent.add(s)
@@ -190,7 +230,9 @@ func (r *Run) Step() (epochEnded bool) {
 	if r.Faces != nil {
 		p.Recon, p.KL = r.sum.recon/n, r.sum.kl/n
 	}
-	r.endEpoch(&p)
+	if r.part == 0 {
+		r.endEpoch(&p)
+	}
 	r.Curve = append(r.Curve, p)
 	r.epoch, r.step, r.sum = r.epoch+1, 0, sums{}
 	r.perm = rand.New(rand.NewPCG(r.Options.Seed, uint64(r.epoch))).Perm(r.samples)

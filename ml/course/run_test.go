@@ -6,6 +6,7 @@
 package course
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -88,3 +89,84 @@ func TestVAERunLowersItsLoss(t *testing.T) {
 	}
 }
 
+// pairUp trains a and b as the two parts of one run, exchanging through channels as the
+// page's two workers do through a message port.
+func pairUp(t *testing.T, a, b *Run) {
+	t.Helper()
+	type msg struct {
+		grads   []float32
+		figures []float64
+	}
+	ch := [2]chan msg{make(chan msg, 1), make(chan msg, 1)}
+	for part, r := range []*Run{a, b} {
+		err := r.Shard(part, 2, func(params []*ml.Param, figures []float64) bool {
+			own := msg{PackGradients(params), append([]float64(nil), figures...)}
+			ch[1-part] <- own
+			other := <-ch[part]
+			parts := []msg{own, other}
+			if part == 1 {
+				parts[0], parts[1] = other, own
+			}
+			return SetMeans(params, figures, [][]float32{parts[0].grads, parts[1].grads}, [][]float64{parts[0].figures, parts[1].figures}) == nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// stepBoth steps both parts of a run together until done.
+func stepBoth(a, b *Run) {
+	done := make(chan bool)
+	go func() {
+		for !b.Done() {
+			b.Step()
+		}
+		done <- true
+	}()
+	for !a.Done() {
+		a.Step()
+	}
+	<-done
+}
+
+// TestShardedRunsAgree: two parts training one run end with the same weights (bit for bit),
+// learn as one run does, and report the loss of the whole batch: the VAE's first loss, before
+// any update, is the unsharded run's, its KL summed over both halves included.
+func TestShardedRunsAgree(t *testing.T) {
+	train, err := dataset.LoadFashion(dataset.DefaultFashionDir, "train")
+	if err != nil {
+		t.Fatalf("%v (make test installs dataset-fashion-mnist)", err)
+	}
+	test := &dataset.Fashion{Pixels: train.Pixels[50000*784:], Labels: train.Labels[50000:]}
+	o := Options{TrainImages: 3200, Epochs: 2}
+	a, _ := NewFashionRun(o, train, test)
+	b, _ := NewFashionRun(o, train, test)
+	pairUp(t, a, b)
+	stepBoth(a, b)
+	for i, p := range a.Fashion.Params() {
+		q := b.Fashion.Params()[i]
+		for j := range p.Value.Data {
+			if p.Value.Data[j] != q.Value.Data[j] {
+				t.Fatalf("%s[%d]: %v in part 0, %v in part 1", p.Name, j, p.Value.Data[j], q.Value.Data[j])
+			}
+		}
+	}
+	t.Logf("two parts, 2 epochs of 3,200 images: accuracy %.3f", a.Curve[1].TestAccuracy)
+	if a.Curve[1].TestAccuracy < 0.6 {
+		t.Errorf("two parts reach %.3f, want well above chance", a.Curve[1].TestAccuracy)
+	}
+
+	faces := syntheticFaces(1000)
+	vo := Options{Epochs: 1, KLWeight: 0.01, BatchSize: 32}
+	one, _ := NewVAERun(vo, faces)
+	one.Step()
+	va, _ := NewVAERun(vo, faces)
+	vb, _ := NewVAERun(vo, faces)
+	pairUp(t, va, vb)
+	stepBoth(va, vb)
+	got, want := va.Losses[0].Loss, one.Losses[0].Loss
+	if math.Abs(got-want) > 1e-5*want {
+		t.Errorf("the first step's loss: %.7f in two parts, %.7f in one", got, want)
+	}
+}

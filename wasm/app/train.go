@@ -28,16 +28,19 @@ type Train struct {
 	Fashion course.Options // each experiment's settings, defaults filled in
 	Faces   course.Options
 
-	// The data download: per model, whether it is in the worker, and the one under way.
-	sent        map[string]bool
+	// The data download: per model, how many workers (from the first) hold it, and the one
+	// under way.
+	sent        map[string]int
 	Downloading string  // what is being downloaded ("" when nothing)
 	Fraction    float64 // of it
 	Error       string  // why the last run could not start or failed
 
-	worker *worker
-	nextID int
-	Run    *trainRun // the current or last run
-	Before *trainRun // the run before it, of the same model, drawn beside it on the curves
+	// workers train: two where the device has two cores, each on half of every batch
+	// (course.Run.Shard), the first reporting.
+	workers []*worker
+	nextID  int
+	Run     *trainRun // the current or last run
+	Before  *trainRun // the run before it, of the same model, drawn beside it on the curves
 
 	// In use: the trained models put in Classify, the Map and Faces by "Use this model"; nil
 	// while the shipped ones answer. shipped keeps the shipped weights to go back to.
@@ -54,6 +57,7 @@ type Train struct {
 type trainRun struct {
 	ID                    int
 	Options               course.Options
+	Workers               int // how many workers train it
 	Epoch, Step, Steps    int
 	StepsDone, TotalSteps int
 	TrainMs, StepMs       float64
@@ -75,7 +79,7 @@ func newTrain(a *App) Train {
 	on := true
 	f, _ := course.Options{Model: course.FashionNet, BatchNorm: &on}.Resolve()
 	v, _ := course.Options{Model: course.VAE}.Resolve()
-	return Train{app: a, Model: course.FashionNet, Fashion: f, Faces: v, sent: map[string]bool{}}
+	return Train{app: a, Model: course.FashionNet, Fashion: f, Faces: v, sent: map[string]int{}}
 }
 
 // options are the settings of the experiment shown.
@@ -91,9 +95,18 @@ func (t *Train) Busy() bool {
 	return t.Downloading != "" || t.Run != nil && !t.Run.Finished && t.Run.Error == ""
 }
 
-// start begins a run of o (resolved), downloading its data first if the worker lacks it. It
-// runs unlocked on a goroutine of its own; done, if given, is called when the run ends.
-func (t *Train) start(o course.Options, deadline time.Duration, done func(*trainRun)) {
+// defaultWorkers is how many workers a run uses: two where the device has two cores or more.
+func defaultWorkers() int {
+	if n := js.Global().Get("navigator").Get("hardwareConcurrency"); n.Type() == js.TypeNumber && n.Int() >= 2 {
+		return 2
+	}
+	return 1
+}
+
+// start begins a run of o (resolved) on parts workers, downloading its data first for the
+// workers that lack it. It runs unlocked on a goroutine of its own; done, if given, is called
+// when the run ends.
+func (t *Train) start(o course.Options, parts int, deadline time.Duration, done func(*trainRun)) {
 	a := t.app
 	a.env.Lock()
 	if t.Busy() {
@@ -104,7 +117,7 @@ func (t *Train) start(o course.Options, deadline time.Duration, done func(*train
 		return
 	}
 	t.nextID++
-	run := &trainRun{ID: t.nextID, Options: o, started: time.Now(), Epoch: 0, TotalSteps: 1}
+	run := &trainRun{ID: t.nextID, Options: o, Workers: parts, started: time.Now(), TotalSteps: 1}
 	if deadline > 0 {
 		run.deadline = run.started.Add(deadline)
 	}
@@ -119,21 +132,40 @@ func (t *Train) start(o course.Options, deadline time.Duration, done func(*train
 	t.Run, t.Error = run, ""
 	a.env.UnlockRender()
 
-	msg, transfer, err := t.data(o.Model)
-	if err == nil {
-		err = t.ensureWorker()
+	err := t.ensureWorkers(parts)
+	var msg map[string]any
+	var bufs []any
+	a.env.RLock()
+	have := t.sent[o.Model]
+	a.env.RUnlock()
+	if err == nil && have < parts {
+		msg, bufs, err = t.data(o.Model)
 	}
 	a.env.Lock()
 	defer a.env.UnlockRender()
 	t.Downloading = ""
+	if err == nil && len(t.workers) < parts {
+		err = errors.New("the training program stopped")
+	}
 	if err != nil {
 		t.fail(run, err.Error())
 		return
 	}
 	opts, _ := json.Marshal(o)
-	msg["type"], msg["id"], msg["options"] = "start", run.ID, string(opts)
-	t.worker.post(msg, transfer...)
-	t.sent[o.Model] = true
+	for i := parts - 1; i >= 0; i-- {
+		m := map[string]any{"type": "start", "id": run.ID, "options": string(opts), "part": i, "parts": parts}
+		var transfer []any
+		if i >= have {
+			for k, v := range msg {
+				m[k] = v
+			}
+			if i == have { // the last to get the data: it moves, the others got copies
+				transfer = bufs
+			}
+		}
+		t.workers[i].post(m, transfer...)
+	}
+	t.sent[o.Model] = max(have, parts)
 }
 
 // fail ends run with an error, settling whoever waits for it.
@@ -150,27 +182,33 @@ func (t *Train) settle(run *trainRun) {
 	run.waiters = nil
 }
 
-// ensureWorker starts the training worker the first time.
-func (t *Train) ensureWorker() error {
+// ensureWorkers starts the training workers the first time, n of them, the two connected by a
+// message port for the gradients.
+func (t *Train) ensureWorkers(n int) error {
 	a := t.app
 	a.env.Lock()
 	defer a.env.UnlockOnly()
-	if t.worker != nil {
-		return nil
-	}
-	w, err := startWorker("trainworkerWasm", "the training program", t.onMessage, func(text string) {
-		a.env.Lock()
-		defer a.env.UnlockRender()
-		t.worker = nil
-		t.sent = map[string]bool{}
-		if t.Run != nil && !t.Run.Finished && t.Run.Error == "" {
-			t.fail(t.Run, text)
+	for len(t.workers) < n {
+		i := len(t.workers)
+		w, err := startWorker("trainworkerWasm", "the training program", func(v js.Value) { t.onMessage(i, v) }, func(text string) {
+			a.env.Lock()
+			defer a.env.UnlockRender()
+			t.workers, t.sent = nil, map[string]int{} // a fresh pair next time
+			if t.Run != nil && !t.Run.Finished && t.Run.Error == "" {
+				t.fail(t.Run, text)
+			}
+		})
+		if err != nil {
+			return err
 		}
-	})
-	if err != nil {
-		return err
+		t.workers = append(t.workers, w)
+		if len(t.workers) == 2 {
+			ch := js.Global().Get("MessageChannel").New()
+			p1, p2 := ch.Get("port1"), ch.Get("port2")
+			t.workers[0].post(map[string]any{"type": "peer", "port": p1}, p1)
+			t.workers[1].post(map[string]any{"type": "peer", "port": p2}, p2)
+		}
 	}
-	t.worker = w
 	return nil
 }
 
@@ -181,17 +219,11 @@ var dataFiles = map[string][]struct{ key, what string }{
 	course.VAE: {{"vae", "the face model"}, {"trainfaces", "the faces' codes"}},
 }
 
-// data downloads model's data unless the worker has it, and returns it as the start message's
-// fields (and the buffers to transfer).
+// data downloads model's data and returns it as the start message's fields (and the buffers,
+// to transfer).
 func (t *Train) data(model string) (map[string]any, []any, error) {
 	a := t.app
-	a.env.RLock()
-	sent := t.sent[model]
-	a.env.RUnlock()
 	msg := map[string]any{}
-	if sent {
-		return msg, nil, nil
-	}
 	var bufs []any
 	for _, f := range dataFiles[model] {
 		a.env.Lock()
@@ -260,8 +292,8 @@ func downloadToJS(url string, progress func(float64)) (js.Value, error) {
 	return await(js.Global().Get("Blob").New(chunks).Call("arrayBuffer"))
 }
 
-// onMessage takes the worker's messages.
-func (t *Train) onMessage(v js.Value) {
+// onMessage takes worker i's messages: progress and weights come from the first.
+func (t *Train) onMessage(i int, v js.Value) {
 	a := t.app
 	a.env.Lock()
 	defer a.env.UnlockRender()
@@ -274,13 +306,18 @@ func (t *Train) onMessage(v js.Value) {
 	case "error":
 		t.fail(run, jsString(v.Get("message")))
 	case "weights":
+		if i != 0 {
+			return
+		}
 		data := bytesFromJS(v.Get("data").Get("buffer"))
 		for _, w := range run.weights {
 			go w(data, nil)
 		}
 		run.weights = nil
 	case "progress":
-		t.progress(run, v)
+		if i == 0 {
+			t.progress(run, v)
+		}
 	}
 }
 
@@ -311,7 +348,7 @@ func (t *Train) progress(run *trainRun, v js.Value) {
 		run.TestAccuracy = v.Get("testAccuracy").Float()
 	}
 	if !run.deadline.IsZero() && time.Now().After(run.deadline) && !run.Finished && !v.Get("finished").Truthy() {
-		t.worker.post(map[string]any{"type": "stop", "id": run.ID})
+		t.control("stop")
 		run.deadline = time.Time{}
 	}
 	if v.Get("finished").Truthy() && !run.Finished {
@@ -322,10 +359,12 @@ func (t *Train) progress(run *trainRun, v js.Value) {
 
 // control pauses, resumes or stops the current run.
 func (t *Train) control(kind string) {
-	if t.Run == nil || t.worker == nil || t.Run.Finished || t.Run.Error != "" {
+	if t.Run == nil || len(t.workers) < t.Run.Workers || t.Run.Finished || t.Run.Error != "" {
 		return
 	}
-	t.worker.post(map[string]any{"type": kind, "id": t.Run.ID})
+	for _, w := range t.workers[:t.Run.Workers] {
+		w.post(map[string]any{"type": kind, "id": t.Run.ID})
+	}
 	t.Run.Paused = kind == "pause"
 }
 
@@ -334,13 +373,13 @@ func (t *Train) trainedWeights() ([]byte, error) {
 	a := t.app
 	a.env.Lock()
 	run := t.Run
-	if run == nil || run.Error != "" || t.worker == nil {
+	if run == nil || run.Error != "" || len(t.workers) == 0 {
 		a.env.UnlockOnly()
 		return nil, errors.New("there is no trained model: train one first")
 	}
 	ch := make(chan []byte, 1)
 	run.weights = append(run.weights, func(b []byte, _ error) { ch <- b })
-	t.worker.post(map[string]any{"type": "weights", "id": run.ID})
+	t.workers[0].post(map[string]any{"type": "weights", "id": run.ID})
 	a.env.UnlockOnly()
 	select {
 	case b := <-ch:

@@ -17,10 +17,10 @@ import (
 // promise of its outcome, {model, epochs, steps, ms, stepMs, curve, testAccuracy |
 // validationMse}. options is {model: "fashionnet" | "vae", epochs?, seconds? (stop after this
 // long, the data download included), batchNorm?, learningRate?, batchSize?, trainImages?,
-// klWeight?, loss?: "mse" | "bce", seed?}.
+// klWeight?, loss?: "mse" | "bce", seed?, workers?: 1 | 2 (default 2 on two cores or more)}.
 func (t *Train) api(args []js.Value) any {
 	resolve, reject, promise := newPromise()
-	o, seconds, err := parseTrainOptions(args)
+	o, seconds, workers, err := parseTrainOptions(args)
 	if err == nil {
 		o, err = o.Resolve()
 	}
@@ -28,7 +28,7 @@ func (t *Train) api(args []js.Value) any {
 		reject("lookbook.train: " + err.Error())
 		return promise
 	}
-	go t.start(o, time.Duration(seconds*float64(time.Second)), func(r *trainRun) {
+	go t.start(o, workers, time.Duration(seconds*float64(time.Second)), func(r *trainRun) {
 		if r.Error != "" {
 			reject("lookbook.train: " + r.Error)
 			return
@@ -43,7 +43,7 @@ func (t *Train) api(args []js.Value) any {
 
 // outcome is the run as lookbook.train resolves with it and lookbook.training reports it.
 func (r *trainRun) outcome() jsapi.Training {
-	out := jsapi.Training{Model: r.Options.Model, Epochs: r.Epoch, Steps: r.StepsDone, TotalSteps: r.TotalSteps,
+	out := jsapi.Training{Model: r.Options.Model, Workers: r.Workers, Epochs: r.Epoch, Steps: r.StepsDone, TotalSteps: r.TotalSteps,
 		Ms: r.ms, TrainMs: r.TrainMs, StepMs: r.StepMs, Paused: r.Paused, Finished: r.Finished,
 		Curve: r.Curve, Options: r.Options, Error: r.Error}
 	if out.Curve == nil {
@@ -85,10 +85,10 @@ func (t *Train) useShippedAPI() any {
 
 // parseTrainOptions reads lookbook.train's argument, checking each option's type; Resolve
 // checks the values.
-func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, err error) {
-	const usage = `lookbook.train takes {model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?, batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce", seed?}`
+func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, workers int, err error) {
+	const usage = `lookbook.train takes {model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?, batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce", seed?, workers?: 1 | 2}`
 	if len(args) != 1 || args[0].Type() != js.TypeObject || args[0].InstanceOf(js.Global().Get("Array")) {
-		return o, 0, errors.New(usage)
+		return o, 0, 0, errors.New(usage)
 	}
 	v := args[0]
 	keys := js.Global().Get("Object").Call("keys", v)
@@ -112,7 +112,7 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, err 
 		switch k {
 		case "model", "loss":
 			if x.Type() != js.TypeString {
-				return o, 0, fmt.Errorf("%s must be a string, got %s", k, describe(x))
+				return o, 0, 0, fmt.Errorf("%s must be a string, got %s", k, describe(x))
 			}
 			if k == "model" {
 				o.Model = x.String()
@@ -121,7 +121,7 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, err 
 			}
 		case "batchNorm":
 			if x.Type() != js.TypeBoolean {
-				return o, 0, fmt.Errorf("batchNorm must be true or false, got %s", describe(x))
+				return o, 0, 0, fmt.Errorf("batchNorm must be true or false, got %s", describe(x))
 			}
 			b := x.Bool()
 			o.BatchNorm = &b
@@ -139,22 +139,30 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, err 
 			o.LearningRate, err = number()
 		case "klWeight":
 			o.KLWeight, err = number()
+		case "workers":
+			workers, err = integer()
+			if err == nil && workers != 1 && workers != 2 {
+				err = fmt.Errorf("workers must be 1 or 2, got %d", workers)
+			}
 		case "seconds":
 			seconds, err = number()
 			if err == nil && !(seconds > 0) {
 				err = fmt.Errorf("seconds must be above 0, got %v", seconds)
 			}
 		default:
-			return o, 0, fmt.Errorf("unknown option %q; %s", k, usage[len("lookbook.train takes "):])
+			return o, 0, 0, fmt.Errorf("unknown option %q; %s", k, usage[len("lookbook.train takes "):])
 		}
 		if err != nil {
-			return o, 0, err
+			return o, 0, 0, err
 		}
 	}
 	if o.Model == "" {
-		return o, 0, errors.New(`model is missing: "fashionnet" or "vae"`)
+		return o, 0, 0, errors.New(`model is missing: "fashionnet" or "vae"`)
 	}
-	return o, seconds, nil
+	if workers == 0 {
+		workers = defaultWorkers()
+	}
+	return o, seconds, workers, nil
 }
 
 // describe names a JavaScript value in an error.

@@ -134,5 +134,6 @@ type Training struct {
 	TestAccuracy  *float64       `json:"testAccuracy,omitempty"`  // FashionNet: all 10,000 test images
 	ValidationMSE *float64       `json:"validationMse,omitempty"` // the VAE: the last epoch's
 	Options       course.Options `json:"options"`
+	Workers       int            `json:"workers"` // training it, each on part of every batch
 	Error         string         `json:"error,omitempty"`
 }

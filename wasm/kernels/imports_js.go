@@ -35,6 +35,15 @@ func wasmScatter(out, col, table, channels, plane, taps, pixels uint32)
 //go:wasmimport lookbook_kernels bias_act
 func wasmBiasAct(x, bias, channels, plane, act uint32)
 
+//go:wasmimport lookbook_kernels bn_back
+func wasmBNBack(dy, xhat, out, dx, planes, n, stride, c, cstep uint32)
+
+//go:wasmimport lookbook_kernels bn_apply
+func wasmBNApply(x, xhat, out, planes, n, stride, c, cstep uint32)
+
+//go:wasmimport lookbook_kernels add_rows
+func wasmAddRows(rows, n, dst, dstStride, src, srcStride uint32)
+
 //go:wasmimport lookbook_kernels tsne_rep2
 func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
 
@@ -85,7 +94,24 @@ func moduleKernels() *ml.Kernels {
 		BiasAct: func(x, bias []float32, plane int, act ml.Activation) {
 			wasmBiasAct(address(x), address(bias), uint32(len(bias)), uint32(plane), uint32(act))
 		},
+		BNBack: func(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
+			wasmBNBack(address(dy), address(xhat), address(out), address(dx), uint32(planes), uint32(n), uint32(stride), address(c), constStep(c, 3, planes))
+		},
+		BNApply: func(x, xhat, out []float32, planes, n, stride int, c []float32) {
+			wasmBNApply(address(x), address(xhat), address(out), uint32(planes), uint32(n), uint32(stride), address(c), constStep(c, 4, planes))
+		},
+		AddRows: func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+			wasmAddRows(uint32(rows), uint32(n), address(dst), uint32(dstStride), address(src), uint32(srcStride))
+		},
 	}
+}
+
+// constStep is how many floats apart consecutive planes' constants lie: 0 for one set of k.
+func constStep(c []float32, k, planes int) uint32 {
+	if len(c) == k {
+		return 0
+	}
+	return uint32(k)
 }
 
 // knnScan is the module's knn.ScanKernel. self may lie outside the chunk (then no column is

@@ -5,7 +5,9 @@
 // Like the map worker it has no ebiten and no vugu. web/worker.js starts it; the page
 // talks to it with messages:
 //
-//	page → worker: {type: "start", id, options (JSON of course.Options),
+//	page → worker: {type: "peer", port}: a MessagePort to the other worker, once
+//	               {type: "start", id, options (JSON of course.Options), part, parts (data
+//	                parallelism: this worker's share of each batch; part 0 reports),
 //	                fashion: [train images, train labels, test images, test labels] (IDX bytes,
 //	                gzipped or not; only the first time), vae, codes (the shipped VAE's weights
 //	                and the faces' latent codes; only the first time)}
@@ -17,6 +19,8 @@
 //	                after each VAE epoch), testAccuracy and confusion (JSON) at FashionNet's end}
 //	               {type: "weights", id, data: Uint8Array (safetensors)}
 //	               {type: "error", id, message}
+//	worker → worker (the port): {id, step, grads: Float32Array, figures: Float64Array}, each
+//	               step of a run in two parts (course.Run.Shard)
 package main
 
 import (
@@ -43,12 +47,21 @@ const (
 )
 
 type message struct {
-	kind    string
-	id      int
-	options string
-	fashion [][]byte
-	vae     []byte
-	codes   []byte
+	kind        string
+	id          int
+	part, parts int
+	options     string
+	fashion     [][]byte
+	vae         []byte
+	codes       []byte
+	port        js.Value
+}
+
+// peerStep is one step's gradients and figures from the other worker.
+type peerStep struct {
+	id, step int
+	grads    []float32
+	figures  []float64
 }
 
 type worker struct {
@@ -62,6 +75,10 @@ type worker struct {
 
 	run        *course.Run
 	id         int
+	part       int           // this worker's part of each batch; part 0 reports
+	peer       js.Value      // the port to the other worker
+	fromPeer   chan peerStep // what arrives on it
+	pending    *message      // a start or stop that came while a step waited for the peer
 	paused     bool
 	finished   bool
 	trainTime  time.Duration // stepping only, pauses and evaluations excluded
@@ -74,7 +91,7 @@ type worker struct {
 }
 
 func main() {
-	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1)}
+	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1), fromPeer: make(chan peerStep, 4)}
 	if err := kernels.Install(); err != nil {
 		js.Global().Get("console").Call("warn", "Lookbook train worker:", err.Error())
 	}
@@ -103,9 +120,12 @@ func read(v js.Value) message {
 	if t := v.Get("type"); t.Type() == js.TypeString {
 		m.kind = t.String()
 	}
-	if id := v.Get("id"); id.Type() == js.TypeNumber {
-		m.id = id.Int()
+	for k, dst := range map[string]*int{"id": &m.id, "part": &m.part, "parts": &m.parts} {
+		if n := v.Get(k); n.Type() == js.TypeNumber {
+			*dst = n.Int()
+		}
 	}
+	m.port = v.Get("port")
 	if o := v.Get("options"); o.Type() == js.TypeString {
 		m.options = o.String()
 	}
@@ -132,6 +152,11 @@ func bytesFromJS(v js.Value) []byte {
 
 func (w *worker) loop() {
 	for {
+		if m := w.pending; m != nil {
+			w.pending = nil
+			w.handle(*m)
+			continue
+		}
 		if w.run == nil || w.paused || w.finished {
 			w.handle(<-w.inbox) // waiting here hands the thread back to the event loop
 			continue
@@ -160,7 +185,7 @@ func (w *worker) yield() {
 // train steps the run for about d, timing steps and evaluations apart.
 func (w *worker) train(d time.Duration) {
 	start := time.Now()
-	for time.Since(start) < d && !w.run.Done() {
+	for time.Since(start) < d && !w.run.Done() && w.pending == nil {
 		t := time.Now()
 		before := w.run.Epoch()
 		w.run.Step()
@@ -180,7 +205,7 @@ func (w *worker) train(d time.Duration) {
 // finish tests a FashionNet on the whole test set, once.
 func (w *worker) finish() {
 	w.finished = true
-	if w.run.Fashion == nil {
+	if w.run.Fashion == nil || w.part != 0 {
 		return
 	}
 	t := time.Now()
@@ -192,6 +217,8 @@ func (w *worker) finish() {
 
 func (w *worker) handle(m message) {
 	switch m.kind {
+	case "peer":
+		w.listen(m.port)
 	case "start":
 		w.id = m.id
 		if err := w.start(m); err != nil {
@@ -250,8 +277,79 @@ func (w *worker) start(m message) error {
 	if err != nil {
 		return err
 	}
+	w.part = 0
+	if m.parts > 1 {
+		if !w.peer.Truthy() {
+			return errors.New("the other training worker is not connected")
+		}
+		w.part = m.part
+		if err := w.run.Shard(m.part, m.parts, w.exchange); err != nil {
+			return err
+		}
+	}
 	w.progress()
 	return nil
+}
+
+// listen takes the port to the other worker.
+func (w *worker) listen(port js.Value) {
+	if !port.Truthy() {
+		return
+	}
+	w.peer = port
+	port.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		d := args[0].Get("data")
+		s := peerStep{id: d.Get("id").Int(), step: d.Get("step").Int()}
+		g, f := d.Get("grads"), d.Get("figures")
+		s.grads = make([]float32, g.Length())
+		js.CopyBytesToGo(bytesOf(s.grads), js.Global().Get("Uint8Array").New(g.Get("buffer")))
+		s.figures = make([]float64, f.Length())
+		for i := range s.figures {
+			s.figures[i] = f.Index(i).Float()
+		}
+		w.fromPeer <- s
+		return nil
+	}))
+}
+
+// exchange is course.Exchange between the two workers: each sends its gradients and figures
+// and waits for the other's. A start or stop that arrives meanwhile abandons the step.
+func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
+	id, step := w.id, w.run.StepsDone()
+	own := course.PackGradients(params)
+	arr := js.Global().Get("Float32Array").New(len(own))
+	js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), bytesOf(own))
+	figs := make([]any, len(figures))
+	for i, f := range figures {
+		figs[i] = f
+	}
+	w.peer.Call("postMessage", map[string]any{"id": id, "step": step, "grads": arr,
+		"figures": js.Global().Get("Float64Array").New(js.ValueOf(figs))}, []any{arr.Get("buffer")})
+	for {
+		select {
+		case s := <-w.fromPeer:
+			if s.id != id || s.step != step {
+				continue // from an abandoned step or run
+			}
+			parts := [][]float32{own, s.grads}
+			partFigures := [][]float64{append([]float64(nil), figures...), s.figures}
+			if w.part == 1 {
+				parts[0], parts[1] = parts[1], parts[0]
+				partFigures[0], partFigures[1] = partFigures[1], partFigures[0]
+			}
+			if err := course.SetMeans(params, figures, parts, partFigures); err != nil {
+				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+				return false
+			}
+			return true
+		case m := <-w.inbox:
+			if m.kind == "start" || m.kind == "stop" {
+				w.pending = &m
+				return false
+			}
+			w.handle(m)
+		}
+	}
 }
 
 func (w *worker) loadFashion(files [][]byte) error {
@@ -299,10 +397,10 @@ func (w *worker) loadFaces(weights, codes []byte) error {
 }
 
 // progress posts where the run stands: the loss points not yet sent, the epochs' curve, and
-// the strip when an epoch has drawn a new one.
+// the strip when an epoch has drawn a new one. Only part 0 reports.
 func (w *worker) progress() {
 	r := w.run
-	if r == nil {
+	if r == nil || w.part != 0 {
 		return
 	}
 	losses, _ := json.Marshal(r.Losses[w.sentLosses:])

@@ -1,0 +1,141 @@
+//go:build js && wasm
+
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"syscall/js"
+	"testing"
+
+	"lookbook/ml"
+)
+
+// installedForTraining installs the module on the program's memory (scripts/wasmexec hands it
+// over, as the page's loader does) and returns its kernels.
+func installedForTraining(t *testing.T) *ml.Kernels {
+	t.Helper()
+	uninstallAfter(t)
+	if !js.Global().Get("lookbook").Truthy() {
+		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
+	}
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	ml.SetKernels(nil) // the tests call the kernels themselves, or install them when they want
+	return moduleKernels()
+}
+
+// TestTrainingKernelsEqualGo: bn_back (with and without the ReLU mask), bn_apply and add_rows
+// against the same float32 operations in Go, bit for bit, on planes whose length is not a
+// multiple of 4 (the scalar tail), with gaps between planes, and with one set of constants or
+// one per plane; −0, NaN and zero ReLU outputs included.
+func TestTrainingKernelsEqualGo(t *testing.T) {
+	k := installedForTraining(t)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, c := range []struct{ planes, n, stride int }{{1, 4, 4}, {3, 7, 9}, {5, 16, 16}, {2, 1, 3}, {4, 33, 40}} {
+		size := (c.planes-1)*c.stride + c.n
+		dy, xhat, out := randFloats(rng, size), randFloats(rng, size), randFloats(rng, size)
+		for i := range out {
+			switch i % 5 {
+			case 0:
+				out[i] = 0
+			case 1:
+				out[i] = float32(math.Copysign(0, -1))
+			}
+		}
+		dy[0] = float32(math.NaN())
+		for _, perPlane := range []bool{false, true} {
+			consts := randFloats(rng, 4)
+			if perPlane {
+				consts = randFloats(rng, 4*c.planes)
+			}
+			bc := consts[:3]
+			if perPlane {
+				bc = consts[:3*c.planes]
+			}
+			at := func(cs []float32, k, p int) []float32 {
+				if len(cs) == k {
+					return cs
+				}
+				return cs[p*k:]
+			}
+			for _, mask := range []bool{false, true} {
+				want, got := randFloats(rng, size), randFloats(rng, size)
+				copy(got, want) // the gaps between planes stay as they were
+				var o []float32
+				if mask {
+					o = out
+				}
+				for p := 0; p < c.planes; p++ {
+					cc := at(bc, 3, p)
+					for i := p * c.stride; i < p*c.stride+c.n; i++ {
+						v := float32(cc[0]*dy[i]) - cc[1] - float32(xhat[i]*cc[2])
+						if mask && math.Float32bits(out[i]) == 0 {
+							v = 0
+						}
+						want[i] = v
+					}
+				}
+				k.BNBack(dy, xhat, got, o, c.planes, c.n, c.stride, bc)
+				bitsEqual(t, "bn_back", got, want)
+			}
+			wantH, wantO := randFloats(rng, size), randFloats(rng, size)
+			gotH, gotO := append([]float32(nil), wantH...), append([]float32(nil), wantO...)
+			for p := 0; p < c.planes; p++ {
+				cc := at(consts, 4, p)
+				for i := p * c.stride; i < p*c.stride+c.n; i++ {
+					h := float32((dy[i] - cc[0]) * cc[1])
+					wantH[i], wantO[i] = h, float32(cc[2]*h)+cc[3]
+				}
+			}
+			k.BNApply(dy, gotH, gotO, c.planes, c.n, c.stride, consts)
+			bitsEqual(t, "bn_apply xhat", gotH, wantH)
+			bitsEqual(t, "bn_apply out", gotO, wantO)
+		}
+		dst := randFloats(rng, size)
+		want := append([]float32(nil), dst...)
+		for r := 0; r < c.planes; r++ {
+			for i := 0; i < c.n; i++ {
+				want[r*c.stride+i] += xhat[r*c.stride+i]
+			}
+		}
+		k.AddRows(c.planes, c.n, dst, c.stride, xhat, c.stride)
+		bitsEqual(t, "add_rows", dst, want)
+	}
+}
+
+// TestTrainingStepEqualsGo: a FashionNet and a VAE training step with the kernels installed
+// give ml's Go numbers bit for bit: loss, every gradient, and the weights after Adam.
+func TestTrainingStepEqualsGo(t *testing.T) {
+	installedForTraining(t)
+	step := func(kernels bool) [][]float32 {
+		if kernels {
+			Install()
+		} else {
+			ml.SetKernels(nil)
+		}
+		rng := rand.New(rand.NewPCG(4, 4))
+		net, vae := ml.NewFashionNet(rng), ml.NewVAE(rng)
+		x := ml.NewTensor(6, 1, 32, 32)
+		faces := ml.NewTensor(3, 3, 32, 32)
+		eps := ml.NewTensor(3, ml.VAELatent)
+		for _, d := range [][]float32{x.Data, faces.Data} {
+			for i := range d {
+				d[i] = rng.Float32()
+			}
+		}
+		ml.FillNormal(eps, rng)
+		loss, _ := net.Loss(x, []int{0, 1, 2, 3, 4, 5})
+		vloss, _, _ := vae.LossWith(faces, eps, 1e-3, ml.BCE)
+		out := [][]float32{{float32(loss), float32(vloss)}}
+		for _, p := range append(net.Params(), vae.Params()...) {
+			out = append(out, append([]float32(nil), p.Grad.Data...))
+		}
+		return out
+	}
+	want, got := step(false), step(true)
+	for i := range want {
+		bitsEqual(t, "training step", got[i], want[i])
+	}
+}
