@@ -60,6 +60,8 @@ func TestTrainInThePage(t *testing.T) {
 		`lookbook.train({model: "vae", loss: "l1"})`:                  `loss must be "mse" or "bce"`,
 		`lookbook.train({model: "vae", colour: "red"})`:               `unknown option "colour"`,
 		`lookbook.train({model: "vae", seconds: -1})`:                 "seconds must be above 0",
+		`lookbook.train({model: "vae", schedule: 3})`:                 "schedule must be a string, got 3",
+		`lookbook.train({model: "vae", workers: 3})`:                  "workers must be 1 or 2",
 	} {
 		if _, err := a.train(call[len("lookbook.train(") : len(call)-1]); !strings.Contains(err, want) {
 			t.Errorf("%s: %q, want an error saying %q", call, err, want)

@@ -38,11 +38,14 @@ type Kernels struct {
 	// plane is a multiple of 4.
 	BiasAct func(x, bias []float32, plane int, act Activation)
 	// The training passes' element-wise loops, as bnBack, bnApply and addRows take them (see
-	// native_other.go), each giving ml's Go bit for bit; nil: the Go. Natively they have
-	// assembly of their own.
+	// native_other.go), and 2×2 pooling, each giving ml's Go bit for bit; nil: the Go.
+	// Natively they have assembly of their own.
 	BNBack  func(dy, xhat, dx, out []float32, planes, n, stride int, c []float32)
 	BNApply func(x, xhat, out []float32, planes, n, stride int, c []float32)
 	AddRows func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int)
+	// MaxPool2 pools one h×w plane of x (from index base) in 2×2 windows into out and arg (the
+	// maximum's index in x), as maxPool2RowGo does row pair by row pair.
+	MaxPool2 func(x, out []float32, arg []int32, base, h, w int)
 
 	// MaxBatch is the largest batch the whole-layer kernels take (0: any). They run one image
 	// at a time on one core, which natively loses to the batched layers on both cores beyond

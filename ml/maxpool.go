@@ -92,6 +92,11 @@ func (l *MaxPool2d) forwardPlane2(x []float32, plane, h, w, ho, wo int) {
 	base := plane * h * w
 	out := l.out.Data[plane*ho*wo : (plane+1)*ho*wo]
 	arg := l.argmax[plane*ho*wo : (plane+1)*ho*wo]
+	if k := installed.Load(); k != nil && k.MaxPool2 != nil && ho > 0 && wo > 0 {
+		_ = x[base+2*ho*w-1] // the kernel reads raw memory: the Go's bounds, checked first
+		k.MaxPool2(x, out, arg, base, h, w)
+		return
+	}
 	for oy := 0; oy < ho; oy++ {
 		r0 := base + 2*oy*w
 		maxPool2Row(out[oy*wo:(oy+1)*wo], arg[oy*wo:(oy+1)*wo], x[r0:r0+w], x[r0+w:r0+2*w], r0)

@@ -27,14 +27,15 @@ func TestResolveRejectsBadOptions(t *testing.T) {
 		{Options{Model: VAE, Loss: "l1"}, `loss must be "mse" or "bce"`},
 		{Options{Model: VAE, KLWeight: 2}, "klWeight must be above 0 and at most 1"},
 		{Options{Model: VAE, BatchNorm: &off}, "FashionNet's options"},
+		{Options{Model: VAE, Schedule: "step"}, `schedule must be "constant" or "cosine"`},
 	} {
 		if _, err := c.o.Resolve(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error saying %q", c.o, err, c.want)
 		}
 	}
 	o, err := Options{Model: VAE}.Resolve()
-	if err != nil || o.Epochs != 100 || o.KLWeight != 1e-5 || o.Loss != "mse" {
-		t.Errorf("the VAE's defaults: %+v, %v; want the course's 100 epochs, KL weight 1e-5 and MSE", o, err)
+	if err != nil || o.Epochs != 100 || o.KLWeight != 1e-5 || o.Loss != "mse" || o.Schedule != "constant" {
+		t.Errorf("the VAE's defaults: %+v, %v; want the course's 100 epochs, KL weight 1e-5, MSE and a constant rate", o, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"lookbook/ml"
@@ -212,6 +213,9 @@ func (r *Run) Step() (epochEnded bool) {
 			return false
 		}
 		s.loss, s.recon, s.kl = figures[0], figures[1], figures[2]
+	}
+	if r.Options.Schedule == "cosine" {
+		r.opt.LR = r.Options.LearningRate * 0.5 * (1 + math.Cos(math.Pi*float64(r.StepsDone())/float64(r.TotalSteps())))
 	}
 	r.opt.Update()
 	r.sum.add(s)

@@ -41,7 +41,7 @@ import (
 //	  made class's score (the answer without it), positive for evidence for the class (see
 //	  why_api.go; the loader's wrapper checks the options' types)
 //	lookbook.train({model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?,
-//	  batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce"}) → a promise of {model, epochs,
+//	  batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce", schedule?, seed?, workers?}) → a promise of {model, epochs,
 //	  steps, ms, stepMs, curve: [{epoch, loss, testAccuracy | validationMse}], testAccuracy |
 //	  validationMse}: the course's experiment trained from scratch in a worker (see
 //	  train_api.go); lookbook.training() → the current run's progress or null;

@@ -35,6 +35,7 @@ type stage struct {
 	// What the screen shows: the App.scene it drew, when, and at what size.
 	drawnScene int
 	drawnAt    time.Time
+	drawnView  share.View
 	drawnSize  image.Point
 	cursor     image.Point // the cursor at the last Update, to see it move
 }
@@ -202,7 +203,13 @@ func (s *stage) Draw(screen *ebiten.Image) {
 	if a.scene == s.drawnScene && size == s.drawnSize && time.Since(s.drawnAt) < repaintEvery {
 		return
 	}
-	s.drawnScene, s.drawnSize, s.drawnAt = a.scene, size, time.Now()
+	// The Train view draws nothing on the stage: once cleared it stays so, however often its
+	// charts re-render the DOM (on software WebGL each repaint costs the main thread a frame's
+	// work, and the training workers the core it runs on).
+	if a.View == share.Train && s.drawnView == share.Train && size == s.drawnSize {
+		return
+	}
+	s.drawnScene, s.drawnSize, s.drawnAt, s.drawnView = a.scene, size, time.Now(), a.View
 	screen.Clear()
 	s.views[a.View].draw(screen, a)
 }

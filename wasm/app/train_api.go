@@ -17,7 +17,7 @@ import (
 // promise of its outcome, {model, epochs, steps, ms, stepMs, curve, testAccuracy |
 // validationMse}. options is {model: "fashionnet" | "vae", epochs?, seconds? (stop after this
 // long, the data download included), batchNorm?, learningRate?, batchSize?, trainImages?,
-// klWeight?, loss?: "mse" | "bce", seed?, workers?: 1 | 2 (default 2 on two cores or more)}.
+// klWeight?, loss?: "mse" | "bce", schedule?: "constant" | "cosine", seed?, workers?: 1 | 2 (default: FashionNet 2 on two cores or more, the VAE 1)}.
 func (t *Train) api(args []js.Value) any {
 	resolve, reject, promise := newPromise()
 	o, seconds, workers, err := parseTrainOptions(args)
@@ -44,7 +44,7 @@ func (t *Train) api(args []js.Value) any {
 // outcome is the run as lookbook.train resolves with it and lookbook.training reports it.
 func (r *trainRun) outcome() jsapi.Training {
 	out := jsapi.Training{Model: r.Options.Model, Workers: r.Workers, Epochs: r.Epoch, Steps: r.StepsDone, TotalSteps: r.TotalSteps,
-		Ms: r.ms, TrainMs: r.TrainMs, StepMs: r.StepMs, Paused: r.Paused, Finished: r.Finished,
+		Ms: r.ms, TrainMs: r.TrainMs, StepMs: r.StepMs, ExchangeMs: r.ExchangeMs, WaitMs: r.WaitMs, Paused: r.Paused, Finished: r.Finished,
 		Curve: r.Curve, Options: r.Options, Error: r.Error}
 	if out.Curve == nil {
 		out.Curve = []course.Point{}
@@ -86,7 +86,7 @@ func (t *Train) useShippedAPI() any {
 // parseTrainOptions reads lookbook.train's argument, checking each option's type; Resolve
 // checks the values.
 func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, workers int, err error) {
-	const usage = `lookbook.train takes {model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?, batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce", seed?, workers?: 1 | 2}`
+	const usage = `lookbook.train takes {model: "fashionnet" | "vae", epochs?, seconds?, batchNorm?, learningRate?, batchSize?, trainImages?, klWeight?, loss?: "mse" | "bce", schedule?: "constant" | "cosine", seed?, workers?: 1 | 2}`
 	if len(args) != 1 || args[0].Type() != js.TypeObject || args[0].InstanceOf(js.Global().Get("Array")) {
 		return o, 0, 0, errors.New(usage)
 	}
@@ -110,15 +110,11 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, work
 		}
 		var err error
 		switch k {
-		case "model", "loss":
+		case "model", "loss", "schedule":
 			if x.Type() != js.TypeString {
 				return o, 0, 0, fmt.Errorf("%s must be a string, got %s", k, describe(x))
 			}
-			if k == "model" {
-				o.Model = x.String()
-			} else {
-				o.Loss = x.String()
-			}
+			*map[string]*string{"model": &o.Model, "loss": &o.Loss, "schedule": &o.Schedule}[k] = x.String()
 		case "batchNorm":
 			if x.Type() != js.TypeBoolean {
 				return o, 0, 0, fmt.Errorf("batchNorm must be true or false, got %s", describe(x))
@@ -160,7 +156,7 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, work
 		return o, 0, 0, errors.New(`model is missing: "fashionnet" or "vae"`)
 	}
 	if workers == 0 {
-		workers = defaultWorkers()
+		workers = defaultWorkers(o.Model)
 	}
 	return o, seconds, workers, nil
 }

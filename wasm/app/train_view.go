@@ -75,6 +75,10 @@ func (c *TrainView) SetNumber(e vugu.DOMEvent, what string) {
 	}
 }
 
+func (c *TrainView) SetSchedule(e vugu.DOMEvent) {
+	c.App.Train.Fashion.Schedule = e.PropString("target", "value")
+}
+
 func (c *TrainView) SetLoss(e vugu.DOMEvent) {
 	c.App.Train.Faces.Loss = e.PropString("target", "value")
 }
@@ -82,7 +86,7 @@ func (c *TrainView) SetLoss(e vugu.DOMEvent) {
 // Start trains the experiment shown with its settings.
 func (c *TrainView) Start(e vugu.DOMEvent) {
 	o := *c.App.Train.options()
-	go c.App.Train.start(o, defaultWorkers(), 0, nil)
+	go c.App.Train.start(o, defaultWorkers(o.Model), 0, nil)
 }
 
 func (c *TrainView) Control(e vugu.DOMEvent, kind string) { c.App.Train.control(kind) }
@@ -229,6 +233,7 @@ func (c *TrainView) lossChart() string {
 		for _, p := range r.Losses {
 			s.Points = append(s.Points, [2]float64{float64(p.Step) / float64(max(r.Steps, 1)), p.Loss})
 		}
+		s.Points = chart.Thin(s.Points, 300)
 		ch.Series = append(ch.Series, s)
 	}
 	return svgURL(ch.SVG())
@@ -258,7 +263,7 @@ func (c *TrainView) epochChart() string {
 	}
 	runs := c.runs()
 	for i, r := range runs {
-		s := chart.Series{Name: runName(r), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2, Dots: true}
+		s := chart.Series{Name: runName(r), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2}
 		for _, p := range r.Curve {
 			v := p.TestAccuracy
 			if vae {
@@ -266,6 +271,8 @@ func (c *TrainView) epochChart() string {
 			}
 			s.Points = append(s.Points, [2]float64{float64(p.Epoch), v})
 		}
+		s.Dots = len(s.Points) <= 30
+		s.Points = chart.Thin(s.Points, 300)
 		ch.Series = append(ch.Series, s)
 	}
 	return svgURL(ch.SVG())

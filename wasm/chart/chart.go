@@ -75,7 +75,11 @@ func (c Chart) SVG() string {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, sans-serif" font-size="11">`, c.Width, c.Height, c.Width, c.Height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#171a22"/>`)
 	// Grid and y ticks.
-	for _, v := range ticks(ymin, ymax, 5) {
+	yticks := ticks(ymin, ymax, 5)
+	if c.LogY {
+		yticks = logTicks(ymin, ymax)
+	}
+	for _, v := range yticks {
 		y := h - bottom - (v-ymin)/(ymax-ymin)*(h-top-bottom)
 		label := v
 		if c.LogY {
@@ -140,6 +144,29 @@ func ticks(lo, hi float64, n int) []float64 {
 	return out
 }
 
+// logTicks are round values (1, 2 and 5 times a power of ten, or plain round values when the
+// range spans less than that offers) between 10^lo and 10^hi, as their logarithms.
+func logTicks(lo, hi float64) []float64 {
+	var out []float64
+	for k := math.Floor(lo); k <= math.Ceil(hi); k++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := math.Log10(m) + k; v >= lo && v <= hi {
+				out = append(out, v)
+			}
+		}
+	}
+	if len(out) >= 3 {
+		return out
+	}
+	out = out[:0]
+	for _, v := range ticks(math.Pow(10, lo), math.Pow(10, hi), 7) {
+		if v > 0 {
+			out = append(out, math.Log10(v))
+		}
+	}
+	return out
+}
+
 // short formats a tick value compactly.
 func short(v float64) string {
 	switch a := math.Abs(v); {
@@ -152,4 +179,23 @@ func short(v float64) string {
 	default:
 		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")
 	}
+}
+
+// Thin averages points in consecutive groups down to at most n (a long run's loss curve has
+// thousands; the chart is a few hundred pixels wide, and redrawing it is the page's work).
+func Thin(points [][2]float64, n int) [][2]float64 {
+	if len(points) <= n || n < 1 {
+		return points
+	}
+	out := make([][2]float64, 0, n)
+	for g := 0; g < n; g++ {
+		lo, hi := g*len(points)/n, (g+1)*len(points)/n
+		var x, y float64
+		for _, p := range points[lo:hi] {
+			x, y = x+p[0], y+p[1]
+		}
+		k := float64(hi - lo)
+		out = append(out, [2]float64{x / k, y / k})
+	}
+	return out
 }

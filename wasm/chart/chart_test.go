@@ -52,3 +52,43 @@ func TestTicksAreRound(t *testing.T) {
 		t.Errorf("ticks(0.05, 0.93) = %v", got)
 	}
 }
+
+func TestThinAverages(t *testing.T) {
+	var pts [][2]float64
+	for i := 0; i < 1000; i++ {
+		pts = append(pts, [2]float64{float64(i), float64(i % 2)})
+	}
+	got := Thin(pts, 100)
+	if len(got) != 100 || got[0] != [2]float64{4.5, 0.5} || got[99][0] != 994.5 {
+		t.Errorf("Thin: %d points, first %v, last %v", len(got), got[0], got[len(got)-1])
+	}
+	if short := pts[:50]; len(Thin(short, 100)) != 50 {
+		t.Error("Thin changed a short series")
+	}
+}
+
+func TestLogTicksAreRound(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []float64
+	}{
+		{math.Log10(0.03), math.Log10(2.3), []float64{0.05, 0.1, 0.2, 0.5, 1, 2}},
+		{math.Log10(0.6), math.Log10(1.9), []float64{0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8}},
+	} {
+		got := logTicks(c.lo, c.hi)
+		var vals []float64
+		for _, v := range got {
+			vals = append(vals, math.Round(math.Pow(10, v)*1000)/1000)
+		}
+		if len(vals) != len(c.want) {
+			t.Errorf("logTicks(%.3f, %.3f) = %v, want %v", c.lo, c.hi, vals, c.want)
+			continue
+		}
+		for i := range vals {
+			if vals[i] != c.want[i] {
+				t.Errorf("logTicks(%.3f, %.3f) = %v, want %v", c.lo, c.hi, vals, c.want)
+				break
+			}
+		}
+	}
+}

@@ -120,13 +120,17 @@ type Faces struct {
 // Training is lookbook.train's outcome and lookbook.training()'s progress: a run of one of the
 // course's experiments in the Train view's worker.
 type Training struct {
-	Model         string         `json:"model"`
-	Epochs        int            `json:"epochs"` // finished
-	Steps         int            `json:"steps"`
-	TotalSteps    int            `json:"totalSteps"`
-	Ms            float64        `json:"ms"`      // from the call (or Train) to the end, download included
-	TrainMs       float64        `json:"trainMs"` // training and evaluating, in the worker
-	StepMs        float64        `json:"stepMs"`  // one training step's mean
+	Model      string  `json:"model"`
+	Epochs     int     `json:"epochs"` // finished
+	Steps      int     `json:"steps"`
+	TotalSteps int     `json:"totalSteps"`
+	Ms         float64 `json:"ms"`      // from the call (or Train) to the end, download included
+	TrainMs    float64 `json:"trainMs"` // training and evaluating, in the worker
+	StepMs     float64 `json:"stepMs"`  // one training step's mean
+	// With two workers: of each step, the time exchanging gradients with the other worker,
+	// and within it, waiting for them.
+	ExchangeMs    float64        `json:"exchangeMs,omitempty"`
+	WaitMs        float64        `json:"waitMs,omitempty"`
 	Paused        bool           `json:"paused"`
 	Finished      bool           `json:"finished"`
 	Downloading   string         `json:"downloading,omitempty"`

@@ -5,8 +5,8 @@ tiles(kc, a, rowPanels, b, panels, out) multiplies every packed 6-row panel of A
 each, rowPanels of them, from byte address a) by every packed 16-column panel of B (kc×16 floats
 each, panels of them, from b) and stores each 6×16 tile, row-major, at
 out + 4·96·(p·rowPanels + r). It is ml's microKernelGo over a whole block, in f32x4 SIMD.
-dots, gather, ftiles, scatter, bias_act, and the training passes' bn_back, bn_apply and add_rows
-are described where they are written below. Every
+dots, gather, ftiles, scatter, bias_act, and the training passes' bn_back, bn_apply, add_rows and
+max_pool2 are described where they are written below. Every
 function gives its Go reference's numbers bit for bit.
 """
 rows, half = 6, 2  # rows of an A panel; v128s per 8 columns
@@ -642,6 +642,62 @@ w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
 w("        (br $sloop)))")
 w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
 w("      (br $rloop)))")
+w("  )")
+
+# max_pool2(x, out, arg, base, h, w): 2×2 max pooling of one plane of x (h×w floats from input
+# index base; x points at the input's start), ml's maxPool2RowGo row pair by row pair: each
+# window's top-left, top-right, bottom-left, bottom-right in that order, a value replacing the
+# best so far when it is greater or NaN; out gets the maximum and arg its input index.
+w('  (func (export "max_pool2") (param $x i32) (param $out i32) (param $arg i32) (param $base i32) (param $h i32) (param $w i32)')
+w("    (local $ho i32) (local $wo i32) (local $wo4 i32) (local $oy i32) (local $ox i32) (local $r0 i32) (local $top i32) (local $bot i32) (local $o i32)")
+w("    (local $t0 v128) (local $t1 v128) (local $b0 v128) (local $b1 v128) (local $best v128) (local $at v128) (local $idx v128) (local $v v128) (local $c v128)")
+w("    (local $sb f32) (local $sv f32) (local $sa i32) (local $si i32)")
+w("    (local.set $ho (i32.shr_u (local.get $h) (i32.const 1)))")
+w("    (local.set $wo (i32.shr_u (local.get $w) (i32.const 1)))")
+w("    (local.set $wo4 (i32.and (local.get $wo) (i32.const -4)))")
+w("    (block $ydone (loop $yloop")
+w("      (br_if $ydone (i32.ge_u (local.get $oy) (local.get $ho)))")
+w("      (local.set $r0 (i32.add (local.get $base) (i32.mul (i32.shl (local.get $oy) (i32.const 1)) (local.get $w))))")
+w("      (local.set $top (i32.add (local.get $x) (i32.shl (local.get $r0) (i32.const 2))))")
+w("      (local.set $bot (i32.add (local.get $top) (i32.shl (local.get $w) (i32.const 2))))")
+w("      (local.set $ox (i32.const 0))")
+w("      (block $vdone (loop $vloop")
+w("        (br_if $vdone (i32.ge_u (local.get $ox) (local.get $wo4)))")
+w("        (local.set $t0 (v128.load offset=0 (i32.add (local.get $top) (i32.shl (local.get $ox) (i32.const 3)))))")
+w("        (local.set $t1 (v128.load offset=16 (i32.add (local.get $top) (i32.shl (local.get $ox) (i32.const 3)))))")
+w("        (local.set $b0 (v128.load offset=0 (i32.add (local.get $bot) (i32.shl (local.get $ox) (i32.const 3)))))")
+w("        (local.set $b1 (v128.load offset=16 (i32.add (local.get $bot) (i32.shl (local.get $ox) (i32.const 3)))))")
+w("        (local.set $idx (i32x4.add (i32x4.splat (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 1)))) (v128.const i32x4 0 2 4 6)))")
+even = "0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27"
+odd = "4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31"
+w(f"        (local.set $best (i8x16.shuffle {even} (local.get $t0) (local.get $t1)))")
+w("        (local.set $at (local.get $idx))")
+for lanes, src, add in ((odd, "t", "(i32.const 1)"), (even, "b", "(local.get $w)"), (odd, "b", "(i32.add (local.get $w) (i32.const 1))")):
+    w(f"        (local.set $v (i8x16.shuffle {lanes} (local.get ${src}0) (local.get ${src}1)))")
+    w("        (local.set $c (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v))))")
+    w("        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $c)))")
+    w(f"        (local.set $at (v128.bitselect (i32x4.add (local.get $idx) (i32x4.splat {add})) (local.get $at) (local.get $c)))")
+w("        (local.set $o (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $wo)) (local.get $ox)) (i32.const 2)))")
+w("        (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $best))")
+w("        (v128.store (i32.add (local.get $arg) (local.get $o)) (local.get $at))")
+w("        (local.set $ox (i32.add (local.get $ox) (i32.const 4)))")
+w("        (br $vloop)))")
+w("      (block $sdone (loop $sloop")
+w("        (br_if $sdone (i32.ge_u (local.get $ox) (local.get $wo)))")
+w("        (local.set $si (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 1))))")
+w("        (local.set $sb (f32.load (i32.add (local.get $x) (i32.shl (local.get $si) (i32.const 2)))))")
+w("        (local.set $sa (local.get $si))")
+for add in ("(i32.const 1)", "(local.get $w)", "(i32.add (local.get $w) (i32.const 1))"):
+    w(f"        (local.set $sv (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $si) {add}) (i32.const 2)))))")
+    w("        (if (i32.or (f32.gt (local.get $sv) (local.get $sb)) (f32.ne (local.get $sv) (local.get $sv))) (then")
+    w(f"          (local.set $sb (local.get $sv)) (local.set $sa (i32.add (local.get $si) {add}))))")
+w("        (local.set $o (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $wo)) (local.get $ox)) (i32.const 2)))")
+w("        (f32.store (i32.add (local.get $out) (local.get $o)) (local.get $sb))")
+w("        (i32.store (i32.add (local.get $arg) (local.get $o)) (local.get $sa))")
+w("        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))")
+w("        (br $sloop)))")
+w("      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))")
+w("      (br $yloop)))")
 w("  )")
 w(")")
 open("kernels.wat", "w").write("\n".join(lines) + "\n")

@@ -44,6 +44,9 @@ func wasmBNApply(x, xhat, out, planes, n, stride, c, cstep uint32)
 //go:wasmimport lookbook_kernels add_rows
 func wasmAddRows(rows, n, dst, dstStride, src, srcStride uint32)
 
+//go:wasmimport lookbook_kernels max_pool2
+func wasmMaxPool2(x, out, arg, base, h, w uint32)
+
 //go:wasmimport lookbook_kernels tsne_rep2
 func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
 
@@ -102,6 +105,9 @@ func moduleKernels() *ml.Kernels {
 		},
 		AddRows: func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
 			wasmAddRows(uint32(rows), uint32(n), address(dst), uint32(dstStride), address(src), uint32(srcStride))
+		},
+		MaxPool2: func(x, out []float32, arg []int32, base, h, w int) {
+			wasmMaxPool2(address(x), address(out), address(arg), uint32(base), uint32(h), uint32(w))
 		},
 	}
 }

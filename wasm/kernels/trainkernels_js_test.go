@@ -105,6 +105,27 @@ func TestTrainingKernelsEqualGo(t *testing.T) {
 	}
 }
 
+// TestMaxPool2EqualsGo: the pooling kernel against MaxPool2d's Go, planes of widths with and
+// without a multiple of 4 windows, NaNs and ties included.
+func TestMaxPool2EqualsGo(t *testing.T) {
+	installedForTraining(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, shape := range [][4]int{{2, 3, 16, 16}, {1, 2, 6, 10}, {3, 1, 4, 4}, {1, 1, 2, 2}} {
+		x := ml.NewTensor(shape[:]...)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.IntN(7)) // ties
+			if rng.IntN(17) == 0 {
+				x.Data[i] = float32(math.NaN())
+			}
+		}
+		ml.SetKernels(nil)
+		want := append([]float32(nil), ml.NewMaxPool2d(2).Forward(x).Data...)
+		Install()
+		got := append([]float32(nil), ml.NewMaxPool2d(2).Forward(x).Data...)
+		bitsEqual(t, "max_pool2", got, want)
+	}
+}
+
 // TestTrainingStepEqualsGo: a FashionNet and a VAE training step with the kernels installed
 // give ml's Go numbers bit for bit: loss, every gradient, and the weights after Adam.
 func TestTrainingStepEqualsGo(t *testing.T) {

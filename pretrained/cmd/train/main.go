@@ -10,6 +10,7 @@
 //	go run ./pretrained/cmd/train gallery [flags]      the Faces view's starting latent codes
 //	go run ./pretrained/cmd/train drawings [flags]     the drawing benchmark as PNG sheets
 //	go run ./pretrained/cmd/train explain [flags]      the explanations' deletion test
+//	go run ./pretrained/cmd/train course [flags]       a Train view experiment, natively
 //
 // Run a subcommand with -h for its flags. Training writes a checkpoint every epoch; Ctrl-C
 // saves one and stops, and -resume continues exactly where it stopped.
@@ -83,6 +84,7 @@ var subcommands = []subcommand{
 	{name: "gallery", run: gallery, summary: "write the Faces view's starting latent codes (validation faces' posterior means)"},
 	{name: "photos", run: photos, summary: "report a FashionNet's accuracy on real photos of garments (the page's preprocessing)"},
 	{name: "interpolate", run: interpolate, summary: "write a FashionNet between a model and its fine-tuning (WiSE-FT), with its figures"},
+	{name: "course", run: courseCmd, summary: "run one of the Train view's experiments natively, on the page's data (-options as lookbook.train takes them)"},
 	{name: "explain", run: explainCmd, summary: "the deletion test of the explanation methods on the test set (faithfulness)"},
 	{name: "drawings", run: drawingsCmd, summary: "write the drawing benchmark (outlines, silhouettes, sketches) as PNG sheets"},
 }

@@ -7,7 +7,8 @@
 //
 //	page → worker: {type: "peer", port}: a MessagePort to the other worker, once
 //	               {type: "start", id, options (JSON of course.Options), part, parts (data
-//	                parallelism: this worker's share of each batch; part 0 reports),
+//	                parallelism: this worker's share of each batch; part 0 reports), forward
+//	                (send the other worker a copy of the data), fromPeer (the data comes so),
 //	                fashion: [train images, train labels, test images, test labels] (IDX bytes,
 //	                gzipped or not; only the first time), vae, codes (the shipped VAE's weights
 //	                and the faces' latent codes; only the first time)}
@@ -20,7 +21,8 @@
 //	               {type: "weights", id, data: Uint8Array (safetensors)}
 //	               {type: "error", id, message}
 //	worker → worker (the port): {id, step, grads: Float32Array, figures: Float64Array}, each
-//	               step of a run in two parts (course.Run.Shard)
+//	               step of a run in two parts (course.Run.Shard); {type: "data", fashion | vae,
+//	               codes}: the data, once
 package main
 
 import (
@@ -43,13 +45,15 @@ import (
 // page at most every postEvery.
 const (
 	slice     = 50 * time.Millisecond
-	postEvery = 150 * time.Millisecond
+	postEvery = 250 * time.Millisecond
 )
 
 type message struct {
 	kind        string
 	id          int
 	part, parts int
+	forward     bool // send the other worker a copy of this message's data
+	fromPeer    bool // the data comes from the other worker
 	options     string
 	fashion     [][]byte
 	vae         []byte
@@ -73,25 +77,27 @@ type worker struct {
 	fashionTrain, fashionTest *dataset.Fashion
 	faces                     *dataset.Faces
 
-	run        *course.Run
-	id         int
-	part       int           // this worker's part of each batch; part 0 reports
-	peer       js.Value      // the port to the other worker
-	fromPeer   chan peerStep // what arrives on it
-	pending    *message      // a start or stop that came while a step waited for the peer
-	paused     bool
-	finished   bool
-	trainTime  time.Duration // stepping only, pauses and evaluations excluded
-	evalTime   time.Duration
-	stepsTimed int
-	sentLosses int
-	stripSent  int // epochs whose strip was posted
-	lastPost   time.Time
-	final      map[string]any
+	run                    *course.Run
+	id                     int
+	part                   int           // this worker's part of each batch; part 0 reports
+	peer                   js.Value      // the port to the other worker
+	fromPeer               chan peerStep // what arrives on it: gradients,
+	peerData               chan message  // and data
+	pending                *message      // a start or stop that came while a step waited for the peer
+	paused                 bool
+	finished               bool
+	trainTime              time.Duration // stepping only, pauses and evaluations excluded
+	evalTime               time.Duration
+	stepsTimed             int
+	sentLosses             int
+	stripSent              int // epochs whose strip was posted
+	lastPost               time.Time
+	exchangeTime, waitTime time.Duration
+	final                  map[string]any
 }
 
 func main() {
-	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1), fromPeer: make(chan peerStep, 4)}
+	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1), fromPeer: make(chan peerStep, 4), peerData: make(chan message, 2)}
 	if err := kernels.Install(); err != nil {
 		js.Global().Get("console").Call("warn", "Lookbook train worker:", err.Error())
 	}
@@ -126,6 +132,7 @@ func read(v js.Value) message {
 		}
 	}
 	m.port = v.Get("port")
+	m.forward, m.fromPeer = v.Get("forward").Truthy(), v.Get("fromPeer").Truthy()
 	if o := v.Get("options"); o.Type() == js.TypeString {
 		m.options = o.String()
 	}
@@ -259,6 +266,18 @@ func (w *worker) start(m message) error {
 	}
 	w.run, w.paused, w.finished, w.final = nil, false, false, nil
 	w.trainTime, w.evalTime, w.stepsTimed, w.sentLosses, w.stripSent = 0, 0, 0, 0, 0
+	w.exchangeTime, w.waitTime = 0, 0
+	if m.forward && w.peer.Truthy() {
+		w.forwardData(m)
+	}
+	if m.fromPeer && !w.has(o.Model) {
+		select { // the first worker sends the data it downloaded
+		case d := <-w.peerData:
+			m.fashion, m.vae, m.codes = d.fashion, d.vae, d.codes
+		case <-time.After(2 * time.Minute):
+			return errors.New("the data did not come from the other training worker")
+		}
+	}
 	var err error
 	switch o.Model {
 	case course.FashionNet:
@@ -291,6 +310,39 @@ func (w *worker) start(m message) error {
 	return nil
 }
 
+// has reports whether the data of model is decoded here.
+func (w *worker) has(model string) bool {
+	if model == course.VAE {
+		return w.faces != nil
+	}
+	return w.fashionTrain != nil
+}
+
+// forwardData sends the other worker a copy of the data m brought, so that the page's main
+// thread copies nothing (a structured clone of the training images took it 180 ms).
+func (w *worker) forwardData(m message) {
+	buf := func(b []byte) js.Value {
+		u := js.Global().Get("Uint8Array").New(len(b))
+		js.CopyBytesToJS(u, b)
+		return u.Get("buffer")
+	}
+	msg := map[string]any{"type": "data"}
+	var transfer []any
+	if m.fashion != nil {
+		files := make([]any, len(m.fashion))
+		for i, f := range m.fashion {
+			files[i] = buf(f)
+			transfer = append(transfer, files[i])
+		}
+		msg["fashion"] = files
+	}
+	if m.vae != nil && m.codes != nil {
+		msg["vae"], msg["codes"] = buf(m.vae), buf(m.codes)
+		transfer = append(transfer, msg["vae"], msg["codes"])
+	}
+	w.peer.Call("postMessage", msg, transfer)
+}
+
 // listen takes the port to the other worker.
 func (w *worker) listen(port js.Value) {
 	if !port.Truthy() {
@@ -299,6 +351,10 @@ func (w *worker) listen(port js.Value) {
 	w.peer = port
 	port.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		d := args[0].Get("data")
+		if t := d.Get("type"); t.Type() == js.TypeString && t.String() == "data" {
+			w.peerData <- read(d)
+			return nil
+		}
 		s := peerStep{id: d.Get("id").Int(), step: d.Get("step").Int()}
 		g, f := d.Get("grads"), d.Get("figures")
 		s.grads = make([]float32, g.Length())
@@ -315,6 +371,8 @@ func (w *worker) listen(port js.Value) {
 // exchange is course.Exchange between the two workers: each sends its gradients and figures
 // and waits for the other's. A start or stop that arrives meanwhile abandons the step.
 func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
+	t0 := time.Now()
+	defer func() { w.exchangeTime += time.Since(t0) }()
 	id, step := w.id, w.run.StepsDone()
 	own := course.PackGradients(params)
 	arr := js.Global().Get("Float32Array").New(len(own))
@@ -337,6 +395,7 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 				parts[0], parts[1] = parts[1], parts[0]
 				partFigures[0], partFigures[1] = partFigures[1], partFigures[0]
 			}
+			w.waitTime += time.Since(t0)
 			if err := course.SetMeans(params, figures, parts, partFigures); err != nil {
 				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 				return false
@@ -410,6 +469,7 @@ func (w *worker) progress() {
 		"epoch": r.Epoch(), "epochs": r.Options.Epochs, "step": r.StepInEpoch(), "steps": r.Steps,
 		"stepsDone": r.StepsDone(), "totalSteps": r.TotalSteps(),
 		"trainMs": ms(w.trainTime + w.evalTime), "stepMs": ms(w.trainTime) / float64(max(w.stepsTimed, 1)),
+		"exchangeMs": ms(w.exchangeTime) / float64(max(w.stepsTimed, 1)), "waitMs": ms(w.waitTime) / float64(max(w.stepsTimed, 1)),
 		"paused": w.paused, "finished": w.finished, "losses": string(losses), "curve": string(curve)}
 	var transfer []any
 	if r.Strip != nil && w.stripSent != len(r.Curve) {
