@@ -48,6 +48,18 @@ func (a *app) training() jsapi.Training {
 func TestTrainInThePage(t *testing.T) {
 	a := visit(t, "")
 	a.click("nav-train")
+	// A link carries the settings shown: BatchNorm off here.
+	a.click("train-batchnorm")
+	var link string
+	a.run(chromedp.Evaluate(`lookbook.shareLink()`, &link))
+	b := visit(t, link[strings.Index(link, "#"):])
+	var checked bool
+	b.run(chromedp.WaitVisible(`[data-testid="train-batchnorm"]`, chromedp.ByQuery), chromedp.Evaluate(`document.querySelector('[data-testid="train-batchnorm"]').checked`, &checked))
+	if checked {
+		t.Error("the shared link reopened the Train view with BatchNorm on, want off")
+	}
+	b.close()
+	a.click("train-batchnorm")
 	for call, want := range map[string]string{
 		`lookbook.train()`:                                            "lookbook.train takes {model",
 		`lookbook.train({})`:                                          "model is missing",

@@ -241,6 +241,8 @@ func (a *App) shareFragment() string {
 	switch {
 	case a.View == share.Faces:
 		a.Faces.shareOptions(s.Options)
+	case a.View == share.Train:
+		a.Train.linkOptions(s.Options)
 	case a.View == share.Map && a.Maps.Status == Ready:
 		a.Maps.View.Encode(s.Options)
 	case a.View == share.Map:
@@ -283,6 +285,9 @@ func (a *App) restoreFromLink(fragment string) {
 	if s.View == share.Map {
 		a.Maps.pending = s.Options
 		a.Maps.load()
+	}
+	if s.View == share.Train {
+		a.Train.restore(s.Options)
 	}
 	if s.View == share.Faces {
 		if s.Options.Has("za") {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"net/url"
 	"syscall/js"
 	"time"
 
@@ -535,4 +536,30 @@ func faceDataURL(face []float32) string {
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// linkOptions puts the settings of the experiment shown in a share link (never weights): a
+// teacher can send "train this".
+func (t *Train) linkOptions(v url.Values) {
+	o, _ := json.Marshal(t.options())
+	v.Set("train", string(o))
+}
+
+// restore applies a link's training settings; a damaged one leaves the defaults and says so.
+func (t *Train) restore(v url.Values) {
+	raw := v.Get("train")
+	if raw == "" {
+		return
+	}
+	var o course.Options
+	err := json.Unmarshal([]byte(raw), &o)
+	if err == nil {
+		o, err = o.Resolve()
+	}
+	if err != nil {
+		t.Error = "The training settings in this link could not be used (" + err.Error() + "), so the defaults are shown."
+		return
+	}
+	t.Model = o.Model
+	*t.options() = o
 }
