@@ -52,3 +52,21 @@ func TestDamagedProgramShowsAnError(t *testing.T) {
 		t.Errorf("a truncated program: the page says %q, want it to say the download was cut short", failure)
 	}
 }
+
+// TestDamagedTrainingDataShowsAnError serves cut-off training images: the Train view says which
+// data is damaged instead of training on it, and the next run can still be started.
+func TestDamagedTrainingDataShowsAnError(t *testing.T) {
+	a := start(t, 1280, 800)
+	a.damage("fashion-train-images")
+	a.open("")
+	a.click("nav-train")
+	if _, err := a.train(`{model: "fashionnet", trainImages: 640, epochs: 1}`); !strings.Contains(err, "the training images") {
+		t.Errorf("training on damaged images: %q, want an error naming the training images", err)
+	}
+	var shown string
+	a.run(chromedp.Text(`[data-testid="train-error"]`, &shown, chromedp.ByQuery))
+	if !strings.Contains(shown, "the training images") {
+		t.Errorf("the view shows %q", shown)
+	}
+	a.screenshot("train-03-damaged-data")
+}

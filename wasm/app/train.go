@@ -140,16 +140,14 @@ func (t *Train) start(o course.Options, parts int, deadline time.Duration, done 
 
 	err := t.ensureWorkers(parts)
 	var msg map[string]any
-	var bufs []any
 	a.env.RLock()
 	have := t.sent[o.Model]
 	a.env.RUnlock()
 	if err == nil && have < parts {
-		msg, bufs, err = t.data(o.Model)
+		msg, err = t.data(o.Model)
 	}
 	a.env.Lock()
 	defer a.env.UnlockRender()
-	t.Downloading = ""
 	if err == nil && len(t.workers) < parts {
 		err = errors.New("the training program stopped")
 	}
@@ -157,22 +155,22 @@ func (t *Train) start(o course.Options, parts int, deadline time.Duration, done 
 		t.fail(run, err.Error())
 		return
 	}
-	// The data goes to the first worker that lacks it, which forwards a copy to the second
-	// (a structured clone here would hold the main thread for 180 ms).
+	// The first worker that lacks the data downloads it and forwards a copy to the second: the
+	// main thread touches none of it (a structured clone of it here held it for 180 ms).
 	opts, _ := json.Marshal(o)
 	for i := 0; i < parts; i++ {
 		m := map[string]any{"type": "start", "id": run.ID, "options": string(opts), "part": i, "parts": parts}
-		var transfer []any
 		switch {
 		case i == have:
 			for k, v := range msg {
 				m[k] = v
 			}
-			m["forward"], transfer = i+1 < parts, bufs
+			m["forward"] = i+1 < parts
+			t.Downloading, t.Fraction = "the data", 0
 		case i > have:
 			m["fromPeer"] = true
 		}
-		t.workers[i].post(m, transfer...)
+		t.workers[i].post(m)
 	}
 	t.sent[o.Model] = max(have, parts)
 }
@@ -228,77 +226,18 @@ var dataFiles = map[string][]struct{ key, what string }{
 	course.VAE: {{"vae", "the face model"}, {"trainfaces", "the faces' codes"}},
 }
 
-// data downloads model's data and returns it as the start message's fields (and the buffers,
-// to transfer).
-func (t *Train) data(model string) (map[string]any, []any, error) {
-	a := t.app
-	msg := map[string]any{}
-	var bufs []any
+// data names model's files for the worker to download, in the order it reads them.
+func (t *Train) data(model string) (map[string]any, error) {
+	base := js.Global().Get("document").Get("baseURI")
+	var files []any
 	for _, f := range dataFiles[model] {
-		a.env.Lock()
-		t.Downloading, t.Fraction = f.what, 0
-		a.env.UnlockRender()
-		buf, err := downloadToJS(assetName(f.key), func(p float64) {
-			a.env.Lock()
-			t.Fraction = p
-			a.env.UnlockRender()
-		})
-		if err != nil {
-			if model == course.FashionNet {
-				return nil, nil, fmt.Errorf("%s could not be downloaded (%v): this build may lack Fashion-MNIST (make web copies it from the Debian package dataset-fashion-mnist)", f.what, err)
-			}
-			return nil, nil, fmt.Errorf("%s could not be downloaded: %v", f.what, err)
+		name := assetName(f.key)
+		if name == "" {
+			return nil, errors.New("this page does not name " + f.what)
 		}
-		bufs = append(bufs, buf)
+		files = append(files, map[string]any{"url": js.Global().Get("URL").New(name, base).Get("href").String(), "what": f.what})
 	}
-	if model == course.FashionNet {
-		msg["fashion"] = bufs
-	} else {
-		msg["vae"], msg["codes"] = bufs[0], bufs[1]
-	}
-	return msg, bufs, nil
-}
-
-// downloadToJS downloads url into an ArrayBuffer that stays in JavaScript (it goes on to the
-// worker without a copy through the program's memory), reporting the fraction received when
-// the size is known.
-func downloadToJS(url string, progress func(float64)) (js.Value, error) {
-	if url == "" {
-		return js.Value{}, errors.New("this page does not name the file")
-	}
-	res, err := await(js.Global().Call("fetch", url))
-	if err != nil {
-		return js.Value{}, fmt.Errorf("download failed: %w", err)
-	}
-	if !res.Get("ok").Bool() {
-		return js.Value{}, fmt.Errorf("HTTP %d", res.Get("status").Int())
-	}
-	size := 0
-	if n := res.Get("headers").Call("get", "content-length"); n.Type() == js.TypeString {
-		fmt.Sscan(n.String(), &size)
-	}
-	reader := res.Get("body").Call("getReader")
-	chunks := js.Global().Get("Array").New()
-	got := 0
-	var last time.Time
-	for {
-		chunk, err := await(reader.Call("read"))
-		if err != nil {
-			return js.Value{}, fmt.Errorf("download interrupted: %w", err)
-		}
-		if chunk.Get("done").Bool() {
-			break
-		}
-		v := chunk.Get("value")
-		chunks.Call("push", v)
-		got += v.Get("length").Int()
-		if size > 0 && time.Since(last) > 100*time.Millisecond {
-			progress(min(float64(got)/float64(size), 1))
-			last = time.Now()
-		}
-	}
-	progress(1)
-	return await(js.Global().Get("Blob").New(chunks).Call("arrayBuffer"))
+	return map[string]any{"files": files}, nil
 }
 
 // onMessage takes worker i's messages: progress and weights come from the first.
@@ -313,7 +252,12 @@ func (t *Train) onMessage(i int, v js.Value) {
 	}
 	switch kind {
 	case "error":
+		t.Downloading = ""
 		t.fail(run, jsString(v.Get("message")))
+	case "downloading":
+		t.Downloading, t.Fraction = jsString(v.Get("what")), v.Get("fraction").Float()
+	case "loaded":
+		t.Downloading = ""
 	case "weights":
 		if i != 0 {
 			return

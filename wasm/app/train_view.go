@@ -204,6 +204,14 @@ func runName(r *trainRun) string {
 	return fmt.Sprintf("%s, lr %s", bn, fmtG(o.LearningRate))
 }
 
+// legend names run i of n in a chart: the one before the current run is marked so.
+func legend(r *trainRun, i, n int) string {
+	if i == 0 && n == 2 {
+		return runName(r) + " (before)"
+	}
+	return runName(r)
+}
+
 // runs are the runs the charts show: the one before (dashed), then the current one.
 func (c *TrainView) runs() []*trainRun {
 	t := &c.App.Train
@@ -229,7 +237,7 @@ func (c *TrainView) lossChart() string {
 	ch := chart.Chart{Width: 560, Height: 230, XLabel: "epoch", YLabel: "training loss", LogY: true}
 	runs := c.runs()
 	for i, r := range runs {
-		s := chart.Series{Name: runName(r), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2}
+		s := chart.Series{Name: legend(r, i, len(runs)), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2}
 		for _, p := range r.Losses {
 			s.Points = append(s.Points, [2]float64{float64(p.Step) / float64(max(r.Steps, 1)), p.Loss})
 		}
@@ -263,7 +271,7 @@ func (c *TrainView) epochChart() string {
 	}
 	runs := c.runs()
 	for i, r := range runs {
-		s := chart.Series{Name: runName(r), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2}
+		s := chart.Series{Name: legend(r, i, len(runs)), Colour: runColours[(i+2-len(runs))%2], Dashed: i == 0 && len(runs) == 2}
 		for _, p := range r.Curve {
 			v := p.TestAccuracy
 			if vae {

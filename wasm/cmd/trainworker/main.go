@@ -55,11 +55,15 @@ type message struct {
 	forward     bool // send the other worker a copy of this message's data
 	fromPeer    bool // the data comes from the other worker
 	options     string
+	files       []dataFile // to download: the data the run needs, in order
 	fashion     [][]byte
 	vae         []byte
 	codes       []byte
 	port        js.Value
 }
+
+// dataFile is a file of a run's data to download, and what to call it in messages.
+type dataFile struct{ url, what string }
 
 // peerStep is one step's gradients and figures from the other worker.
 type peerStep struct {
@@ -142,10 +146,22 @@ func read(v js.Value) message {
 		}
 	}
 	m.vae, m.codes = bytesFromJS(v.Get("vae")), bytesFromJS(v.Get("codes"))
+	if f := v.Get("files"); f.InstanceOf(js.Global().Get("Array")) {
+		for i := 0; i < f.Length(); i++ {
+			m.files = append(m.files, dataFile{url: str(f.Index(i).Get("url")), what: str(f.Index(i).Get("what"))})
+		}
+	}
 	return m
 }
 
 // bytesFromJS copies an ArrayBuffer or typed array; nil for anything else.
+func str(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
 func bytesFromJS(v js.Value) []byte {
 	if v.InstanceOf(js.Global().Get("ArrayBuffer")) {
 		v = js.Global().Get("Uint8Array").New(v)
@@ -267,6 +283,11 @@ func (w *worker) start(m message) error {
 	w.run, w.paused, w.finished, w.final = nil, false, false, nil
 	w.trainTime, w.evalTime, w.stepsTimed, w.sentLosses, w.stripSent = 0, 0, 0, 0, 0
 	w.exchangeTime, w.waitTime = 0, 0
+	if len(m.files) > 0 && !w.has(o.Model) {
+		if err := w.download(&m, o.Model); err != nil {
+			return err
+		}
+	}
 	if m.forward && w.peer.Truthy() {
 		w.forwardData(m)
 	}
@@ -308,6 +329,87 @@ func (w *worker) start(m message) error {
 	}
 	w.progress()
 	return nil
+}
+
+// download fetches m's files into m (the training images, or the face model and the faces'
+// codes), posting the progress.
+func (w *worker) download(m *message, model string) error {
+	var got [][]byte
+	for _, f := range m.files {
+		data, err := w.fetch(f)
+		if err != nil {
+			if model == course.FashionNet {
+				return fmt.Errorf("%s could not be downloaded (%v): this build may lack Fashion-MNIST (make web copies it from the Debian package dataset-fashion-mnist)", f.what, err)
+			}
+			return fmt.Errorf("%s could not be downloaded (%v)", f.what, err)
+		}
+		got = append(got, data)
+	}
+	if model == course.FashionNet {
+		m.fashion = got
+	} else if len(got) == 2 {
+		m.vae, m.codes = got[0], got[1]
+	}
+	return nil
+}
+
+// fetch downloads one file, posting the fraction received every 100 ms when the size is known.
+func (w *worker) fetch(f dataFile) ([]byte, error) {
+	res, err := await(js.Global().Call("fetch", f.url))
+	if err != nil {
+		return nil, err
+	}
+	if !res.Get("ok").Bool() {
+		return nil, fmt.Errorf("HTTP %d", res.Get("status").Int())
+	}
+	size := 0
+	if n := res.Get("headers").Call("get", "content-length"); n.Type() == js.TypeString {
+		fmt.Sscan(n.String(), &size)
+	}
+	out := make([]byte, 0, size)
+	reader := res.Get("body").Call("getReader")
+	var last time.Time
+	for {
+		chunk, err := await(reader.Call("read"))
+		if err != nil {
+			return nil, fmt.Errorf("interrupted: %w", err)
+		}
+		if chunk.Get("done").Bool() {
+			break
+		}
+		v := chunk.Get("value")
+		n := v.Length()
+		out = append(out, make([]byte, n)...)
+		js.CopyBytesToGo(out[len(out)-n:], v)
+		if size > 0 && time.Since(last) > 100*time.Millisecond {
+			post(map[string]any{"type": "downloading", "id": w.id, "what": f.what, "fraction": min(float64(len(out))/float64(size), 1)}, nil)
+			last = time.Now()
+		}
+	}
+	return out, nil
+}
+
+// await blocks the calling goroutine (the event loop runs meanwhile) until promise settles.
+func await(promise js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var ok, fail js.Func
+	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{v: args[0]}
+		return nil
+	})
+	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{err: errors.New(js.Global().Get("String").Invoke(args[0]).String())}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	promise.Call("then", ok, fail)
+	r := <-ch
+	return r.v, r.err
 }
 
 // has reports whether the data of model is decoded here.
@@ -420,11 +522,11 @@ func (w *worker) loadFashion(files [][]byte) error {
 	}
 	train, err := dataset.DecodeFashion(files[0], files[1])
 	if err != nil {
-		return fmt.Errorf("the training images: %w", err)
+		return fmt.Errorf("the training images arrived damaged, so nothing was trained (%w): try again", err)
 	}
 	test, err := dataset.DecodeFashion(files[2], files[3])
 	if err != nil {
-		return fmt.Errorf("the test images: %w", err)
+		return fmt.Errorf("the test images arrived damaged, so nothing was trained (%w): try again", err)
 	}
 	w.fashionTrain, w.fashionTest = train, test
 	post(map[string]any{"type": "loaded", "id": w.id, "what": "fashion"}, nil)
@@ -440,12 +542,12 @@ func (w *worker) loadFaces(weights, codes []byte) error {
 	}
 	vae := ml.NewVAE(rand.New(rand.NewPCG(0, 0)))
 	if _, err := ml.LoadState(weights, vae.State()); err != nil {
-		return fmt.Errorf("the shipped VAE: %w", err)
+		return fmt.Errorf("the face model arrived damaged, so nothing was trained (%w): try again", err)
 	}
 	vae.SetFrozen(true)
 	g, err := format.DecodeGallery(codes)
 	if err != nil {
-		return fmt.Errorf("the faces' codes: %w", err)
+		return fmt.Errorf("the faces' codes arrived damaged, so nothing was trained (%w): try again", err)
 	}
 	if len(g.Latents) <= course.FaceTrain+1 {
 		return fmt.Errorf("the faces' codes hold %d faces, want 1,000", len(g.Latents))
