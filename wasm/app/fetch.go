@@ -3,41 +3,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"syscall/js"
 	"time"
+
+	"lookbook/wasm/promise"
 )
 
-// await blocks the calling goroutine (never the event loop) until promise settles.
-func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	var onOK, onErr js.Func
-	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
-		ch <- result{v: args[0]}
-		onOK.Release()
-		onErr.Release()
-		return nil
-	})
-	onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
-		msg := "unknown error"
-		if len(args) > 0 {
-			msg = args[0].Call("toString").String()
-		}
-		ch <- result{err: errors.New(msg)}
-		onOK.Release()
-		onErr.Release()
-		return nil
-	})
-	promise.Call("then", onOK, onErr)
-	r := <-ch
-	return r.v, r.err
-}
+// await is promise.Await, as the program calls it everywhere.
+func await(p js.Value) (js.Value, error) { return promise.Await(p) }
 
 // fetchBytes downloads url with fetch and returns its body.
 func fetchBytes(url string) ([]byte, error) {

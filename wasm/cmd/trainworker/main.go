@@ -39,6 +39,7 @@ import (
 	"lookbook/ml/dataset"
 	"lookbook/ml/format"
 	"lookbook/wasm/kernels"
+	"lookbook/wasm/promise"
 )
 
 // slice is how long the worker trains before it looks at its messages; progress goes to the
@@ -355,7 +356,7 @@ func (w *worker) download(m *message, model string) error {
 
 // fetch downloads one file, posting the fraction received every 100 ms when the size is known.
 func (w *worker) fetch(f dataFile) ([]byte, error) {
-	res, err := await(js.Global().Call("fetch", f.url))
+	res, err := promise.Await(js.Global().Call("fetch", f.url))
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +371,7 @@ func (w *worker) fetch(f dataFile) ([]byte, error) {
 	reader := res.Get("body").Call("getReader")
 	var last time.Time
 	for {
-		chunk, err := await(reader.Call("read"))
+		chunk, err := promise.Await(reader.Call("read"))
 		if err != nil {
 			return nil, fmt.Errorf("interrupted: %w", err)
 		}
@@ -387,29 +388,6 @@ func (w *worker) fetch(f dataFile) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// await blocks the calling goroutine (the event loop runs meanwhile) until promise settles.
-func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	var ok, fail js.Func
-	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{v: args[0]}
-		return nil
-	})
-	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{err: errors.New(js.Global().Get("String").Invoke(args[0]).String())}
-		return nil
-	})
-	defer ok.Release()
-	defer fail.Release()
-	promise.Call("then", ok, fail)
-	r := <-ch
-	return r.v, r.err
 }
 
 // has reports whether the data of model is decoded here.
