@@ -43,8 +43,9 @@ func (a *app) training() jsapi.Training {
 // TestTrainInThePage: the course's two experiments train in the page's worker. A short
 // FashionNet run learns well above chance, "Use this model" puts it in Classify (and the
 // downloaded file loads into the course's PyTorch module and gives the page's logits), a short
-// VAE run lowers its loss and draws its morph; pause, resume and stop work from the view; bad
-// options get clear errors.
+// VAE run lowers its loss and draws its morph; pause, resume and stop work from the view, and
+// seconds stops a run through the API; bad options get clear errors; axe-core finds nothing
+// serious in the view.
 func TestTrainInThePage(t *testing.T) {
 	a := visit(t, "")
 	a.click("nav-train")
@@ -93,6 +94,9 @@ func TestTrainInThePage(t *testing.T) {
 		t.Fatalf("the run: %+v, want 50 steps, one epoch's point and a test accuracy well above chance (0.1)", out)
 	}
 	a.screenshot("train-01-fashionnet")
+	if vs := a.audit(); len(vs) > 0 {
+		t.Errorf("the Train view after a run: axe-core finds serious or critical violations:\n%s", describe(vs))
+	}
 	a.click("train-use")
 	a.until(10*time.Second, "the trained model answers", func() bool { return a.classifyLogits(x)[0] != before[0] })
 	trained := a.classifyLogits(x)
@@ -124,12 +128,12 @@ func TestTrainInThePage(t *testing.T) {
 	if s := a.training(); s.Steps >= s.TotalSteps || s.Options.Epochs != 10 {
 		t.Errorf("stopped at step %d of %d (%d epochs set)", s.Steps, s.TotalSteps, s.Options.Epochs)
 	}
-	out, err = a.train(`{model: "vae", epochs: 3}`)
+	out, err = a.train(`{model: "vae", epochs: 2}`)
 	if err != "" {
 		t.Fatal(err)
 	}
-	t.Logf("VAE, 3 epochs: validation MSE %v, loss %.4f → %.4f, %.1f ms a step", *out.ValidationMSE, out.Curve[0].Loss, out.Curve[2].Loss, out.StepMs)
-	if len(out.Curve) != 3 || !(out.Curve[2].Loss < out.Curve[0].Loss) || out.ValidationMSE == nil {
+	t.Logf("VAE, 2 epochs: validation MSE %v, loss %.4f → %.4f, %.1f ms a step", *out.ValidationMSE, out.Curve[0].Loss, out.Curve[1].Loss, out.StepMs)
+	if len(out.Curve) != 2 || !(out.Curve[1].Loss < out.Curve[0].Loss) || out.ValidationMSE == nil {
 		t.Errorf("the VAE's curve %+v: the loss did not fall", out.Curve)
 	}
 	var strip int
@@ -138,6 +142,12 @@ func TestTrainInThePage(t *testing.T) {
 		t.Errorf("the morph shows %d faces, want 6 (α = 0, 0.2, …, 1)", strip)
 	}
 	a.screenshot("train-02-vae")
+
+	// seconds stops a run early, as a finished one.
+	out, err = a.train(`{model: "vae", epochs: 50, seconds: 2}`)
+	if err != "" || !out.Finished || out.Epochs >= 50 || out.Ms > 20000 {
+		t.Errorf("a run of 50 epochs limited to 2 s: %d epochs, finished %v, %.0f ms, %q", out.Epochs, out.Finished, out.Ms, err)
+	}
 }
 
 // classifyLogits is lookbook.classify's logits for x.

@@ -131,7 +131,7 @@ func stepBoth(a, b *Run) {
 }
 
 // TestShardedRunsAgree: two parts training one run end with the same weights (bit for bit),
-// learn as one run does, and report the loss of the whole batch: the VAE's first loss, before
+// lower the loss, and report the loss of the whole batch: the VAE's first loss, before
 // any update, is the unsharded run's, its KL summed over both halves included.
 func TestShardedRunsAgree(t *testing.T) {
 	train, err := dataset.LoadFashion(dataset.DefaultFashionDir, "train")
@@ -139,7 +139,7 @@ func TestShardedRunsAgree(t *testing.T) {
 		t.Fatalf("%v (make test installs dataset-fashion-mnist)", err)
 	}
 	test := &dataset.Fashion{Pixels: train.Pixels[50000*784:], Labels: train.Labels[50000:]}
-	o := Options{TrainImages: 3200, Epochs: 2}
+	o := Options{TrainImages: 1600, Epochs: 1}
 	a, _ := NewFashionRun(o, train, test)
 	b, _ := NewFashionRun(o, train, test)
 	pairUp(t, a, b)
@@ -152,9 +152,10 @@ func TestShardedRunsAgree(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("two parts, 2 epochs of 3,200 images: accuracy %.3f", a.Curve[1].TestAccuracy)
-	if a.Curve[1].TestAccuracy < 0.6 {
-		t.Errorf("two parts reach %.3f, want well above chance", a.Curve[1].TestAccuracy)
+	first, last := a.Losses[0].Loss, a.Losses[len(a.Losses)-1].Loss
+	t.Logf("two parts, 25 steps: loss %.3f → %.3f", first, last)
+	if !(last < 0.75*first) {
+		t.Errorf("two parts: loss %.3f → %.3f, want it to fall", first, last)
 	}
 
 	faces := syntheticFaces(1000)
