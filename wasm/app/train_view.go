@@ -161,7 +161,7 @@ func (c *TrainView) progressText() string {
 		return ""
 	}
 	if r.Finished {
-		text := fmt.Sprintf("Done: %d epochs, %s steps in %s (%.0f ms a step).", r.Epoch, thousands(r.StepsDone), clock(r.TrainMs), r.StepMs)
+		text := fmt.Sprintf("Done: %d %s, %s steps in %s (%.0f ms a step).", r.Epoch, plural(r.Epoch, "epoch", "epochs"), thousands(r.StepsDone), clock(r.TrainMs), r.StepMs)
 		if r.Confusion != nil {
 			text += fmt.Sprintf(" Test accuracy %.2f%%.", 100*r.TestAccuracy)
 		}

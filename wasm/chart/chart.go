@@ -58,8 +58,8 @@ func (c Chart) SVG() string {
 	if math.IsInf(xmin, 0) {
 		xmin, xmax, ymin, ymax = 0, 1, 0, 1
 	}
-	if xmax == xmin {
-		xmax = xmin + 1
+	if xmax == xmin { // one point: centred
+		xmin, xmax = xmin-1, xmax+1
 	}
 	if ymax == ymin {
 		ymin, ymax = ymin-0.5, ymax+0.5
