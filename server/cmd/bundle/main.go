@@ -186,9 +186,12 @@ func compress(data []byte, lazy bool) (br, gz []byte) {
 	return br, g.Bytes()
 }
 
+// brotliAt compresses data at level with brotli's largest standard window (16 MB, which every
+// browser decodes): the program is 14 MB, and the default 4 MB window left 22 KB on the table
+// of a first visit's 3.5 MB.
 func brotliAt(data []byte, level int) []byte {
 	var b bytes.Buffer
-	w := brotli.NewWriterLevel(&b, level)
+	w := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: level, LGWin: 24})
 	w.Write(data)
 	w.Close()
 	return b.Bytes()
