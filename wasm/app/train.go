@@ -445,14 +445,10 @@ func encodeFaces(m *ml.VAE, faces [][]float32) [][]float32 {
 
 // stateBytes saves a model's state as safetensors, to load back later.
 func stateBytes(state []ml.StateEntry) []byte {
-	var buf jsBuffer
+	var buf bytes.Buffer
 	ml.SaveState(&buf, state, nil, ml.SaveOptions{})
-	return buf.b
+	return buf.Bytes()
 }
-
-type jsBuffer struct{ b []byte }
-
-func (w *jsBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 func jsString(v js.Value) string {
 	if v.Type() == js.TypeString {

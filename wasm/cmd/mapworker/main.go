@@ -23,6 +23,7 @@ import (
 
 	"lookbook/wasm/kernels"
 	"lookbook/wasm/livemap"
+	"lookbook/wasm/workerhost"
 )
 
 // slice is how long the worker computes before it looks at its messages; progress goes to the
@@ -44,8 +45,7 @@ type message struct {
 
 type worker struct {
 	inbox    chan message
-	wake     chan struct{}
-	port     js.Value // posting to it wakes the loop after the event loop has run
+	host     *workerhost.Host
 	run      *livemap.Run
 	id       int
 	paused   bool
@@ -55,25 +55,12 @@ type worker struct {
 }
 
 func main() {
-	w := &worker{inbox: make(chan message, 256), wake: make(chan struct{}, 1)}
+	w := &worker{inbox: make(chan message, 256)}
 	// Without the SIMD kernel the neighbour search runs in plain Go: slower, still correct.
 	if err := kernels.Install(); err != nil {
 		js.Global().Get("console").Call("warn", "Lookbook map worker:", err.Error())
 	}
-	channel := js.Global().Get("MessageChannel").New()
-	channel.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
-		return nil
-	}))
-	w.port = channel.Get("port2")
-	js.Global().Set("lookbookWorker", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		w.inbox <- read(args[0])
-		return nil
-	}))
-	js.Global().Call("lookbookWorkerReady")
+	w.host = workerhost.Listen(func(v js.Value) { w.inbox <- read(v) })
 	w.loop()
 }
 
@@ -130,15 +117,8 @@ func (w *worker) loop() {
 		if done || !w.quiet && time.Since(w.lastPost) >= postEvery {
 			w.progress()
 		}
-		w.yield()
+		w.host.Yield()
 	}
-}
-
-// yield lets the event loop deliver messages before the next slice: a message to itself
-// comes back at once (a timer would be clamped to 4 ms).
-func (w *worker) yield() {
-	w.port.Call("postMessage", nil)
-	<-w.wake
 }
 
 func (w *worker) handle(m message) {

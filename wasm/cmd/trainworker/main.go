@@ -40,6 +40,7 @@ import (
 	"lookbook/ml/format"
 	"lookbook/wasm/kernels"
 	"lookbook/wasm/promise"
+	"lookbook/wasm/workerhost"
 )
 
 // slice is how long the worker trains before it looks at its messages; progress goes to the
@@ -75,8 +76,7 @@ type peerStep struct {
 
 type worker struct {
 	inbox chan message
-	wake  chan struct{}
-	port  js.Value
+	host  *workerhost.Host
 
 	// The data, decoded once and kept across runs.
 	fashionTrain, fashionTest *dataset.Fashion
@@ -102,24 +102,11 @@ type worker struct {
 }
 
 func main() {
-	w := &worker{inbox: make(chan message, 64), wake: make(chan struct{}, 1), fromPeer: make(chan peerStep, 4), peerData: make(chan message, 2)}
+	w := &worker{inbox: make(chan message, 64), fromPeer: make(chan peerStep, 4), peerData: make(chan message, 2)}
 	if err := kernels.Install(); err != nil {
 		js.Global().Get("console").Call("warn", "Lookbook train worker:", err.Error())
 	}
-	channel := js.Global().Get("MessageChannel").New()
-	channel.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
-		return nil
-	}))
-	w.port = channel.Get("port2")
-	js.Global().Set("lookbookWorker", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		w.inbox <- read(args[0])
-		return nil
-	}))
-	js.Global().Call("lookbookWorkerReady")
+	w.host = workerhost.Listen(func(v js.Value) { w.inbox <- read(v) })
 	w.loop()
 }
 
@@ -195,15 +182,8 @@ func (w *worker) loop() {
 		if w.finished || time.Since(w.lastPost) >= postEvery {
 			w.progress()
 		}
-		w.yield()
+		w.host.Yield()
 	}
-}
-
-// yield lets the event loop deliver messages before the next slice: a message to itself
-// comes back at once (a timer would be clamped to 4 ms).
-func (w *worker) yield() {
-	w.port.Call("postMessage", nil)
-	<-w.wake
 }
 
 // train steps the run for about d, timing steps and evaluations apart.
