@@ -21,6 +21,9 @@ type BatchNorm struct {
 	RunningMean, RunningVar *Buffer // updated in training mode only
 	// NumBatchesTracked counts training-mode forward passes, as PyTorch's buffer does.
 	NumBatchesTracked int64
+	// NoParamGrad leaves γ's and β's gradients alone in evaluation mode's backward pass, which
+	// then skips the sums they need and computes dx alone (what explanations need).
+	NoParamGrad bool
 
 	shape  []int
 	xhat   []float32 // normalised input, kept for backward
@@ -209,8 +212,11 @@ func (l *BatchNorm) backwardReLU(dy *Tensor, reluOut, biasGrad []float32) *Tenso
 
 func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int) {
 	c, j := l.C, &l.job
-	sumDy := sumPlanes(dy[ch*s:], b, s, c*s)
-	sumDyXhat := dotPlanes(dy[ch*s:], l.xhat[ch*s:], b, s, c*s)
+	var sumDy, sumDyXhat float64
+	if !l.dxAlone() {
+		sumDy = sumPlanes(dy[ch*s:], b, s, c*s)
+		sumDyXhat = dotPlanes(dy[ch*s:], l.xhat[ch*s:], b, s, c*s)
+	}
 	consts := l.gradConstants(ch, sumDy, sumDyXhat, b*s)
 	if j.reluOut == nil && j.biasGrad == nil {
 		bnBack(dy[ch*s:], l.xhat[ch*s:], l.dx.Data[ch*s:], nil, b, s, c*s, consts[:])
@@ -238,12 +244,18 @@ func (l *BatchNorm) backwardChannel(dy []float32, ch, b, s int) {
 	}
 }
 
+// dxAlone says whether the backward pass computes dx alone: evaluation mode (dx needs no
+// sums) with NoParamGrad (γ and β need none either).
+func (l *BatchNorm) dxAlone() bool { return l.NoParamGrad && !l.Train }
+
 // gradConstants adds channel ch's gradients of γ and β from Σdy and Σdy·x̂ over its n values
 // and returns what bnBack applies: dx = a·dy − mDy − x̂·mXh with a = γ/σ, mDy = a·Σdy/n and
 // mXh = a·Σ(dy·x̂)/n in training (the batch statistics depend on x), and a alone in evaluation.
 func (l *BatchNorm) gradConstants(ch int, sumDy, sumDyXhat float64, n int) [3]float32 {
-	l.Weight.Grad.Data[ch] += float32(sumDyXhat)
-	l.Bias.Grad.Data[ch] += float32(sumDy)
+	if !l.NoParamGrad {
+		l.Weight.Grad.Data[ch] += float32(sumDyXhat)
+		l.Bias.Grad.Data[ch] += float32(sumDy)
+	}
 	scale := float64(l.Weight.Value.Data[ch]) * l.invStd[ch]
 	if !l.Train {
 		sumDy, sumDyXhat = 0, 0
@@ -302,7 +314,7 @@ func (l *BatchNorm) backwardRows(dy []float32, b int) {
 	l.rowSums = grow(l.rowSums, 2*c)
 	sumDy, sumDyXhat := l.rowSums[:c], l.rowSums[c:]
 	clear(l.rowSums)
-	for r := 0; r < b; r++ {
+	for r := 0; r < b && !l.dxAlone(); r++ {
 		hr := l.xhat[r*c : (r+1)*c]
 		for ch, d := range dy[r*c : (r+1)*c] {
 			sumDy[ch] += float64(d)
@@ -373,7 +385,11 @@ func (l *BatchNorm) backwardImages(dy []float32, b, s int) {
 	c := l.C
 	l.planeSums = grow(l.planeSums, 2*b*c)
 	sums, dots := l.planeSums[:b*c], l.planeSums[b*c:]
-	l.runImages(passGradSums, dy, b, s)
+	if l.dxAlone() && l.job.biasGrad == nil {
+		clear(l.planeSums)
+	} else {
+		l.runImages(passGradSums, dy, b, s)
+	}
 	l.rowConsts = grow(l.rowConsts, 3*c)
 	for ch := 0; ch < c; ch++ {
 		k := l.gradConstants(ch, sumChannel(sums, ch, b, c), sumChannel(dots, ch, b, c), b*s)

@@ -17,6 +17,7 @@ type Conv2d struct {
 	frozen  bool      // weights fixed: pack them once (see SetFrozen)
 	packedW *packedA  // the weights, packed, while frozen
 	eval    *evalConv // the eval kernels' plan, while frozen
+	evalDx  *evalConv // their plan for the input gradient, while frozen (inputGradEval)
 	evalOut *Tensor
 	geom    convGeom
 	batch   int
@@ -86,6 +87,16 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 // image's output while it is in the core's cache, straight into relu's buffer (the same
 // operations: the sum with the bias, then ReLU's comparison).
 func (l *Conv2d) forwardReLU(relu *ReLU, x *Tensor) *Tensor {
+	// Frozen weights and no weight gradient (explaining an answer): the backward pass needs
+	// no columns, so the eval kernels can compute the output.
+	if k := kernels(); l.frozen && l.NoParamGrad && k.eval() {
+		l.checkInput("conv2d", x, 4, l.Cin, "channels")
+		if y, ok := l.forwardEvalInto(k, x, &Epilogue{Mode: EpBiasReLU}, relu.out); ok {
+			l.geom, l.batch = newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad), x.Shape[0]
+			relu.out = y
+			return y
+		}
+	}
 	if x.Shape[0] == 1 {
 		return relu.Forward(l.Forward(x))
 	}
@@ -142,6 +153,9 @@ func (l *Conv2d) backward(dy *Tensor, biasDone bool) *Tensor {
 	if l.NoInputGrad {
 		return nil
 	}
+	if k := kernels(); k.eval() && l.inputGradEval(k, dy) {
+		return l.dx
+	}
 	// dx image by image on the cores: dcol (K×P) = Wᵀ (K×Cout) · dy of the image (Cout×P), then
 	// scattered back onto it. One image's dcol stays in its core's cache, where the whole
 	// batch's took megabytes; every value is the same chain of FMAs as in one batched product.
@@ -180,7 +194,9 @@ var colBlocks = sync.Pool{New: func() any { var b []float32; return &b }}
 // frozen, the forward pass packs the weights for the matrix product once, at its first call,
 // and reuses them; the weights must not change until SetFrozen is called again (any call
 // drops the packed copy).
-func (l *Conv2d) SetFrozen(frozen bool) { l.frozen, l.packedW, l.eval = frozen, nil, nil }
+func (l *Conv2d) SetFrozen(frozen bool) {
+	l.frozen, l.packedW, l.eval, l.evalDx = frozen, nil, nil, nil
+}
 
 // Evaluation through the whole-layer kernels (see Kernels).
 
@@ -218,6 +234,15 @@ func evalOK(g convGeom, pooled bool) bool {
 // finishing with ep (whose Bias it sets to its own). With EpBiasReLUNormPool the output is the
 // pooled B×Cout×Ho/2×Wo/2. It reports false, doing nothing, where the kernels do not apply.
 func (l *Conv2d) forwardEval(k *Kernels, x *Tensor, ep *Epilogue) (*Tensor, bool) {
+	y, ok := l.forwardEvalInto(k, x, ep, l.evalOut)
+	if ok {
+		l.evalOut = y
+	}
+	return y, ok
+}
+
+// forwardEvalInto is forwardEval writing into dst, reshaped (or replaced where too small).
+func (l *Conv2d) forwardEvalInto(k *Kernels, x *Tensor, ep *Epilogue, dst *Tensor) (*Tensor, bool) {
 	mustRank("conv2d", x, 4)
 	pooled := ep.Mode == EpBiasReLUNormPool
 	g := newConvGeom(l.Cin, x.Shape[2], x.Shape[3], l.Kernel, l.Stride, l.Pad)
@@ -231,13 +256,48 @@ func (l *Conv2d) forwardEval(k *Kernels, x *Tensor, ep *Epilogue) (*Tensor, bool
 		ho, wo, ldo = ho/2, wo/2, ldo/4
 	}
 	b := x.Shape[0]
-	l.evalOut = reuse(l.evalOut, b, l.Cout, ho, wo)
+	dst = reuse(dst, b, l.Cout, ho, wo)
 	in, out, pl := l.Cin*g.H*g.W, l.Cout*ldo, l.eval
 	for n := 0; n < b; n++ {
 		k.Gather(pl.b, x.Data[n*in:(n+1)*in], pl.table, l.Cin, g.H*g.W, l.Kernel*l.Kernel, pl.panels)
-		k.Tiles(ep, g.rowLen(), pl.weights, (l.Cout+microRows-1)/microRows, pl.b, pl.panels, l.evalOut.Data[n*out:(n+1)*out], ldo, l.Cout)
+		k.Tiles(ep, g.rowLen(), pl.weights, (l.Cout+microRows-1)/microRows, pl.b, pl.panels, dst.Data[n*out:(n+1)*out], ldo, l.Cout)
 	}
-	return l.evalOut, true
+	return dst, true
+}
+
+// inputGradEval computes l.dx from dy through the eval kernels, where the weights are frozen
+// and the stride is 1: the input gradient of such a convolution is itself a convolution of dy,
+// by the kernels flipped in space with their channel axes swapped, padded by Kernel−1−Pad.
+// Its sums run in another order than backwardImages' (within float32 rounding of them). It
+// reports false, doing nothing, where the kernels do not apply, and for fewer input channels
+// than a tile has rows: a network's first layer (one channel) would compute six rows for one
+// and gather Cout·k² values a pixel, where backwardImages scatters k².
+func (l *Conv2d) inputGradEval(k *Kernels, dy *Tensor) bool {
+	b := dy.Shape[0]
+	g := newConvGeom(l.Cout, dy.Shape[2], dy.Shape[3], l.Kernel, 1, l.Kernel-1-l.Pad)
+	if !l.frozen || l.Stride != 1 || l.Cin < microRows || g.Ho != l.geom.H || g.Wo != l.geom.W || !evalOK(g, false) || !k.takes(b) {
+		return false
+	}
+	if l.evalDx == nil || l.evalDx.g != g {
+		taps := l.Kernel * l.Kernel
+		w, flipped := l.Weight.Value.Data, make([]float32, l.Cin*l.Cout*taps)
+		for co := 0; co < l.Cout; co++ {
+			for ci := 0; ci < l.Cin; ci++ {
+				for t := 0; t < taps; t++ {
+					flipped[(ci*l.Cout+co)*taps+t] = w[(co*l.Cin+ci)*taps+taps-1-t]
+				}
+			}
+		}
+		l.evalDx = l.evalDx.planFor(g, false, matrix{data: flipped, ld: g.rowLen()}, l.Cin)
+	}
+	l.dx = reuse(l.dx, b, l.Cin, g.Ho, g.Wo)
+	ep := Epilogue{Mode: EpSum}
+	in, out, pl := l.Cout*g.H*g.W, l.Cin*g.pixels(), l.evalDx
+	for n := 0; n < b; n++ {
+		k.Gather(pl.b, dy.Data[n*in:(n+1)*in], pl.table, l.Cout, g.H*g.W, l.Kernel*l.Kernel, pl.panels)
+		k.Tiles(&ep, g.rowLen(), pl.weights, (l.Cin+microRows-1)/microRows, pl.b, pl.panels, l.dx.Data[n*out:(n+1)*out], g.pixels(), l.Cin)
+	}
+	return true
 }
 
 // convAct is act.Forward(c.Forward(x)) for a convolution followed by an activation (ReLU, or

@@ -118,3 +118,44 @@ func goWholeLayerKernels() *Kernels {
 	k.Tile, k.Dot = nil, nil
 	return k
 }
+
+// TestExplainingThroughEvalKernels: a model readied for explanations runs its convolutions' and
+// linear layers' forward pass and their input gradients through the eval kernels. The forward pass keeps the
+// layers' numbers bit for bit; the input gradient, a convolution by the flipped kernels, sums in
+// another order and stays within float32 rounding of the layers' col2im.
+func TestExplainingThroughEvalKernels(t *testing.T) {
+	t.Cleanup(func() { SetKernels(nil) })
+	withGoMicroKernel(t)
+	rng := rand.New(rand.NewPCG(23, 23))
+	net := NewFashionNet(rng)
+	randomNorms(rng, net.norms())
+	net = net.Copy()
+	net.SetGradientsFrom(0)
+	for _, b := range []int{1, 3} {
+		x, _ := fashionBatch(rng, b)
+		dLogits := randTensor(rng, b, 10)
+		run := func() (logits, block1Grad, inputGrad []float32) {
+			logits = append(logits, net.Forward(x).Data...)
+			net.BackwardTo(dLogits, -1)
+			return logits, append(block1Grad, net.BlockGrad(1).Data...), append(inputGrad, net.InputGrad().Data...)
+		}
+		wantLogits, wantBlock, wantInput := run()
+		SetKernels(goWholeLayerKernels())
+		gotLogits, gotBlock, gotInput := run()
+		SetKernels(nil)
+		if net.Conv[2].evalDx == nil || b > 1 && net.FC1.evalDx == nil {
+			t.Fatal("the input gradient did not go through the eval kernels")
+		}
+		sameFloats(t, "logits", gotLogits, wantLogits)
+		for what, pair := range map[string][2][]float32{"block 2's gradient": {gotBlock, wantBlock}, "input gradient": {gotInput, wantInput}} {
+			var scale, worst float64
+			for i, w := range pair[1] {
+				scale = math.Max(scale, math.Abs(float64(w)))
+				worst = math.Max(worst, math.Abs(float64(pair[0][i]-w)))
+			}
+			if scale == 0 || worst > 1e-5*scale {
+				t.Errorf("batch %d, %s: off by %g against a largest value of %g", b, what, worst, scale)
+			}
+		}
+	}
+}

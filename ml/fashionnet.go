@@ -122,6 +122,9 @@ func (m *FashionNet) SetGradientsFrom(from int) {
 		for _, l := range []*Linear{m.FC1, m.FC2, m.FC3} {
 			l.NoParamGrad = true
 		}
+		for _, bn := range m.norms() {
+			bn.NoParamGrad = true
+		}
 	}
 	m.gradsFrom = from
 }
@@ -202,8 +205,8 @@ func (m *FashionNet) Forward(x *Tensor) *Tensor {
 	}
 	h = m.flat.viewOf(h, h.Shape[0], 512)
 	if m.gradsFrom >= 0 {
-		h = m.Norm5.Forward(m.relu[4].Forward(m.FC1.Forward(h)))
-		m.latent = m.Norm6.Forward(m.relu[5].Forward(m.FC2.Forward(h)))
+		h = m.Norm5.Forward(linearReLUKept(m.FC1, &m.relu[4], h))
+		m.latent = m.Norm6.Forward(linearReLUKept(m.FC2, &m.relu[5], h))
 		return m.FC3.Forward(m.latent)
 	}
 	h = m.Norm5.Forward(linearReLU(m.FC1, &m.relu[4], h))

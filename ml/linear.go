@@ -13,14 +13,15 @@ type Linear struct {
 
 	frozen  bool      // weights fixed (see SetFrozen)
 	evalW   []float32 // Wᵀ packed as the eval kernels' B panels, while frozen
-	evalX   []float32 // a batch packed as their A panels
+	evalDx  []float32 // W packed as their B panels, for the input gradient (backwardEval)
+	evalX   []float32 // a batch (or its output gradient) packed as their A panels
 	evalOut *Tensor
 	jobs    batchJobs
 }
 
 // SetFrozen declares the weights fixed (true: inference) or changing (false: training), as
 // Conv2d.SetFrozen does.
-func (l *Linear) SetFrozen(frozen bool) { l.frozen, l.evalW = frozen, nil }
+func (l *Linear) SetFrozen(frozen bool) { l.frozen, l.evalW, l.evalDx = frozen, nil, nil }
 
 // NewLinear returns a fully connected layer named prefix+".weight" and prefix+".bias".
 func NewLinear(prefix string, in, out int) *Linear {
@@ -58,6 +59,9 @@ func (l *Linear) Backward(dy *Tensor) *Tensor {
 	}
 	// dx (B×In) = dy (B×Out) · W (Out×In).
 	l.dx = reuse(l.dx, b, l.In)
+	if k := kernels(); l.NoParamGrad && k.eval() && l.backwardEval(k, dy) {
+		return l.dx
+	}
 	gemm(b, l.In, l.Out, matrix{data: dy.Data, ld: l.Out}, matrix{data: l.Weight.Value.Data, ld: l.In}, l.dx.Data, l.In, false)
 	return l.dx
 }
@@ -90,6 +94,39 @@ func (l *Linear) forwardEval(k *Kernels, x *Tensor, relu bool) (*Tensor, bool) {
 	l.evalOut = reuse(l.evalOut, b, l.Out)
 	k.Tiles(&ep, l.In, l.evalX, (b+microRows-1)/microRows, l.evalW, panels, l.evalOut.Data, l.Out, b)
 	return l.evalOut, true
+}
+
+// backwardEval computes l.dx = dy·W through the eval kernels, where the weights are frozen:
+// the output gradient's rows are A's, W (packed once) gives the B panels. It reports false
+// where the kernels do not apply.
+func (l *Linear) backwardEval(k *Kernels, dy *Tensor) bool {
+	b := dy.Shape[0]
+	if !l.frozen || !k.takes(b) || l.In%microCols != 0 {
+		return false
+	}
+	panels := l.In / microCols
+	if l.evalDx == nil {
+		l.evalDx = make([]float32, panels*l.Out*microCols)
+		w := matrix{data: l.Weight.Value.Data, ld: l.In}
+		for p := 0; p < panels; p++ {
+			packB(l.evalDx[p*l.Out*microCols:(p+1)*l.Out*microCols], w, 0, l.Out, p*microCols, microCols)
+		}
+	}
+	l.evalX = packPanelsInto(l.evalX, matrix{data: dy.Data, ld: l.Out}, b, l.Out)
+	k.Tiles(&Epilogue{Mode: EpSum}, l.Out, l.evalX, (b+microRows-1)/microRows, l.evalDx, panels, l.dx.Data, l.In, b)
+	return true
+}
+
+// linearReLUKept is linearReLU for a layer whose backward pass follows (a frozen one, in a model
+// explaining its answers): relu keeps the output, which its backward pass reads.
+func linearReLUKept(l *Linear, relu *ReLU, x *Tensor) *Tensor {
+	if k := kernels(); l.NoParamGrad && k.eval() {
+		if y, ok := l.forwardEval(k, x, true); ok {
+			relu.out = y
+			return y
+		}
+	}
+	return relu.Forward(l.Forward(x))
 }
 
 // linearReLU is relu.Forward(l.Forward(x)), through the eval kernels where they apply.

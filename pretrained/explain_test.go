@@ -63,10 +63,14 @@ func goldenFloats(t *testing.T, g map[string]ml.RawTensor, name string) []float3
 	return v
 }
 
-// closeTo reports the largest difference relative to want's largest magnitude.
+// closeTo reports the largest difference relative to want's largest magnitude (+Inf where either
+// has a NaN, which comparisons would let through).
 func closeTo(got, want []float32) float64 {
 	var maxDiff, maxRef float64
 	for i, w := range want {
+		if w != w || got[i] != got[i] {
+			return math.Inf(1)
+		}
 		maxDiff = math.Max(maxDiff, math.Abs(float64(got[i])-float64(w)))
 		maxRef = math.Max(maxRef, math.Abs(float64(w)))
 	}

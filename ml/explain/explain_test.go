@@ -102,7 +102,9 @@ func TestIntegratedGradientsCompleteness(t *testing.T) {
 		for _, v := range r.Map {
 			sum += float64(v)
 		}
-		if rel := math.Abs(sum-gap) / math.Abs(gap); rel >= MaxCompletenessError || math.Abs(rel-r.CompletenessError) > 1e-3 {
+		// The explainer's own logits come from other batches than these, so they may differ by
+		// rounding: the same 1e-3 of slack as for the reported error (image 3's gap is 4e-4).
+		if rel := math.Abs(sum-gap) / math.Abs(gap); rel >= MaxCompletenessError+1e-3 || r.CompletenessError >= MaxCompletenessError || math.Abs(rel-r.CompletenessError) > 1e-3 {
 			t.Errorf("image %d: Σ attributions %.4f, f(x) − f(0) = %.4f: error %.4f (reported %.4f, %d steps)",
 				i, sum, gap, rel, r.CompletenessError, r.Steps)
 		}

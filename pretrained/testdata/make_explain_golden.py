@@ -10,8 +10,8 @@ autograd on the reference module so that no other package is needed:
   gradcam.{i}.{block}   Σ_c mean(∂logit/∂A_c) · A_c at block's output (after its max-pool),
                         upsampled to 32×32 by F.interpolate(bilinear, align_corners=False)
   ig.{i}                x · mean_k ∂logit/∂x at α_k x, α_k = (k + ½)/steps, black baseline
-  occlusion.{i}         mean over the 6×6 patches (stride 2) covering a pixel of the drop in the
-                        class's log-probability when the patch is set to 0
+  occlusion.{i}         mean over the 6×6 patches (stride 3) covering a pixel of the drop in the
+                        class's log-probability when the patch is set to 0 (0 where none does)
 """
 import gzip
 import hashlib
@@ -29,7 +29,7 @@ from torchref import FashionNet, load_safetensors, save_safetensors  # noqa: E40
 WEIGHTS = os.path.join(ROOT, "pretrained", "fashionnet.safetensors")
 TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 STEPS = 32
-PATCH, STRIDE = 6, 2
+PATCH, STRIDE = 6, 3
 
 
 def inputs(n):
@@ -72,7 +72,9 @@ def occlusion(model, x, cls):
                 occ[0, 0, y : y + PATCH, x0 : x0 + PATCH] = 0
                 total[y : y + PATCH, x0 : x0 + PATCH] += base - F.log_softmax(model(occ), dim=1)[0, cls]
                 count[y : y + PATCH, x0 : x0 + PATCH] += 1
-    return total / count
+    # Pixels no patch covers (the last rows and columns of the zero padding) get 0, as Captum's
+    # Occlusion leaves them.
+    return torch.where(count > 0, total / count.clamp(min=1), torch.zeros(()))
 
 
 def main():

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"lookbook/ml"
+	"lookbook/ml/explain"
 )
 
 // simdEvalKernels instantiates the module on the program's own memory, as Install does, and
@@ -181,6 +182,58 @@ func TestOneInputAllocatesNothing(t *testing.T) {
 		f() // warm: buffers and packed weights are made on the first call
 		if n := testing.AllocsPerRun(50, f); n != 0 {
 			t.Errorf("%s: %.0f allocations a call, want none", name, n)
+		}
+	}
+}
+
+// TestExplanationsWithKernels: with every kernel installed, as in the page, each method's map
+// equals the one ml's own code gives within 1e-4 of its largest value (integrated gradients
+// then runs its forward and backward passes through the eval kernels, whose sums round
+// differently), and integrated gradients stays complete.
+func TestExplanationsWithKernels(t *testing.T) {
+	uninstallAfter(t)
+	if !js.Global().Get("lookbook").Truthy() {
+		t.Skip("run through scripts/wasmexec (make test-wasm) to get the program's memory")
+	}
+	rng := rand.New(rand.NewPCG(11, 11))
+	net := ml.NewFashionNet(rng)
+	net.SetTraining(false)
+	x := make([]float32, explain.Pixels)
+	for y := 6; y < 26; y++ {
+		for c := 9; c < 23; c++ {
+			x[y*explain.Side+c] = 0.2 + 0.8*rng.Float32()
+		}
+	}
+	options := []explain.Options{{Method: explain.GradCAM, Block: 2}, {Method: explain.IntegratedGradients, Class: 3}, {Method: explain.Occlusion, Class: 7}}
+	explainAll := func() []explain.Result {
+		e := explain.New(net)
+		var rs []explain.Result
+		for _, o := range options {
+			r, err := e.Explain(x, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	ml.SetKernels(nil)
+	want := explainAll()
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	got := explainAll()
+	for i, r := range got {
+		var worst, scale float64
+		for p, w := range want[i].Map {
+			scale = math.Max(scale, math.Abs(float64(w)))
+			worst = math.Max(worst, math.Abs(float64(r.Map[p]-w)))
+		}
+		if !(worst <= 1e-4*scale) {
+			t.Errorf("%s: off by %g against a largest value of %g", r.Method, worst, scale)
+		}
+		if r.Method == explain.IntegratedGradients && !(r.CompletenessError < explain.MaxCompletenessError) {
+			t.Errorf("integrated gradients: completeness error %g", r.CompletenessError)
 		}
 	}
 }
