@@ -37,6 +37,13 @@ func (l *MaxPool2d) Forward(x *Tensor) *Tensor {
 		l.argmax = make([]int32, len(l.out.Data))
 	}
 	l.argmax = l.argmax[:len(l.out.Data)]
+	if k := installed.Load(); k != nil && k.MaxPool2 != nil && l.Kernel == 2 && h%2 == 0 && w%2 == 0 && h > 0 && w > 0 {
+		// Planes of even height stacked are one plane b·c·h high whose windows never straddle
+		// two of them: one call of the kernel pools them all (per plane, the small planes of
+		// the last blocks cost more in calls than in pooling).
+		k.MaxPool2(x.Data, l.out.Data, l.argmax, 0, b*c*h, w)
+		return l.out
+	}
 	if l.forwardBody == nil { // made once (jobs.go)
 		l.forwardBody = func(lo, hi int) {
 			j := &l.job
