@@ -126,10 +126,7 @@ func gemmDeep(ws *gemmWorkspace, blocks, panels, rowPanels int) {
 	for blk := 0; blk < blocks; blk++ {
 		tiles := ws.tiles[blk*tileLen:]
 		for p := 0; p < panels; p++ {
-			for r := 0; r < rowPanels; r++ {
-				t := (p*rowPanels + r) * microRows * microCols
-				placeTile(g.c, g.ldc, tiles[t:t+microRows*microCols], r*microRows, g.m, p*microCols, g.n, g.accumulate || blk > 0)
-			}
+			placeColumn(g.c, g.ldc, tiles[p*rowPanels*microRows*microCols:], 0, g.m, p*microCols, g.n, g.accumulate || blk > 0)
 		}
 	}
 }
@@ -263,11 +260,10 @@ func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []f
 		*tBuf = grow(*tBuf, (p1-p0)*rowPanels*microRows*microCols)
 		tiles := *tBuf
 		tile(kc, aPacked, rowPanels, bPacked[p0*kc*microCols:p1*kc*microCols], p1-p0, tiles)
+		// A panel's tiles lie one under the other, a column of mc rows of 16 values: placed
+		// with one call of the row kernels (SIMD where installed) instead of one loop a tile.
 		for p := p0; p < p1; p++ {
-			for r := 0; r < rowPanels; r++ {
-				t := ((p-p0)*rowPanels + r) * microRows * microCols
-				placeTile(c, ldc, tiles[t:t+microRows*microCols], ic+r*microRows, ic+mc, jc+p*microCols, jc+nc, add)
-			}
+			placeColumn(c, ldc, tiles[(p-p0)*rowPanels*microRows*microCols:], ic, ic+mc, jc+p*microCols, jc+nc, add)
 		}
 		return
 	}
@@ -287,6 +283,18 @@ func macroKernel(aBuf []float32, pa *packedA, bPacked []float32, a matrix, c []f
 			microKernel(kc, aPacked[r*kc*microRows:], bp, tile[:])
 			placeTile(c, ldc, tile[:], ic+r*microRows, ic+mc, jc+p*microCols, jc+nc, add)
 		}
+	}
+}
+
+// placeColumn writes (or adds) a column of tiles, one under the other (as TileKernel lays out
+// a B panel's), into C from row i0, column j0, clipped to rows below iEnd and columns below
+// jEnd: one call of the row kernels (SIMD where installed) instead of a loop a tile.
+func placeColumn(c []float32, ldc int, tiles []float32, i0, iEnd, j0, jEnd int, add bool) {
+	rows, cols := iEnd-i0, min(microCols, jEnd-j0)
+	if add {
+		addRows(rows, cols, c[i0*ldc+j0:], ldc, tiles, microCols)
+	} else {
+		copyRows(rows, cols, c[i0*ldc+j0:], ldc, tiles, microCols)
 	}
 }
 
