@@ -46,6 +46,10 @@ type Kernels struct {
 	// MaxPool2 pools one h×w plane of x (from index base) in 2×2 windows into out and arg (the
 	// maximum's index in x), as maxPool2RowGo does row pair by row pair.
 	MaxPool2 func(x, out []float32, arg []int32, base, h, w int)
+	// PackBTrans packs 16 rows of a transposed B operand as a B panel, dst[p·16 + j] =
+	// src[j·ld + p] for j < 16 and p < kc, kc a multiple of 4 (packBTransGo; the weight
+	// gradient's columns).
+	PackBTrans func(dst, src []float32, ld, kc int)
 
 	// MaxBatch is the largest batch the whole-layer kernels take (0: any). They run one image
 	// at a time on one core, which natively loses to the batched layers on both cores beyond

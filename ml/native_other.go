@@ -63,7 +63,17 @@ func bnBack(dy, xhat, dx, out []float32, planes, n, stride int, c []float32) {
 	}
 }
 
-func packBTrans(dst, src []float32, ld, kc int) { packBTransGo(dst, src, ld, 0, kc) }
+func packBTrans(dst, src []float32, ld, kc int) {
+	from := kc &^ 3
+	if k := installed.Load(); k != nil && k.PackBTrans != nil && from > 0 {
+		// The kernel reads raw memory: the bounds the Go would check, checked first.
+		_, _ = src[(microCols-1)*ld+from-1], dst[from*microCols-1]
+		k.PackBTrans(dst, src, ld, from)
+	} else {
+		from = 0
+	}
+	packBTransGo(dst, src, ld, from, kc)
+}
 
 func packBCopy(dst, src []float32, ld, kc int) { packBCopyGo(dst, src, ld, kc) }
 

@@ -5,8 +5,8 @@ tiles(kc, a, rowPanels, b, panels, out) multiplies every packed 6-row panel of A
 each, rowPanels of them, from byte address a) by every packed 16-column panel of B (kc×16 floats
 each, panels of them, from b) and stores each 6×16 tile, row-major, at
 out + 4·96·(p·rowPanels + r). It is ml's microKernelGo over a whole block, in f32x4 SIMD.
-dots, gather, ftiles, scatter, bias_act, and the training passes' bn_back, bn_apply, add_rows and
-max_pool2 are described where they are written below. Every
+dots, gather, ftiles, scatter, bias_act, and the training passes' bn_back, bn_apply, add_rows,
+max_pool2 and pack_bt are described where they are written below. Every
 function gives its Go reference's numbers bit for bit.
 """
 rows, half = 6, 2  # rows of an A panel; v128s per 8 columns
@@ -642,6 +642,38 @@ w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
 w("        (br $sloop)))")
 w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
 w("      (br $rloop)))")
+w("  )")
+
+# pack_bt(dst, src, ld, kc): packs 16 rows of a transposed B operand as gemm's B panel,
+# dst[p·16 + j] = src[j·ld + p] for j < 16, p < kc (kc a multiple of 4; ml's packBTransGo):
+# four columns of four rows at a time, transposed in registers.
+w('  (func (export "pack_bt") (param $dst i32) (param $src i32) (param $ld i32) (param $kc i32)')
+w("    (local $p i32) (local $g i32) (local $s i32) (local $d i32) (local $row i32)")
+w("    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $a v128) (local $b v128) (local $c v128) (local $e v128)")
+w("    (local.set $row (i32.shl (local.get $ld) (i32.const 2)))")
+w("    (block $pdone (loop $ploop")
+w("      (br_if $pdone (i32.ge_u (local.get $p) (local.get $kc)))")
+w("      (local.set $g (i32.const 0))")
+w("      (block $gdone (loop $gloop")
+w("        (br_if $gdone (i32.ge_u (local.get $g) (i32.const 4)))")
+w("        (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.shl (local.get $g) (i32.const 2)) (local.get $ld)) (local.get $p)) (i32.const 2))))")
+w("        (local.set $r0 (v128.load (local.get $s)))")
+w("        (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $row))))")
+w("        (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $row) (i32.const 1)))))")
+w("        (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $row) (i32.const 3)))))")
+w("        (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))")
+w("        (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))")
+w("        (local.set $c (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))")
+w("        (local.set $e (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))")
+w("        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.shl (local.get $p) (i32.const 4)) (i32.shl (local.get $g) (i32.const 2))) (i32.const 2))))")
+w("        (v128.store offset=0 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $c)))")
+w("        (v128.store offset=64 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $c)))")
+w("        (v128.store offset=128 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b) (local.get $e)))")
+w("        (v128.store offset=192 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b) (local.get $e)))")
+w("        (local.set $g (i32.add (local.get $g) (i32.const 1)))")
+w("        (br $gloop)))")
+w("      (local.set $p (i32.add (local.get $p) (i32.const 4)))")
+w("      (br $ploop)))")
 w("  )")
 
 # max_pool2(x, out, arg, base, h, w): 2×2 max pooling of one plane of x (h×w floats from input

@@ -47,6 +47,9 @@ func wasmAddRows(rows, n, dst, dstStride, src, srcStride uint32)
 //go:wasmimport lookbook_kernels max_pool2
 func wasmMaxPool2(x, out, arg, base, h, w uint32)
 
+//go:wasmimport lookbook_kernels pack_bt
+func wasmPackBTrans(dst, src, ld, kc uint32)
+
 //go:wasmimport lookbook_kernels tsne_rep2
 func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
 
@@ -108,6 +111,9 @@ func moduleKernels() *ml.Kernels {
 		},
 		MaxPool2: func(x, out []float32, arg []int32, base, h, w int) {
 			wasmMaxPool2(address(x), address(out), address(arg), uint32(base), uint32(h), uint32(w))
+		},
+		PackBTrans: func(dst, src []float32, ld, kc int) {
+			wasmPackBTrans(address(dst), address(src), uint32(ld), uint32(kc))
 		},
 	}
 }

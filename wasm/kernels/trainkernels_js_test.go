@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"syscall/js"
@@ -158,5 +159,25 @@ func TestTrainingStepEqualsGo(t *testing.T) {
 	want, got := step(false), step(true)
 	for i := range want {
 		bitsEqual(t, "training step", got[i], want[i])
+	}
+}
+
+// TestPackBTransEqualsGo: pack_bt against the Go transposition it replaces, for depths from one
+// group of four to several blocks, rows farther apart than they are long, NaN included.
+func TestPackBTransEqualsGo(t *testing.T) {
+	k := installedForTraining(t)
+	rng := rand.New(rand.NewPCG(12, 12))
+	for _, c := range []struct{ ld, kc int }{{4, 4}, {9, 8}, {300, 256}, {1031, 64}} {
+		src := randFloats(rng, 15*c.ld+c.kc)
+		src[c.ld+1] = float32(math.NaN())
+		want := make([]float32, c.kc*16)
+		for j := 0; j < 16; j++ {
+			for p := 0; p < c.kc; p++ {
+				want[p*16+j] = src[j*c.ld+p]
+			}
+		}
+		got := make([]float32, c.kc*16)
+		k.PackBTrans(got, src, c.ld, c.kc)
+		bitsEqual(t, fmt.Sprintf("pack_bt, ld %d, kc %d", c.ld, c.kc), got, want)
 	}
 }
