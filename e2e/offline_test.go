@@ -63,7 +63,9 @@ func TestOfflineAndANewBuild(t *testing.T) {
 	a.openMap()
 	a.click("nav-classify")
 	var cached []string
-	a.until(30*time.Second, "the new build's worker replaces the old one's files", func() bool {
+	// The new worker caches the whole new build first: on a busy 2-core machine (make test runs
+	// two browser tests at a time) that once took longer than 30 s.
+	a.until(90*time.Second, "the new build's worker replaces the old one's files", func() bool {
 		a.run(chromedp.Evaluate(`(async () => { const out = [];
 			for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) out.push(k + " " + new URL(r.url).pathname.slice(1));
 			return out; })()`, &cached, awaitPromise))
