@@ -306,9 +306,11 @@ func (e *Explainer) integratedGradients(out, x []float32, class int) (int, float
 	gap := nodes[MinSteps].f - nodes[0].f
 	for {
 		segs := len(nodes) - 1
+		errs := make([]float64, segs)
 		var total float64
-		for i := 0; i < segs; i++ {
-			total += segErr(nodes, i)
+		for i := range errs {
+			errs[i] = segErr(nodes, i)
+			total += errs[i]
 		}
 		relErr := math.Abs(total) / math.Max(math.Abs(gap), 1e-6)
 		if relErr < MaxCompletenessError || segs >= MaxSteps {
@@ -336,9 +338,7 @@ func (e *Explainer) integratedGradients(out, x []float32, class int) (int, float
 		for i := range worst {
 			worst[i] = i
 		}
-		slices.SortStableFunc(worst, func(i, j int) int {
-			return cmp.Compare(math.Abs(segErr(nodes, j)), math.Abs(segErr(nodes, i)))
-		})
+		slices.SortStableFunc(worst, func(i, j int) int { return cmp.Compare(math.Abs(errs[j]), math.Abs(errs[i])) })
 		worst = worst[:min(splitsPerRound, MaxSteps-segs)]
 		slices.Sort(worst)
 		mids := make([]float64, len(worst))
