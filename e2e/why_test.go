@@ -118,7 +118,7 @@ func TestWhyOverlay(t *testing.T) {
 	a.screenshot("why-02-why-not")
 
 	// Each method, and Grad-CAM's blocks.
-	for _, m := range []string{"integrated-gradients", "occlusion", "gradcam"} {
+	for _, m := range []string{"integrated-gradients", "occlusion", "stepwise-occlusion", "gradcam"} {
 		a.run(chromedp.Click(`[data-testid="why-`+m+`"]`, chromedp.ByQuery))
 		s = a.whyUntil(m+" shows", func(w *jsapi.Why) bool { return w.Method == m && w.Shown })
 		t.Logf("%s: %.1f ms", m, s.Why.Ms)
@@ -182,6 +182,7 @@ func TestExplainAPI(t *testing.T) {
 	for i, o := range []explain.Options{
 		{Method: explain.GradCAM, Block: 1, Class: 0}, {Method: explain.GradCAM, Block: 4, Class: 9},
 		{Method: explain.IntegratedGradients, Class: 3}, {Method: explain.Occlusion, Class: 7},
+		{Method: explain.StepwiseOcclusion, Class: 5},
 	} {
 		test.Image(x, 100+i, false, 0, 0)
 		want, err := e.Explain(x, o)
@@ -231,19 +232,21 @@ func TestExplainAPI(t *testing.T) {
 }
 
 // TestDeletionThroughThePage: the deletion test on test images the methods were not tuned on
-// (occlusion's patch was chosen on the first 200), run entirely through the page's API
-// (lookbook.explain for the maps, lookbook.classifyBatch for the curves): occlusion, the best
-// method, ranks the pixels far better than a random order and better than their intensity.
+// (occlusion's patch was chosen on the first 200, stepwise occlusion's share on the first
+// 1,000), run entirely through the page's API (lookbook.explain for the maps,
+// lookbook.classifyBatch for the curves): stepwise occlusion, the best method, ranks the pixels
+// at least twice as well as a random order (issue 30's 0.5×) and better than their intensity.
+// (One round of occlusion gave 0.53× here; the native test checks it on the first test images.)
 func TestDeletionThroughThePage(t *testing.T) {
 	test := testImages(t)
 	a := visit(t, "")
 	const first, n = 9000, 24
 	rng := rand.New(rand.NewPCG(9, 9))
-	var occl, random, intensity float64
+	var stepwise, random, intensity float64
 	x := make([]float32, explain.Pixels)
 	for i := first; i < first+n; i++ {
 		test.Image(x, i, false, 0, 0)
-		r := a.explainIn(x, `{input: x, method: "occlusion"}`)
+		r := a.explainIn(x, `{input: x, method: "stepwise-occlusion"}`)
 		noise := make([]float64, explain.Pixels)
 		for p := range noise {
 			noise[p] = rng.Float64()
@@ -253,12 +256,12 @@ func TestDeletionThroughThePage(t *testing.T) {
 			bright[p] = float64(v)
 		}
 		aucs := a.deletionAUCs(x, r.Class, r.Map, noise, bright)
-		occl, random, intensity = occl+aucs[0]/n, random+aucs[1]/n, intensity+aucs[2]/n
+		stepwise, random, intensity = stepwise+aucs[0]/n, random+aucs[1]/n, intensity+aucs[2]/n
 	}
-	t.Logf("deletion AUC on test images %d–%d through the page: occlusion %.3f (%.2f× random), random order %.3f, intensity %.3f",
-		first, first+n-1, occl, occl/random, random, intensity)
-	if occl > 0.7*random || occl >= intensity {
-		t.Errorf("occlusion's deletion AUC %.3f, want well under the random order's %.3f and under intensity's %.3f", occl, random, intensity)
+	t.Logf("deletion AUC on test images %d–%d through the page: stepwise occlusion %.3f (%.2f× random), random order %.3f, intensity %.3f",
+		first, first+n-1, stepwise, stepwise/random, random, intensity)
+	if stepwise > 0.5*random || stepwise >= intensity {
+		t.Errorf("stepwise occlusion's deletion AUC %.3f, want at most half the random order's %.3f and under intensity's %.3f", stepwise, random, intensity)
 	}
 }
 
@@ -324,6 +327,7 @@ func TestMeasureExplanations(t *testing.T) {
 		{"Grad-CAM, block 4", `{input: x, method: "gradcam", block: 4}`},
 		{"Integrated gradients", `{input: x, method: "integrated-gradients"}`},
 		{"Occlusion", `{input: x, method: "occlusion"}`},
+		{"Stepwise occlusion", `{input: x, method: "stepwise-occlusion"}`},
 	}
 	perVisit := make([][]float64, len(rows))
 	var steps []float64

@@ -10,6 +10,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"lookbook/ml"
@@ -105,19 +107,22 @@ func TestExplanationsMatchPyTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("ig."+key, ig)
-			r, err := e.Explain(x, explain.Options{Method: explain.Occlusion, Class: class})
-			if err != nil {
-				t.Fatal(err)
+			for name, method := range map[string]explain.Method{"occlusion": explain.Occlusion, "stepwise": explain.StepwiseOcclusion} {
+				r, err := e.Explain(x, explain.Options{Method: method, Class: class})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(name+"."+key, r.Map[:])
 			}
-			check("occlusion."+key, r.Map[:])
 		}
 	}
 }
 
-// TestDeletionOnTheTestSet: on the first test images, the best method (occlusion) ranks pixels
-// far better than a random order (its deletion AUC at most 0.6× the random order's; 0.57× here,
-// 0.55× on the whole test set, where issue 30 asked for 0.5×) and better than their intensity.
-// The whole test set's figures come from train explain (pretrained/explain.txt, the README).
+// TestDeletionOnTheTestSet: on the first test images, the best method (stepwise occlusion)
+// ranks pixels at least twice as well as a random order (its deletion AUC at most 0.5× the
+// random order's, as issue 30 asks) and better than their intensity, and one round of occlusion
+// ranks them better than the gradient methods. The whole test set's figures come from train
+// explain (pretrained/explain.txt, the README).
 func TestDeletionOnTheTestSet(t *testing.T) {
 	m, _, err := trainer.LoadFashionNet("fashionnet.safetensors")
 	if err != nil {
@@ -137,8 +142,16 @@ func TestDeletionOnTheTestSet(t *testing.T) {
 	}
 	best := res.Best()
 	t.Logf("%d images: %s", n, res)
-	if best.Name != "Occlusion" || best.AUC > 0.6*res.Random.AUC || best.AUC >= res.Intensity.AUC {
-		t.Errorf("best method %s: deletion AUC %.3f, want occlusion at ≤ 0.6× the random order's %.3f and below intensity's %.3f",
+	if best.Name != explain.StepwiseOcclusion.Name() || best.AUC > 0.5*res.Random.AUC || best.AUC >= res.Intensity.AUC {
+		t.Errorf("best method %s: deletion AUC %.3f, want stepwise occlusion at ≤ 0.5× the random order's %.3f and below intensity's %.3f",
 			best.Name, best.AUC, res.Random.AUC, res.Intensity.AUC)
+	}
+	occlusion := res.Methods[slices.IndexFunc(res.Methods, func(s trainer.DeletionScore) bool { return s.Name == explain.Occlusion.Name() })]
+	for _, s := range res.Methods {
+		if strings.HasPrefix(s.Name, "Grad-CAM") || s.Name == explain.IntegratedGradients.Name() {
+			if s.AUC <= occlusion.AUC {
+				t.Errorf("%s's deletion AUC %.3f is not above occlusion's %.3f", s.Name, s.AUC, occlusion.AUC)
+			}
+		}
 	}
 }

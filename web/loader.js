@@ -58,14 +58,14 @@
 		"lookbook.decodeBatch takes a Float32Array of n·120 latent values (1 ≤ n ≤ 4096)");
 	// Explanations: the options' types are checked here, their values (class and block ranges,
 	// input values) by the program, which can only return its errors.
-	const explainMethods = ["gradcam", "integrated-gradients", "occlusion"];
+	const explainMethods = ["gradcam", "integrated-gradients", "occlusion", "stepwise-occlusion"];
 	window.lookbook.explain = (options) => {
 		const f = window.lookbook._explain;
 		if (!f) throw new Error("Lookbook is not ready yet: await lookbook.ready first");
-		const usage = 'lookbook.explain takes {method: "gradcam" | "integrated-gradients" | "occlusion", input?: Float32Array(1024), class?: integer, block?: 1 to 4}';
+		const usage = 'lookbook.explain takes {method: "gradcam" | "integrated-gradients" | "occlusion" | "stepwise-occlusion", input?: Float32Array(1024), class?: integer, block?: 1 to 4}';
 		if (options == null || typeof options !== "object") throw new Error(usage);
 		const {method, input} = options;
-		if (!explainMethods.includes(method)) throw new Error(`lookbook.explain: unknown method ${JSON.stringify(method)}; want "gradcam", "integrated-gradients" or "occlusion"`);
+		if (!explainMethods.includes(method)) throw new Error(`lookbook.explain: unknown method ${JSON.stringify(method)}; want "gradcam", "integrated-gradients", "occlusion" or "stepwise-occlusion"`);
 		const integer = (name) => {
 			const v = options[name];
 			if (v === undefined || v === null) return null;

@@ -10,7 +10,10 @@
 //     steps as completeness needs (the attributions add up to f(x) − f(baseline) within 1 %);
 //   - occlusion: how much the class's log-probability drops when a 6×6 patch is set to the
 //     background, sliding by 3 pixels, averaged over the patches that cover each pixel
-//     (Captum's Occlusion with a log-softmax on the model).
+//     (Captum's Occlusion with a log-softmax on the model);
+//   - stepwise occlusion: occlusion, then occlusion again once the garment's pixels the first
+//     round ranked highest (StepwiseFirstShare of them) are set to the background, so that the
+//     rest are ranked by what the model still uses without them.
 //
 // The gradient methods explain the class's logit, as Captum does: its log-probability saturates
 // (its gradient vanishes) when the model is sure. Occlusion measures a real change, so it takes
@@ -36,10 +39,11 @@ const (
 	GradCAM             Method = "gradcam"
 	IntegratedGradients Method = "integrated-gradients"
 	Occlusion           Method = "occlusion"
+	StepwiseOcclusion   Method = "stepwise-occlusion"
 )
 
 // Methods lists every method, in the order the page offers them.
-var Methods = []Method{GradCAM, IntegratedGradients, Occlusion}
+var Methods = []Method{GradCAM, IntegratedGradients, Occlusion, StepwiseOcclusion}
 
 // Name is the method's name for people.
 func (m Method) Name() string {
@@ -50,6 +54,8 @@ func (m Method) Name() string {
 		return "Integrated gradients"
 	case Occlusion:
 		return "Occlusion"
+	case StepwiseOcclusion:
+		return "Stepwise occlusion"
 	}
 	return string(m)
 }
@@ -72,6 +78,11 @@ const (
 	// tried (see the README).
 	OcclusionPatch  = 6
 	OcclusionStride = 3
+	// StepwiseFirstShare is the share of the garment's pixels stepwise occlusion's first round
+	// ranks: on the deletion test of the first 1,000 test images, 10 % and 15 % ranked alike
+	// (see the README), and a third round at 10 % each ranked better still at half as much
+	// time again.
+	StepwiseFirstShare = 0.10
 	// splitsPerRound is how many segments integrated gradients halves in a round: fewer
 	// rounds with more splits each waste gradients on segments that did not need them.
 	splitsPerRound = 4
@@ -151,6 +162,8 @@ func (e *Explainer) Explain(x []float32, o Options) (Result, error) {
 		r.Steps, r.CompletenessError = e.integratedGradients(r.Map[:], x, o.Class)
 	case Occlusion:
 		e.occlusion(r.Map[:], x, o.Class)
+	case StepwiseOcclusion:
+		e.stepwiseOcclusion(r.Map[:], x, o.Class)
 	}
 	return r, nil
 }
@@ -165,9 +178,9 @@ func (e *Explainer) check(x []float32, o Options) error {
 		if o.Block < 1 || o.Block > Blocks {
 			return fmt.Errorf("explain: block %d does not exist, want 1 to %d", o.Block, Blocks)
 		}
-	case IntegratedGradients, Occlusion:
+	case IntegratedGradients, Occlusion, StepwiseOcclusion:
 	default:
-		return fmt.Errorf("explain: unknown method %q, want %q, %q or %q", o.Method, GradCAM, IntegratedGradients, Occlusion)
+		return fmt.Errorf("explain: unknown method %q, want %q, %q, %q or %q", o.Method, GradCAM, IntegratedGradients, Occlusion, StepwiseOcclusion)
 	}
 	if o.Class < 0 || o.Class >= e.classes {
 		return fmt.Errorf("explain: class %d does not exist, want 0 to %d", o.Class, e.classes-1)
@@ -482,6 +495,54 @@ func (e *Explainer) occlusion(out, x []float32, class int) {
 	for p := range out {
 		if count[p] > 0 {
 			out[p] = float32(sum[p] / float64(count[p]))
+		}
+	}
+}
+
+// stepwiseOcclusion writes stepwise occlusion's map into out. One round of occlusion asks what
+// each patch does with the rest of the picture in place, and the model is sure of most answers:
+// taking one patch away barely moves it, so beyond the few strongest the first round's ranking
+// says little. So the StepwiseFirstShare of the garment's pixels (those above 0) that the first
+// round ranks highest are set to the background, and a second round ranks the rest by what the
+// model still uses without them. Those first pixels keep the first round's values; the second
+// round's are scaled down, where needed, to stay below them, so that the map ranks the pixels
+// in the order the rounds found them and every value keeps its sign. Where the first round finds
+// no evidence for the class among the pixels it would take, it is the map.
+func (e *Explainer) stepwiseOcclusion(out, x []float32, class int) {
+	e.occlusion(out, x, class)
+	var garment []int
+	for p, v := range x {
+		if v > 0 {
+			garment = append(garment, p)
+		}
+	}
+	// Highest first; ties in pixel order, as the deletion test breaks them.
+	slices.SortStableFunc(garment, func(a, b int) int { return cmp.Compare(out[b], out[a]) })
+	take := int(math.Round(StepwiseFirstShare * float64(len(garment))))
+	if take == 0 || take == len(garment) {
+		return
+	}
+	floor := out[garment[take-1]]
+	if !(floor > 0) {
+		return
+	}
+	rest := slices.Clone(x)
+	for _, p := range garment[:take] {
+		rest[p] = 0
+	}
+	var second [Pixels]float32
+	e.occlusion(second[:], rest, class)
+	top := second[garment[take]]
+	for _, p := range garment[take:] {
+		top = max(top, second[p])
+	}
+	scale := float32(1)
+	if top >= floor {
+		scale = floor / top * (1 - 1e-3) // strictly below: float32 keeps the order
+	}
+	for p := range out {
+		if rest[p] == x[p] {
+			out[p] = second[p] * scale
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package explain
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +151,68 @@ func TestOcclusionSkipsOnlyBlankPatches(t *testing.T) {
 		if want := sum[p] / count[p]; math.Abs(float64(r.Map[p])-want) > 1e-4*max(1, math.Abs(want)) {
 			t.Fatalf("pixel %d: %v, every patch run gives %v", p, r.Map[p], want)
 		}
+	}
+}
+
+// TestStepwiseOcclusion: the first round's top pixels keep occlusion's values and rank above
+// every other garment pixel, whose values are the second round's (occlusion of the picture
+// without them, on another Explainer) scaled by one positive factor.
+func TestStepwiseOcclusion(t *testing.T) {
+	m := randomModel(6)
+	e := New(m)
+	rng := rand.New(rand.NewPCG(6, 6))
+	var tested int
+	for trial := 0; trial < 12; trial++ {
+		x := garment(rng)
+		class := trial % 10
+		first, _ := e.Explain(x, Options{Method: Occlusion, Class: class})
+		got, err := e.Explain(x, Options{Method: StepwiseOcclusion, Class: class})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g []int
+		for p, v := range x {
+			if v > 0 {
+				g = append(g, p)
+			}
+		}
+		slices.SortStableFunc(g, func(a, b int) int { return cmp.Compare(first.Map[b], first.Map[a]) })
+		take := int(math.Round(StepwiseFirstShare * float64(len(g))))
+		if floor := first.Map[g[take-1]]; !(floor > 0) {
+			if got.Map != first.Map {
+				t.Errorf("trial %d: no evidence for class %d to take away, but the map is not occlusion's", trial, class)
+			}
+			continue
+		}
+		tested++
+		rest := slices.Clone(x)
+		for _, p := range g[:take] {
+			rest[p] = 0
+			if got.Map[p] != first.Map[p] {
+				t.Fatalf("trial %d: first-round pixel %d is %v, occlusion gave %v", trial, p, got.Map[p], first.Map[p])
+			}
+		}
+		second, _ := New(m).Explain(rest, Options{Method: Occlusion, Class: class})
+		scale := math.NaN()
+		for _, p := range g[take:] {
+			if got.Map[p] >= got.Map[g[take-1]] {
+				t.Fatalf("trial %d: pixel %d of the second round (%v) ranks with the first (%v)", trial, p, got.Map[p], got.Map[g[take-1]])
+			}
+			if second.Map[p] == 0 {
+				continue
+			}
+			k := float64(got.Map[p]) / float64(second.Map[p])
+			if math.IsNaN(scale) {
+				scale = k
+			}
+			if !(k > 0) || math.Abs(k-scale) > 1e-5*scale {
+				t.Fatalf("trial %d: pixel %d is the second round's %v times %v, others %v times", trial, p, second.Map[p], k, scale)
+			}
+		}
+	}
+	t.Logf("%d of 12 with a second round", tested)
+	if tested == 0 {
+		t.Fatal("no trial had a second round")
 	}
 }
 

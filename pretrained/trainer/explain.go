@@ -27,7 +27,7 @@ type DeletionScore struct {
 // DeletionResult is the deletion test of every method and of the two baselines.
 type DeletionResult struct {
 	Images    int
-	Methods   []DeletionScore // Grad-CAM at blocks 1–4, integrated gradients, occlusion
+	Methods   []DeletionScore // Grad-CAM at blocks 1–4, integrated gradients, occlusion, stepwise occlusion
 	Random    DeletionScore   // pixels removed in a random order
 	Intensity DeletionScore   // the brightest pixels first
 	// Integrated gradients' steps (median and most) and completeness error (largest).
@@ -66,11 +66,11 @@ func (r DeletionResult) String() string {
 var deletionMethods = [methods]explain.Options{
 	{Method: explain.GradCAM, Block: 1}, {Method: explain.GradCAM, Block: 2},
 	{Method: explain.GradCAM, Block: 3}, {Method: explain.GradCAM, Block: 4},
-	{Method: explain.IntegratedGradients}, {Method: explain.Occlusion},
+	{Method: explain.IntegratedGradients}, {Method: explain.Occlusion}, {Method: explain.StepwiseOcclusion},
 }
 
 // methods is how many explanations the benchmark compares.
-const methods = 6
+const methods = 7
 
 func methodLabel(o explain.Options) string {
 	if o.Method == explain.GradCAM {

@@ -35,8 +35,8 @@ import (
 //	  at least 5 examples (or, when name is a garment's, corrects that garment), after which
 //	  classify answers with it; accuracies are the ten garments' on the 10,000 test images
 //	  (see teach.go); lookbook.untaught() restores the shipped classifier
-//	lookbook.explain({method: "gradcam" | "integrated-gradients" | "occlusion", input?, class?,
-//	  block?}) → {method, class, block?, ms, steps?, completenessError?, map: Float32Array(1024)}:
+//	lookbook.explain({method: "gradcam" | "integrated-gradients" | "occlusion" |
+//	  "stepwise-occlusion", input?, class?, block?}) → {method, class, block?, ms, steps?, completenessError?, map: Float32Array(1024)}:
 //	  which pixels of input (Float32Array of 32×32 in [0, 1]; the current input without it)
 //	  made class's score (the answer without it), positive for evidence for the class (see
 //	  why_api.go; the loader's wrapper checks the options' types)

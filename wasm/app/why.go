@@ -167,6 +167,8 @@ func (w *Why) caption() string {
 		how = fmt.Sprintf("Integrated gradients shares %s's score among the pixels, brightening the picture from black step by step.", name)
 	case explain.Occlusion:
 		how = fmt.Sprintf("Occlusion hides one small square at a time and watches how sure the model stays of %s.", name)
+	case explain.StepwiseOcclusion:
+		how = fmt.Sprintf("Stepwise occlusion hides one small square at a time, then hides the tenth of the garment that spoke most for %s and asks again what the answer still rests on; the strongest orange is that first tenth.", name)
 	}
 	return fmt.Sprintf("%s Orange marks pixels that speak for %s, blue pixels that speak against it; the stronger the colour, the more they count. %s", lead, name, how)
 }

@@ -31,7 +31,7 @@ type State struct {
 // Why is the explanation Classify shows over the pad.
 type Why struct {
 	On      bool    `json:"on"`
-	Method  string  `json:"method"` // "gradcam", "integrated-gradients" or "occlusion"
+	Method  string  `json:"method"` // "gradcam", "integrated-gradients", "occlusion" or "stepwise-occlusion"
 	Block   int     `json:"block"`  // Grad-CAM's conv block, 1 to 4
 	Class   int     `json:"class"`  // the class explained
 	Shown   bool    `json:"shown"`  // the overlay shows the current input's explanation

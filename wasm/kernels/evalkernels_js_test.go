@@ -204,7 +204,7 @@ func TestExplanationsWithKernels(t *testing.T) {
 			x[y*explain.Side+c] = 0.2 + 0.8*rng.Float32()
 		}
 	}
-	options := []explain.Options{{Method: explain.GradCAM, Block: 2}, {Method: explain.IntegratedGradients, Class: 3}, {Method: explain.Occlusion, Class: 7}}
+	options := []explain.Options{{Method: explain.GradCAM, Block: 2}, {Method: explain.IntegratedGradients, Class: 3}, {Method: explain.Occlusion, Class: 7}, {Method: explain.StepwiseOcclusion}}
 	explainAll := func() []explain.Result {
 		e := explain.New(net)
 		var rs []explain.Result
