@@ -70,23 +70,37 @@ func chromePath() (string, error) {
 	return "", fmt.Errorf("headless Chromium is needed: run `sudo apt-get install chromium` (make test installs it)")
 }
 
-// browser is the one Chromium a test binary shares: started by the first test that needs it,
-// closed by TestMain. Each test gets a browser context of its own (like a fresh profile: its
+// browser is a Chromium the tests of a test binary share: started by the first test that needs
+// it, closed by TestMain. Each test gets a browser context of its own (like a fresh profile: its
 // own cache, storage and permissions), so tests cannot see each other's state.
 type browser struct {
-	once    sync.Once
-	ctx     context.Context // the browser's first tab, which keeps it alive
-	err     error
-	profile string
-	close   func()
+	// baselineOnly runs V8 with --liftoff-only (see start) unless the run measures.
+	baselineOnly bool
+	once         sync.Once
+	ctx          context.Context // the browser's first tab, which keeps it alive
+	err          error
+	profile      string
+	close        func()
 }
 
-var shared browser
+// shared runs most tests; fullSpeed runs those that compute for long in the page (training),
+// where V8's optimising tier pays for itself.
+var (
+	shared    = &browser{baselineOnly: true}
+	fullSpeed = &browser{}
+)
+
+// fullSpeedTests run in fullSpeed.
+var fullSpeedTests = map[string]bool{
+	"TestTrainInThePage": true, // trains FashionNet for 50 steps and tests it on 12,000 images
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if shared.close != nil {
-		shared.close()
+	for _, b := range []*browser{shared, fullSpeed} {
+		if b.close != nil {
+			b.close()
+		}
 	}
 	os.Exit(code)
 }
@@ -105,7 +119,7 @@ func (b *browser) start() (context.Context, error) {
 		}
 		opts := append(chromedp.DefaultExecAllocatorOptions[:0:0], chromeFlags...)
 		opts = append(opts, chromedp.ExecPath(path), chromedp.UserDataDir(b.profile))
-		if os.Getenv("LOOKBOOK_MEASURE") == "" && os.Getenv("LOOKBOOK_BENCH_WEB") == "" {
+		if b.baselineOnly && os.Getenv("LOOKBOOK_MEASURE") == "" && os.Getenv("LOOKBOOK_BENCH_WEB") == "" {
 			// Each test's fresh browser context compiles the 13 MB program again, and V8's
 			// optimising tier would then spend a core on code these short tests barely run:
 			// baseline code only takes the browser tests from about 270 s to 195 s. Measurements
@@ -192,7 +206,11 @@ func start(t *testing.T, width, height int) *app {
 	t.Helper()
 	runAlongside(t)
 	srv := serve(t)
-	browserCtx, err := shared.start()
+	b := shared
+	if fullSpeedTests[t.Name()] {
+		b = fullSpeed
+	}
+	browserCtx, err := b.start()
 	if err != nil {
 		t.Fatal(err)
 	}
