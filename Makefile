@@ -45,7 +45,7 @@ web: generate
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" build/web/
 	$(GO) run ./wasm/cmd/vuguhelper -js build/web/vugu.js
 	cp pretrained/fashionnet.safetensors pretrained/vae.safetensors pretrained/faces.safetensors pretrained/trainfaces.safetensors pretrained/maps.safetensors pretrained/replay.safetensors pretrained/sketches/sketches.json build/web/
-	$(GO) run ./server/cmd/bundle -in build/web -out server/dist
+	$(GO) run ./server/cmd/bundle -in build/web -out server/dist $(BUNDLE_FLAGS)
 
 ## generate: vugu components (wasm/app/0_components_gen.go) from the .vugu files.
 generate:
@@ -54,6 +54,11 @@ generate:
 ## test: formatting, vet (native and js/wasm), the bundle, all tests natively (headless
 ## Chromium included), and the ml tests under js/wasm.
 test: deps-test fmt-check vet web test-native test-wasm
+
+# The tests need what the server sends, not its smallest bytes: make test's bundle is compressed
+# at brotli's quick level (see server/cmd/bundle), which saves about 50 s of a fresh clone's run.
+# make web, run, dist and the measurements (which refuse a quick bundle) use the best levels.
+test: BUNDLE_FLAGS = -quick
 
 # Packages the tests need: the Fashion-MNIST test set (the shipped weights are evaluated on it),
 # Chromium (browser tests), Node.js (runs the js/wasm tests) and npm (the browser tests install

@@ -265,6 +265,9 @@ func measuring(t *testing.T) {
 	if os.Getenv("LOOKBOOK_MEASURE") == "" {
 		t.Skip("a measurement: make bench-browser runs it")
 	}
+	if level, _ := fs.ReadFile(server.Bundle(), ".compression"); string(level) != "best" {
+		t.Fatalf("the embedded bundle was compressed at level %q, not the shipped one's: make web (or make bench-browser) makes it", level)
+	}
 }
 
 // run runs chromedp actions, failing the test with the page's console on error.

@@ -3,7 +3,11 @@
 // rewritten to point at those names and to record the program's size (for the loader's
 // progress bar), and brotli and gzip variants of everything compressible.
 //
-//	go run ./server/cmd/bundle -in build/web -out server/dist
+//	go run ./server/cmd/bundle -in build/web -out server/dist [-quick]
+//
+// -quick compresses every file at brotli's quick level (5) and gzip's default: make test uses
+// it, since the tests need what the server sends, not its smallest bytes, and brotli's best
+// level on the 14 MB program was about 50 s of a fresh clone's make test.
 package main
 
 import (
@@ -28,14 +32,28 @@ import (
 func main() {
 	in := flag.String("in", "build/web", "folder of built assets, with index.html")
 	out := flag.String("out", "server/dist", "bundle folder to (re)write")
+	quick := flag.Bool("quick", false, "compress quickly (for tests), not as small as possible")
 	flag.Parse()
-	if err := bundle(*in, *out); err != nil {
+	level := levelBest
+	if *quick {
+		level = levelQuick
+	}
+	if err := bundle(*in, *out, level); err != nil {
 		fmt.Fprintln(os.Stderr, "bundle:", err)
 		os.Exit(1)
 	}
 }
 
-func bundle(in, out string) error {
+// The compression levels a bundle is made at, as its marker file records them.
+const (
+	levelBest  = "best"
+	levelQuick = "quick"
+	// levelMarker names the file in the output folder that records the level of its variants
+	// (a dot file: the server's embed leaves it out).
+	levelMarker = ".compression"
+)
+
+func bundle(in, out, level string) error {
 	entries, err := os.ReadDir(in)
 	if err != nil {
 		return err
@@ -46,12 +64,13 @@ func bundle(in, out string) error {
 	}
 	// Empty the output, keeping .gitkeep. Compressed variants of content-hashed files are kept
 	// in memory first: the same name means the same content, so they need no recompressing
-	// (brotli at its best level takes most of a rebuild).
+	// (brotli at its best level takes most of a rebuild), if they were made at this level.
 	old, _ := os.ReadDir(out)
 	reuse := map[string][]byte{}
+	was, _ := os.ReadFile(filepath.Join(out, levelMarker))
 	for _, e := range old {
 		name := e.Name()
-		if (strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz")) && strings.Count(name, ".") >= 3 {
+		if string(was) == level && (strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz")) && strings.Count(name, ".") >= 3 {
 			if data, err := os.ReadFile(filepath.Join(out, name)); err == nil {
 				reuse[name] = data
 			}
@@ -130,7 +149,7 @@ func bundle(in, out string) error {
 			}
 			br, gz := reuse[name+".br"], reuse[name+".gz"]
 			if br == nil || gz == nil || name == "index.html" {
-				br, gz = compress(data, isLazy(name))
+				br, gz = compress(data, isLazy(name), level)
 			}
 			// Keep a variant only where it saves something worth the bytes.
 			if len(br) < len(data)*95/100 {
@@ -151,7 +170,10 @@ func bundle(in, out string) error {
 			return err
 		}
 	}
-	fmt.Printf("bundle: %d files in %s, %.1f MB (%.1f MB with brotli)\n", len(names), out, float64(total)/1e6, float64(totalBr)/1e6)
+	if err := os.WriteFile(filepath.Join(out, levelMarker), []byte(level), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("bundle: %d files in %s, %.1f MB (%.1f MB with brotli, %s compression)\n", len(names), out, float64(total)/1e6, float64(totalBr)/1e6, level)
 	return nil
 }
 
@@ -169,10 +191,13 @@ func compressible(name string) bool {
 // gain about 1 % more from it (vae.safetensors: 4.29 MB at level 5 in 0.1 s, 4.24 MB at 11 in
 // 10 s): they keep the quick pass. Files only some views load (lazy) get level 9: the maps are
 // 6.01 MB at 9 in 3.4 s against 5.59 MB at 11 in 38 s. What a first visit downloads gets 11
-// (the program: 2.36 MB against 2.69 MB at 9).
-func compress(data []byte, lazy bool) (br, gz []byte) {
+// (the program: 2.36 MB against 2.69 MB at 9). At levelQuick everything keeps the quick pass.
+func compress(data []byte, lazy bool, level string) (br, gz []byte) {
 	br = brotliAt(data, 5)
+	gzLevel := gzip.BestCompression
 	switch {
+	case level == levelQuick:
+		gzLevel = gzip.DefaultCompression
 	case len(br) >= len(data)*9/10:
 	case lazy:
 		br = brotliAt(data, 9)
@@ -180,7 +205,7 @@ func compress(data []byte, lazy bool) (br, gz []byte) {
 		br = brotliAt(data, brotli.BestCompression)
 	}
 	var g bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&g, gzLevel)
 	zw.Write(data)
 	zw.Close()
 	return br, g.Bytes()
