@@ -65,7 +65,15 @@ func TestOfflineAndANewBuild(t *testing.T) {
 	var cached []string
 	// The new worker caches the whole new build first: on a busy 2-core machine (make test runs
 	// two browser tests at a time) that once took longer than 30 s.
+	var workers string // what the registration holds, to say where an update stalled
+	defer func() {
+		if t.Failed() {
+			t.Logf("the service workers at the end: %s", workers)
+		}
+	}()
 	a.until(90*time.Second, "the new build's worker replaces the old one's files", func() bool {
+		a.run(chromedp.Evaluate(`navigator.serviceWorker.getRegistration().then((r) => JSON.stringify(r &&
+			{installing: r.installing?.state, waiting: r.waiting?.state, active: r.active?.state}))`, &workers, awaitPromise))
 		a.run(chromedp.Evaluate(`(async () => { const out = [];
 			for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) out.push(k + " " + new URL(r.url).pathname.slice(1));
 			return out; })()`, &cached, awaitPromise))

@@ -135,13 +135,30 @@
 		}
 		return null;
 	}
+	// keepUpdating asks a new build's worker that is left waiting to take over, every few
+	// seconds until it has (see the message handler in sw.js): otherwise this build's files would
+	// stay the offline copy until every tab closed.
+	function keepUpdating(registration) {
+		const nudge = () => {
+			if (!registration.waiting) return;
+			registration.waiting.postMessage("skip-waiting");
+			setTimeout(nudge, 3000);
+		};
+		registration.addEventListener("updatefound", () => {
+			const worker = registration.installing;
+			worker?.addEventListener("statechange", () => {
+				if (worker.state === "installed") setTimeout(nudge, 1000);
+			});
+		});
+		nudge();
+	}
 	window.lookbookResolveReady = () => {
 		window.lookbook.timings.readyMs = performance.now();
 		resolveReady(window.lookbook);
 		// Once the app works, keep this build for offline use (not before: the worker's
 		// downloads would compete with the first prediction's).
 		if ("serviceWorker" in navigator) {
-			navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Lookbook works online only here:", e.message));
+			navigator.serviceWorker.register("sw.js").then(keepUpdating, (e) => console.warn("Lookbook works online only here:", e.message));
 		}
 		boot.classList.add("done");
 		setTimeout(() => { boot.hidden = true; }, 300);

@@ -12,6 +12,13 @@ self.addEventListener("install", (event) => {
 	event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
 });
 
+// Chromium can park a new worker in "waiting" although it called skipWaiting(), when a fetch
+// reaches the old worker just as it would take over; the page then asks again (keepUpdating in
+// loader.js), which activates it once the old worker is idle.
+self.addEventListener("message", (event) => {
+	if (event.data === "skip-waiting") self.skipWaiting();
+});
+
 // A new build's worker removes older builds' files. Pages of an older build never ask for a
 // newer build's files or the other way round: every asset is named by its content, and the
 // page itself comes from the network whenever there is one.
