@@ -79,8 +79,9 @@ vet:
 test-native:
 	$(GO) test -count=1 ./...
 
+# Under Node, -short gives the slowest structure tests fewer trials (natively they run in full).
 test-wasm:
-	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 ./ml/... ./wasm/kernels/ ./wasm/livemap/ ./wasm/mapview/ ./wasm/share/
+	PATH="$(WASM_EXEC):$$PATH" $(WASM_GO) test -count=1 -short ./ml/... ./wasm/kernels/ ./wasm/livemap/ ./wasm/mapview/ ./wasm/share/
 
 ## bench-web: our wasm inference against ONNX Runtime Web on the same weights, side by side in
 ## headless Chromium (needs python3-torch for the ONNX export and npm for onnxruntime-web; both
