@@ -32,19 +32,6 @@ func (c *ClassifyView) SetBrush(e vugu.DOMEvent) {
 	}
 }
 
-// Upload classifies the chosen file (see App.openPicture).
-func (c *ClassifyView) Upload(e vugu.DOMEvent) {
-	start := time.Now()
-	input := js.Value(e.JSEventTarget())
-	files := input.Get("files")
-	if files.Get("length").Int() == 0 {
-		return
-	}
-	c.App.openPicture(files.Index(0), start, func() {
-		input.Set("value", "") // choosing the same file again fires change again
-	})
-}
-
 // StartCamera asks for the back camera (where there is one) and shows its picture over the pad.
 func (c *ClassifyView) StartCamera(e vugu.DOMEvent) {
 	a := c.App
