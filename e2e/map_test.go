@@ -167,23 +167,7 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	if "#"+link[strings.Index(link, "#")+1:] != hash || note == "" {
 		t.Errorf("Share: address bar %q, link %q, note %q", hash, link, note)
 	}
-	b := visit(t, link[len(a.url):])
-	got := b.waitMap()
-	if got.Projection != m.Projection || got.Pinned != m.Pinned || got.Hidden != m.Hidden || got.Shown != m.Shown {
-		t.Errorf("shared view: %s pinned %d hidden %b shown %d; sender had %s pinned %d hidden %b shown %d",
-			got.Projection, got.Pinned, got.Hidden, got.Shown, m.Projection, m.Pinned, m.Hidden, m.Shown)
-	}
-	const eps = 1e-4
-	if d := got.Camera; abs(d.X-m.Camera.X) > eps || abs(d.Y-m.Camera.Y) > eps || abs(d.Zoom-m.Camera.Zoom) > eps {
-		t.Errorf("shared camera %+v, sender's %+v", d, m.Camera)
-	}
-	if !got.OwnOK || fmt.Sprint(got.OwnNeighbours) != fmt.Sprint(m.OwnNeighbours) {
-		t.Errorf("shared drawing: placed %v, neighbours %v; sender's %v", got.OwnOK, got.OwnNeighbours, m.OwnNeighbours)
-	}
-	b.screenshot("20-map-shared")
-	b.close()
-
-	// Exports: the PNG of the plot and the CSV of the shown points.
+	// Exports, before the link is opened: the PNG of the plot and the CSV of the shown points.
 	a.click("map-csv")
 	a.click("map-png")
 	time.Sleep(500 * time.Millisecond)
@@ -195,6 +179,23 @@ func TestMapDrawingPinAndShareLink(t *testing.T) {
 	if len(downloads) != 2 || downloads[0].Name != "lookbook-tsne2.csv" || downloads[1].Type != "image/png" || downloads[1].Size < 2000 {
 		t.Errorf("downloads %+v", downloads)
 	}
+
+	// Opened in the same tab (a fresh context adds nothing the link itself does not carry).
+	a.reopen(link[len(a.url):])
+	got := a.waitMap()
+	if got.Projection != m.Projection || got.Pinned != m.Pinned || got.Hidden != m.Hidden || got.Shown != m.Shown {
+		t.Errorf("shared view: %s pinned %d hidden %b shown %d; sender had %s pinned %d hidden %b shown %d",
+			got.Projection, got.Pinned, got.Hidden, got.Shown, m.Projection, m.Pinned, m.Hidden, m.Shown)
+	}
+	const eps = 1e-4
+	if d := got.Camera; abs(d.X-m.Camera.X) > eps || abs(d.Y-m.Camera.Y) > eps || abs(d.Zoom-m.Camera.Zoom) > eps {
+		t.Errorf("shared camera %+v, sender's %+v", d, m.Camera)
+	}
+	if !got.OwnOK || fmt.Sprint(got.OwnNeighbours) != fmt.Sprint(m.OwnNeighbours) {
+		t.Errorf("shared drawing: placed %v, neighbours %v; sender's %v", got.OwnOK, got.OwnNeighbours, m.OwnNeighbours)
+	}
+	a.screenshot("20-map-shared")
+
 	// A damaged map link opens the default map with a notice.
 	a.reopen("#" + shareWithBadMap(t))
 	if m := a.waitMap(); m.Projection != "tsne2" || m.Notice == "" {
