@@ -52,7 +52,28 @@ type Train struct {
 	// them: a trained model re-encodes these faces, as its codes mean other faces.
 	shippedLatents [][]float32
 	galleryFaces   [][]float32
+
+	// What the view draws from the runs, kept while they stay the same (see cached).
+	lossChart, epochChart cached
+	facePNG               png.Encoder // the morph's faces: uncompressed, its buffers reused
 }
+
+// cached keeps a value made from data that a key identifies: vugu asks the view for its charts
+// on every render, also when their runs have not moved.
+type cached struct{ key, value string }
+
+func (c *cached) get(key string, make func() string) string {
+	if c.value == "" || c.key != key {
+		c.key, c.value = key, make()
+	}
+	return c.value
+}
+
+// facePool keeps the PNG encoder's buffers (its zlib writer among them) from face to face.
+type facePool struct{ buf *png.EncoderBuffer }
+
+func (p *facePool) Get() *png.EncoderBuffer  { return p.buf }
+func (p *facePool) Put(b *png.EncoderBuffer) { p.buf = b }
 
 // trainRun is one run as the page sees it: its settings and the worker's last progress.
 type trainRun struct {
@@ -81,7 +102,10 @@ func newTrain(a *App) Train {
 	on := true
 	f, _ := course.Options{Model: course.FashionNet, BatchNorm: &on}.Resolve()
 	v, _ := course.Options{Model: course.VAE}.Resolve()
-	return Train{app: a, Model: course.FashionNet, Fashion: f, Faces: v, sent: map[string]int{}}
+	// The morph's faces are 32×32: deflating them took 45 ms a strip on the main thread, for
+	// data URLs of a few kilobytes either way.
+	faces := png.Encoder{CompressionLevel: png.NoCompression, BufferPool: &facePool{}}
+	return Train{app: a, Model: course.FashionNet, Fashion: f, Faces: v, sent: map[string]int{}, facePNG: faces}
 }
 
 // options are the settings of the experiment shown.
@@ -291,7 +315,7 @@ func (t *Train) progress(run *trainRun, v js.Value) {
 		run.Strip = run.Strip[:0]
 		const n = 3 * 32 * 32
 		for i := 0; i+n <= len(f); i += n {
-			run.Strip = append(run.Strip, faceDataURL(f[i:i+n]))
+			run.Strip = append(run.Strip, faceDataURL(&t.facePNG, f[i:i+n]))
 		}
 	}
 	if c := v.Get("confusion"); c.Type() == js.TypeString {
@@ -465,7 +489,7 @@ func jsInt(v js.Value) int {
 }
 
 // faceDataURL is a face (3×32×32 in [0, 1]) as a PNG data URL for the view's strip.
-func faceDataURL(face []float32) string {
+func faceDataURL(enc *png.Encoder, face []float32) string {
 	img := image.NewRGBA(image.Rect(0, 0, 32, 32))
 	for i := 0; i < 1024; i++ {
 		for ch := 0; ch < 3; ch++ {
@@ -474,7 +498,7 @@ func faceDataURL(face []float32) string {
 		img.Pix[4*i+3] = 255
 	}
 	var buf bytes.Buffer
-	png.Encode(&buf, img)
+	enc.Encode(&buf, img)
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"time"
@@ -227,13 +226,26 @@ func (c *TrainView) runs() []*trainRun {
 
 var runColours = []string{"#b794ff", "#7cc4ff"}
 
-func svgURL(svg string) string {
-	return "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(svg))
-}
+// The charts are SVG in the page's own document: as images (data URLs) each new chart cost
+// the browser a document of its own, 25–60 ms of a progress message's task on two cores.
 
 // lossChart is the training loss over the epochs (as fractions of epochs, so runs of other
 // batch sizes line up).
-func (c *TrainView) lossChart() string {
+func (c *TrainView) lossChart() vugu.HTML {
+	return vugu.HTML(c.App.Train.lossChart.get(c.chartKey(), c.makeLossChart))
+}
+
+// chartKey identifies what the charts show: the runs drawn and how far each has come (their
+// losses and epoch points only ever grow).
+func (c *TrainView) chartKey() string {
+	key := c.App.Train.Model
+	for _, r := range c.runs() {
+		key += fmt.Sprintf(" %d:%d:%d", r.ID, len(r.Losses), len(r.Curve))
+	}
+	return key
+}
+
+func (c *TrainView) makeLossChart() string {
 	ch := chart.Chart{Width: 560, Height: 230, XLabel: "epoch", YLabel: "training loss", LogY: true}
 	runs := c.runs()
 	for i, r := range runs {
@@ -244,7 +256,7 @@ func (c *TrainView) lossChart() string {
 		s.Points = chart.Thin(s.Points, 300)
 		ch.Series = append(ch.Series, s)
 	}
-	return svgURL(ch.SVG())
+	return ch.SVG()
 }
 
 func (c *TrainView) lossAlt() string {
@@ -263,7 +275,11 @@ func (c *TrainView) lossCaption() string {
 }
 
 // epochChart is each epoch's held-out figure: test accuracy or validation MSE.
-func (c *TrainView) epochChart() string {
+func (c *TrainView) epochChart() vugu.HTML {
+	return vugu.HTML(c.App.Train.epochChart.get(c.chartKey(), c.makeEpochChart))
+}
+
+func (c *TrainView) makeEpochChart() string {
 	vae := c.App.Train.Run.Options.Model == course.VAE
 	ch := chart.Chart{Width: 560, Height: 200, XLabel: "epoch", YLabel: "test accuracy (first 2,000)"}
 	if vae {
@@ -283,7 +299,7 @@ func (c *TrainView) epochChart() string {
 		s.Points = chart.Thin(s.Points, 300)
 		ch.Series = append(ch.Series, s)
 	}
-	return svgURL(ch.SVG())
+	return ch.SVG()
 }
 
 func (c *TrainView) epochAlt() string {
