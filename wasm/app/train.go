@@ -62,9 +62,9 @@ type Train struct {
 // on every render, also when their runs have not moved.
 type cached struct{ key, value string }
 
-func (c *cached) get(key string, make func() string) string {
+func (c *cached) get(key string, build func() string) string {
 	if c.value == "" || c.key != key {
-		c.key, c.value = key, make()
+		c.key, c.value = key, build()
 	}
 	return c.value
 }
