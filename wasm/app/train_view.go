@@ -226,11 +226,10 @@ func (c *TrainView) runs() []*trainRun {
 
 var runColours = []string{"#b794ff", "#7cc4ff"}
 
-// The charts are SVG in the page's own document: as images (data URLs) each new chart cost
-// the browser a document of its own, 25–60 ms of a progress message's task on two cores.
-
 // lossChart is the training loss over the epochs (as fractions of epochs, so runs of other
-// batch sizes line up).
+// batch sizes line up). The charts are SVG in the page's own document: as images (data URLs)
+// each new chart cost the browser a document of its own, 25–60 ms of a progress message's task
+// on two cores.
 func (c *TrainView) lossChart() vugu.HTML {
 	return vugu.HTML(c.App.Train.lossChart.get(c.chartKey(), c.makeLossChart))
 }
