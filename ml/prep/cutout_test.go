@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -111,6 +112,69 @@ func TestPreparePhotoCutsTheGarmentOut(t *testing.T) {
 	}
 }
 
+// TestCutPhotoFromARectangleToo: a garment that fills the frame, reaching three sides, has
+// its colour along the border, so the first cut (from the border's colours) takes it for
+// background; the second, GrabCut's from a rectangle, finds it. The first cut is always
+// PreparePhoto's.
+func TestCutPhotoFromARectangleToo(t *testing.T) {
+	const w, h = 400, 300
+	fills := func(x, y int) bool { return x > w*2/100 && x < w*98/100 && y > h*20/100 }
+	img := floorPhoto(w, h, fills, color.RGBA{200, 30, 40, 255}, 7)
+	cuts, err := CutPhoto(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cuts) != 2 {
+		t.Fatalf("%d cuts, want 2", len(cuts))
+	}
+	r, c, err := PreparePhoto(img)
+	if err != nil || r != cuts[0].Result || !slices.Equal(c.Mask, cuts[0].Cutout.Mask) {
+		t.Errorf("the first cut is not PreparePhoto's (error %v)", err)
+	}
+	first, second := maskAgreement(cuts[0].Cutout, fills, w, h), maskAgreement(cuts[1].Cutout, fills, w, h)
+	if first > 0.5 || second < 0.85 || !cuts[1].Cutout.Found {
+		t.Errorf("the garment filling the frame: IoU %.2f from the border (want < 0.5), %.2f from the rectangle (want ≥ 0.85)", first, second)
+	}
+	// A product shot on white has nothing to cut away: one cut, the whole picture.
+	shot := image.NewRGBA(image.Rect(0, 0, 80, 80))
+	for i := range shot.Pix {
+		shot.Pix[i] = 255
+	}
+	for y := 20; y < 60; y++ {
+		for x := 25; x < 55; x++ {
+			shot.SetRGBA(x, y, color.RGBA{40, 60, 120, 255})
+		}
+	}
+	if cuts, err := CutPhoto(shot); err != nil || len(cuts) != 1 || cuts[0].Cutout.Found {
+		t.Errorf("a product shot: %d cuts (want 1, the whole picture), error %v", len(cuts), err)
+	}
+}
+
+// TestChooseTakesTheSurestCut: Choose keeps the cut the classifier is surest of, and does
+// not ask about a single cut.
+func TestChooseTakesTheSurestCut(t *testing.T) {
+	cuts := make([]Cut, 3)
+	for k := range cuts {
+		cuts[k].Input[0] = float32(k)
+	}
+	sureOf := func(conf ...float64) func([]float32) float64 {
+		return func(x []float32) float64 { return conf[int(x[0])] }
+	}
+	for _, tc := range []struct {
+		conf []float64
+		want float32
+	}{{[]float64{0.9, 0.5, 0.2}, 0}, {[]float64{0.3, 0.8, 0.5}, 1}, {[]float64{0.3, 0.3, 0.4}, 2}, {[]float64{0.6, 0.6, 0.1}, 0}} {
+		if got := Choose(cuts, sureOf(tc.conf...)); got.Input[0] != tc.want {
+			t.Errorf("confidences %v: chose cut %v, want %v", tc.conf, got.Input[0], tc.want)
+		}
+	}
+	asked := false
+	Choose(cuts[:1], func([]float32) float64 { asked = true; return 0 })
+	if asked {
+		t.Error("Choose asked about a single cut")
+	}
+}
+
 // componentAreas lists the areas of mask's 8-connected parts.
 func componentAreas(mask []bool, w, h int) []int {
 	kept := keepLargeParts(mask, w, h) // keeps every part of a mask whose parts are alike
@@ -200,6 +264,16 @@ func BenchmarkPreparePhoto(b *testing.B) {
 	img := floorPhoto(256, 192, tShirt(256, 192), color.RGBA{200, 30, 40, 255}, 7)
 	for b.Loop() {
 		if _, _, err := PreparePhoto(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCutPhoto: the same photo cut both ways, as the page cuts an upload.
+func BenchmarkCutPhoto(b *testing.B) {
+	img := floorPhoto(256, 192, tShirt(256, 192), color.RGBA{200, 30, 40, 255}, 7)
+	for b.Loop() {
+		if _, err := CutPhoto(img); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -31,10 +31,13 @@ type FashionConfig struct {
 	// Photos is a folder of class folders of garment photos (dataset.LoadPhotos) whose
 	// augmented cut-outs (PhotoVariants of each, prepared as the page prepares a photo) take
 	// PhotoShare of each batch, with partial labels (any footwear for shoes, any top for a
-	// long-sleeved top). ValPhotos, another such folder, is reported after every epoch.
+	// long-sleeved top). The variants take each photo's first PhotoCuts cuts (prep.CutPhoto)
+	// in turn; 0 or 1 is the first only (prep.PreparePhoto's). ValPhotos, another such folder,
+	// is reported after every epoch.
 	Photos        string  `json:"photos,omitempty"`
 	PhotoShare    float64 `json:"photo_share,omitempty"`
 	PhotoVariants int     `json:"photo_variants,omitempty"`
+	PhotoCuts     int     `json:"photo_cuts,omitempty"`
 	ValPhotos     string  `json:"val_photos,omitempty"`
 	// Init is a weight file to start from (fine-tuning) instead of a random initialisation.
 	Init  string `json:"init,omitempty"`
@@ -99,15 +102,15 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 		if err != nil {
 			return nil, fmt.Errorf("fashionnet: %w", err)
 		}
-		photos = AugmentPhotos(raw, cfg.PhotoVariants, cfg.Seed)
+		photos = AugmentPhotos(raw, cfg.PhotoVariants, cfg.PhotoCuts, cfg.Seed)
 	}
 	var valPhotos []dataset.Photo
-	var valPhotoInputs []prep.Result
+	var valPhotoCuts [][]prep.Cut
 	if cfg.ValPhotos != "" {
 		if valPhotos, err = dataset.LoadPhotos(cfg.ValPhotos); err != nil {
 			return nil, fmt.Errorf("fashionnet: %w", err)
 		}
-		if valPhotoInputs, err = PreparePhotos(valPhotos); err != nil {
+		if valPhotoCuts, err = CutPhotos(valPhotos); err != nil {
 			return nil, fmt.Errorf("fashionnet: %w", err)
 		}
 	}
@@ -167,7 +170,7 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 				text += fmt.Sprintf("  outlines %.4f silhouettes %.4f", e.ValOutlineAcc, e.ValSilhouetteAcc)
 			}
 			if valPhotos != nil {
-				e.ValPhotoAcc = EvaluatePhotos(model, valPhotos, valPhotoInputs).Accuracy()
+				e.ValPhotoAcc = EvaluatePhotos(model, valPhotos, valPhotoCuts).Accuracy()
 				text += fmt.Sprintf("  photos %.4f", e.ValPhotoAcc)
 			}
 			return text, nil

@@ -33,14 +33,14 @@ func (ev PhotoEval) Accuracy() float64 {
 	return float64(r) / float64(max(t, 1))
 }
 
-// PreparePhotos runs each photo through the page's preprocessing (prep.PreparePhoto) on all
-// cores.
-func PreparePhotos(photos []dataset.Photo) ([]prep.Result, error) {
-	out := make([]prep.Result, len(photos))
+// CutPhotos runs each photo through the page's preprocessing (prep.CutPhoto) on all cores;
+// the classifier chooses among each photo's cuts (prep.Choose) when it is evaluated.
+func CutPhotos(photos []dataset.Photo) ([][]prep.Cut, error) {
+	out := make([][]prep.Cut, len(photos))
 	errs := make([]error, len(photos))
 	ml.ParallelFor(len(photos), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i], _, errs[i] = prep.PreparePhoto(photos[i].Image)
+			out[i], errs[i] = prep.CutPhoto(photos[i].Image)
 		}
 	})
 	for i, err := range errs {
@@ -51,11 +51,16 @@ func PreparePhotos(photos []dataset.Photo) ([]prep.Result, error) {
 	return out, nil
 }
 
-// EvaluatePhotos classifies prepared photos (inputs[i] is photos[i]'s) in evaluation mode.
-func EvaluatePhotos(m *ml.FashionNet, photos []dataset.Photo, inputs []prep.Result) PhotoEval {
+// EvaluatePhotos classifies cut photos (cuts[i] are photos[i]'s) in evaluation mode, each by
+// the cut it is surest of, as the page does.
+func EvaluatePhotos(m *ml.FashionNet, photos []dataset.Photo, cuts [][]prep.Cut) PhotoEval {
 	wasTraining := m.Norm5.Train
 	m.SetTraining(false)
 	defer m.SetTraining(wasTraining)
+	inputs := make([]prep.Result, len(cuts))
+	for i, c := range cuts {
+		inputs[i] = prep.Choose(c, m.Confidence).Result
+	}
 	ev := PhotoEval{Right: map[string]int{}, Total: map[string]int{}, Answers: map[string]*[10]int{}}
 	const batch = 250
 	for lo := 0; lo < len(photos); lo += batch {
@@ -121,9 +126,9 @@ type PhotoSet struct {
 
 // AugmentPhotos makes variants augmented cut-outs of each photo on all cores: a random crop
 // (80–100 % of each side), a mirror image half the time, and another light (brightness,
-// contrast and each channel's gain), each then prepared as the page prepares a photo. The
-// result depends only on seed.
-func AugmentPhotos(photos []dataset.Photo, variants int, seed uint64) *PhotoSet {
+// contrast and each channel's gain), each then cut as the page cuts a photo; variant v takes
+// the cut v mod cuts (of those there are). The result depends only on seed.
+func AugmentPhotos(photos []dataset.Photo, variants, cuts int, seed uint64) *PhotoSet {
 	n := len(photos) * variants
 	set := &PhotoSet{Views: make([]byte, n*784), Labels: make([]ml.Classes, n), Folder: make([]int, n),
 		byFolder: make([][]int, len(dataset.PhotoFolderOrder))}
@@ -136,9 +141,9 @@ func AugmentPhotos(photos []dataset.Photo, variants int, seed uint64) *PhotoSet 
 				if v > 0 { // the first variant is the photo as it is
 					img = augmentPhoto(work, rng)
 				}
-				r, _, err := prep.PreparePhoto(img)
+				r, err := photoCut(img, v, cuts)
 				if err != nil { // a blank variant: the photo as it is instead
-					r, _, _ = prep.PreparePhoto(work)
+					r, _ = photoCut(work, v, cuts)
 				}
 				i := p*variants + v
 				copy(set.Views[i*784:(i+1)*784], r.View[:])
@@ -154,6 +159,19 @@ func AugmentPhotos(photos []dataset.Photo, variants int, seed uint64) *PhotoSet 
 		}
 	}
 	return set
+}
+
+// photoCut is variant v's cut of img: the cut v mod cuts of CutPhoto's (of those there are).
+func photoCut(img image.Image, v, cuts int) (prep.Result, error) {
+	if cuts <= 1 {
+		r, _, err := prep.PreparePhoto(img)
+		return r, err
+	}
+	all, err := prep.CutPhoto(img)
+	if err != nil {
+		return prep.Result{}, err
+	}
+	return all[v%min(cuts, len(all))].Result, nil
 }
 
 // Sample picks a view: a folder uniformly (so shoes count as much as t-shirts), then one of
@@ -203,9 +221,9 @@ func EvaluatePhotoFolder(m *ml.FashionNet, dir string) (PhotoEval, error) {
 	if err != nil {
 		return PhotoEval{}, err
 	}
-	inputs, err := PreparePhotos(photos)
+	cuts, err := CutPhotos(photos)
 	if err != nil {
 		return PhotoEval{}, err
 	}
-	return EvaluatePhotos(m, photos, inputs), nil
+	return EvaluatePhotos(m, photos, cuts), nil
 }

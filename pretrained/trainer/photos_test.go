@@ -59,19 +59,19 @@ func TestPhotosAreReadAugmentedAndScored(t *testing.T) {
 	if photos[0].Folder != "pants" || photos[0].Labels != 1<<1 || photos[5].Labels != 1<<5|1<<7|1<<9 {
 		t.Errorf("labels: %s %b, %s %b", photos[0].Folder, photos[0].Labels, photos[5].Folder, photos[5].Labels)
 	}
-	a, b := AugmentPhotos(photos, 3, 9), AugmentPhotos(photos, 3, 9)
+	a, b := AugmentPhotos(photos, 3, 1, 9), AugmentPhotos(photos, 3, 1, 9)
 	if len(a.Labels) != 18 || !bytes.Equal(a.Views, b.Views) {
 		t.Fatalf("%d views; the same seed gave the same views: %v", len(a.Labels), bytes.Equal(a.Views, b.Views))
 	}
 	if bytes.Equal(a.Views[:784], a.Views[784:2*784]) {
 		t.Error("an augmented variant equals the photo as it is")
 	}
-	inputs, err := PreparePhotos(photos)
+	cuts, err := CutPhotos(photos)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := ml.NewFashionNet(rand.New(rand.NewPCG(1, 1)))
-	ev := EvaluatePhotos(m, photos, inputs)
+	ev := EvaluatePhotos(m, photos, cuts)
 	if ev.Total["pants"] != 3 || ev.Total["shoes"] != 3 || len(ev.Predictions) != 6 {
 		t.Errorf("scored %v, %d predictions", ev.Total, len(ev.Predictions))
 	}

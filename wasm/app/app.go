@@ -199,19 +199,21 @@ func (a *App) Clear() {
 // loadUpload classifies an uploaded file, or says clearly why it cannot.
 func (a *App) loadUpload(data []byte, name string) {
 	start := time.Now()
-	r, cut, err := prep.PrepareFile(data)
-	a.showUpload(r, cut, err, name, start)
+	cuts, err := prep.CutFile(data)
+	a.showUpload(cuts, err, name, start)
 }
 
-// showUpload puts a prepared picture on the pad and classifies it, or says why the file
-// cannot be used; LastMs counts from start, when the file was chosen.
-func (a *App) showUpload(r prep.Result, cut *prep.Cutout, err error, name string, start time.Time) {
+// showUpload puts the cut of a picture the model is surest of on the pad and classifies it,
+// or says why the file cannot be used; LastMs counts from start, when the file was chosen.
+func (a *App) showUpload(cuts []prep.Cut, err error, name string, start time.Time) {
 	defer func() { a.LastMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	if err != nil {
 		a.Notice = fmt.Sprintf("Could not use %q: %v.", name, err)
 		a.Version++
 		return
 	}
+	chosen := prep.Choose(cuts, a.model.Confidence)
+	r, cut := chosen.Result, chosen.Cutout
 	a.strokes, a.current = nil, nil
 	view := r.View
 	a.background = &view

@@ -45,8 +45,7 @@ func readPicture(file js.Value) (small *image.NRGBA, data []byte, err error) {
 func (a *App) openPicture(file js.Value, start time.Time, done func()) {
 	name, size := file.Get("name").String(), file.Get("size").Float()
 	go func() {
-		var r prep.Result
-		var cut *prep.Cutout
+		var cuts []prep.Cut
 		var err error
 		if size > prep.MaxFileBytes {
 			err = fmt.Errorf("%w: %.0f MB, the limit is %d MB", prep.ErrTooLarge, size/(1<<20), prep.MaxFileBytes>>20)
@@ -54,17 +53,17 @@ func (a *App) openPicture(file js.Value, start time.Time, done func()) {
 			err = readErr
 		} else if small != nil {
 			prepStart := time.Now()
-			r, cut, err = prep.PreparePhoto(small)
+			cuts, err = prep.CutPhoto(small)
 			timing("photoDecodeMs", msSince(start)-msSince(prepStart))
 			timing("photoPrepareMs", msSince(prepStart))
 		} else {
-			r, cut, err = prep.PrepareFile(data)
+			cuts, err = prep.CutFile(data)
 		}
 		a.env.Lock()
 		defer a.env.UnlockRender()
 		if done != nil {
 			done()
 		}
-		a.showUpload(r, cut, err, name, start)
+		a.showUpload(cuts, err, name, start)
 	}()
 }

@@ -49,8 +49,8 @@ func (c *ClassifyView) TakePhoto(e vugu.DOMEvent) {
 		return
 	}
 	a.Camera.stop()
-	r, cut, err := prep.PreparePhoto(img)
-	a.showUpload(r, cut, err, "the camera's photo", start)
+	cuts, err := prep.CutPhoto(img)
+	a.showUpload(cuts, err, "the camera's photo", start)
 }
 
 // StopCamera turns the camera off.

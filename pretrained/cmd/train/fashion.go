@@ -22,6 +22,7 @@ func trainFashion(fs call) error {
 	fs.StringVar(&cfg.Photos, "photos", "", "folder of class folders of garment photos to train on (../shared/data/clothing-photos/train)")
 	fs.Float64Var(&cfg.PhotoShare, "photo-share", 0, "share of each batch taken from -photos (0 to 1)")
 	fs.IntVar(&cfg.PhotoVariants, "photo-variants", 8, "augmented cut-outs made of each photo")
+	fs.IntVar(&cfg.PhotoCuts, "photo-cuts", 1, "how many of each photo's cuts the variants take in turn (1: the first, as before; 2: also GrabCut's from a rectangle)")
 	fs.StringVar(&cfg.ValPhotos, "val-photos", "", "folder of garment photos reported after every epoch (../shared/data/clothing-photos/validation)")
 	fs.StringVar(&cfg.Init, "init", "", "start from this FashionNet weight file (fine-tuning) instead of random weights")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use only the first N training images (quick trials)")
