@@ -98,7 +98,7 @@ func plausibleArea(mask []bool) bool {
 		}
 	}
 	n := len(mask)
-	return area >= n/200 && area <= n*97/100
+	return area > 0 && area >= n/200 && area <= n*97/100 // area > 0: n/200 is 0 in a tiny picture
 }
 
 // garmentOnBlack prepares the masked garment of a picture: grayscale, negated (so it is light

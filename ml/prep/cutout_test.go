@@ -278,3 +278,59 @@ func BenchmarkCutPhoto(b *testing.B) {
 		}
 	}
 }
+
+// TestCutPhotoOddPictures: pictures of odd shapes and contents give cuts with inputs in
+// [0, 1], or ErrBlank, and never fail otherwise.
+func TestCutPhotoOddPictures(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	filled := func(w, h int, colour func(x, y int) color.RGBA) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				img.SetRGBA(x, y, colour(x, y))
+			}
+		}
+		return img
+	}
+	noise := func(x, y int) color.RGBA {
+		return color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+	}
+	checks := func(x, y int) color.RGBA {
+		if (x/3+y/3)%2 == 0 {
+			return color.RGBA{20, 20, 20, 255}
+		}
+		return color.RGBA{230, 230, 230, 255}
+	}
+	black := func(x, y int) color.RGBA { return color.RGBA{0, 0, 0, 255} }
+	for _, tc := range []struct {
+		name string
+		img  image.Image
+	}{
+		{"1×1", filled(1, 1, noise)},
+		{"a row of 900", filled(900, 1, noise)},
+		{"a column of 900", filled(1, 900, noise)},
+		{"2×2 noise", filled(2, 2, noise)},
+		{"3×700 noise", filled(3, 700, noise)},
+		{"noise", filled(200, 150, noise)},
+		{"a checkerboard", filled(120, 90, checks)},
+		{"black", filled(64, 64, black)},
+		{"a garment filling it all", filled(80, 60, func(x, y int) color.RGBA { return color.RGBA{200, 30, 40, 255} })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cuts, err := CutPhoto(tc.img)
+			if errors.Is(err, ErrBlank) {
+				return
+			}
+			if err != nil || len(cuts) == 0 || len(cuts) > 2 {
+				t.Fatalf("%d cuts, error %v", len(cuts), err)
+			}
+			for k, c := range cuts {
+				for _, v := range c.Input {
+					if !(v >= 0 && v <= 1) {
+						t.Fatalf("cut %d: an input of %v", k, v)
+					}
+				}
+			}
+		})
+	}
+}
