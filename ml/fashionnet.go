@@ -2,7 +2,6 @@ package ml
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -243,12 +242,9 @@ func (m *FashionNet) Latent() *Tensor { return m.latent }
 // it is of its answer. It runs a forward pass, so the model should be in evaluation mode.
 func (m *FashionNet) Confidence(input []float32) float64 {
 	logits := m.Forward(FromData(slices.Clone(input), 1, 1, 32, 32)).Data
-	top := slices.Max(logits)
-	var sum float64
-	for _, l := range logits {
-		sum += math.Exp(float64(l - top))
-	}
-	return 1 / sum
+	probs := make([]float32, len(logits))
+	Softmax(probs, logits, len(logits))
+	return float64(slices.Max(probs))
 }
 
 // Backward back-propagates dLogits (B×10) from the last forward pass, adding to every gradient.

@@ -339,11 +339,27 @@ const (
 // Potts energy, by a graph cut), keeps the border band background unless a pixel is surely
 // garment, fills holes and keeps the large parts.
 func refine(col [][3]float32, mask []bool, weight func(i, j int) float32, w, h, band int) []bool {
-	n := len(mask)
+	unary, ok := garmentCosts(col, mask)
+	if !ok {
+		return mask
+	}
+	fixed := make([]bool, len(mask)) // the border band is background
+	for i := range fixed {
+		x, y := i%w, i/w
+		fixed[i] = borderSide(x, y, w, h, band) >= 0 && unary[i] > -borderDoubt
+	}
+	labels := minCut(unary, weight, fixed, w, h)
+	return keepLargeParts(fillHoles(labels, w, h), w, h)
+}
+
+// garmentCosts fits colour models to the mask's garment and to the rest, and returns each
+// pixel's cost of "garment" less that of "background"; not ok where either side has too few
+// pixels to model.
+func garmentCosts(col [][3]float32, mask []bool) (unary []float32, ok bool) {
 	var fgPts, bgPts [][3]float32
 	// A sample of each side is enough for the models (every pixel of a 128×96 photo would do,
 	// at four times the cost).
-	for i := 0; i < n; i += 2 {
+	for i := 0; i < len(mask); i += 2 {
 		if mask[i] {
 			fgPts = append(fgPts, col[i])
 		} else {
@@ -351,20 +367,14 @@ func refine(col [][3]float32, mask []bool, weight func(i, j int) float32, w, h, 
 		}
 	}
 	if len(fgPts) < 20 || len(bgPts) < 20 {
-		return mask
+		return nil, false
 	}
 	fg, bg := newColourModel(fgPts, 5), newColourModel(bgPts, 5)
-	unary := make([]float32, n) // the cost of "garment" less that of "background"
+	unary = make([]float32, len(col))
 	for i, c := range col {
 		unary[i] = fg.cost(c) - bg.cost(c)
 	}
-	fixed := make([]bool, n) // the border band is background
-	for i := range fixed {
-		x, y := i%w, i/w
-		fixed[i] = borderSide(x, y, w, h, band) >= 0 && unary[i] > -borderDoubt
-	}
-	labels := minCut(unary, weight, fixed, w, h)
-	return keepLargeParts(fillHoles(labels, w, h), w, h)
+	return unary, true
 }
 
 // smoothness weighs a pair of alike neighbours against one pixel's colour evidence, and

@@ -66,19 +66,12 @@ func BenchmarkMinCut(b *testing.B) {
 	s := newScene(img)
 	mask := make([]bool, s.w*s.h)
 	s.fillMiddle(mask, rectInset)
-	n := len(mask)
-	var fgPts, bgPts [][3]float32
-	for i := range n {
-		if mask[i] {
-			fgPts = append(fgPts, s.col[i])
-		} else {
-			bgPts = append(bgPts, s.col[i])
-		}
+	unary, ok := garmentCosts(s.col, mask)
+	if !ok {
+		b.Fatal("no colour models")
 	}
-	fg, bg := newColourModel(fgPts, 5), newColourModel(bgPts, 5)
-	unary, fixed := make([]float32, n), make([]bool, n)
-	for i, c := range s.col {
-		unary[i] = fg.cost(c) - bg.cost(c)
+	fixed := make([]bool, len(mask))
+	for i := range fixed {
 		fixed[i] = borderSide(i%s.w, i/s.w, s.w, s.h, s.band) >= 0
 	}
 	for b.Loop() {
