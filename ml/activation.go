@@ -53,11 +53,20 @@ func reluBackGo(dx, out, dy []float32) {
 type Sigmoid struct {
 	out, dx *Tensor
 	job     sliceJob
+	zero    [1]float32 // the bias the installed kernel adds
 }
 
 // Forward returns σ(x) in a buffer the layer owns.
 func (l *Sigmoid) Forward(x *Tensor) *Tensor {
 	l.out = reuse(l.out, x.Shape...)
+	if k := installed.Load(); k != nil && k.BiasAct != nil && len(x.Data)%4 == 0 {
+		// The kernel's sigmoid is sigmoid's, lane by lane, after adding a bias: +0 here, which
+		// changes no input's sigmoid (−0 becomes +0, whose sigmoid is the same ½).
+		out := l.out.Data[:len(x.Data)]
+		copy(out, x.Data)
+		k.BiasAct(out, l.zero[:], len(out), ActSigmoid)
+		return l.out
+	}
 	l.job.run(func(out, x, _ []float32) { sigmoidInto(out, x) }, l.out.Data[:len(x.Data)], x.Data, nil)
 	return l.out
 }

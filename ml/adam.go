@@ -17,7 +17,7 @@ type Adam struct {
 
 	// The running step's arguments, for a body made once (jobs.go).
 	job struct {
-		c          adamConsts
+		c          AdamConsts
 		w, g, m, v []float32
 	}
 	body func(lo, hi int)
@@ -57,7 +57,7 @@ func (a *Adam) Update() {
 			adamL2(a, float32(decay), w, g, m, v, stepSize, sqrtBC2)
 			continue
 		}
-		c := adamConsts{B1: b1, C1: 1 - b1, B2: b2, C2: 1 - b2, Shrink: 1, SqrtBC2: sqrtBC2, Eps: a.Eps, Step: stepSize}
+		c := AdamConsts{B1: b1, C1: 1 - b1, B2: b2, C2: 1 - b2, Shrink: 1, SqrtBC2: sqrtBC2, Eps: a.Eps, Step: stepSize}
 		if decay != 0 {
 			c.Shrink = float32(1 - a.LR*decay) // AdamW: the weights shrink before the step
 		}
@@ -80,8 +80,9 @@ func (a *Adam) Update() {
 // adamChunk is how many elements the cores share out at a time (a multiple of 8).
 const adamChunk = 4096
 
-// adamConsts are one parameter's constants for a step (in the layout adamAVX2 reads).
-type adamConsts struct {
+// AdamConsts are one parameter's constants for a step, in the layout adamAVX2 and the browser's
+// kernel read: five float32 from byte 0, three float64 from byte 24.
+type AdamConsts struct {
 	B1, C1, B2, C2, Shrink float32
 	_                      float32
 	SqrtBC2, Eps, Step     float64
@@ -89,7 +90,7 @@ type adamConsts struct {
 
 // adamGo is one Adam (or AdamW) step on w, g, m and v: the reference of the assembly, which
 // does exactly these operations.
-func adamGo(c *adamConsts, w, g, m, v []float32) {
+func adamGo(c *AdamConsts, w, g, m, v []float32) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for j := range w {
 		gj := g[j]

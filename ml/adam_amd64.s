@@ -1,6 +1,6 @@
 #include "textflag.h"
 
-// func adamAVX2(n int, w, grad, mom, vel *float32, c *adamConsts)
+// func adamAVX2(n int, w, grad, mom, vel *float32, c *AdamConsts)
 //
 // One Adam step on n elements (a positive multiple of 8), eight at a time, with exactly the
 // float32 and float64 operations of adamGo in the same order (no FMA), so the results are bit

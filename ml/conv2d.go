@@ -122,6 +122,14 @@ func (l *Conv2d) forwardImages(lo, hi int) {
 		out := dst.Data[n*l.Cout*p : (n+1)*l.Cout*p]
 		prod := gemmCall{m: l.Cout, n: p, k: k, pa: l.wPacked, b: matrix{data: l.col[n*p:], ld: b * p}, c: out, ldc: p}
 		gemmBlock(&prod, 0, l.Cout, 0, p)
+		if kb := installed.Load(); kb != nil && kb.BiasAct != nil && p%4 == 0 {
+			act := ActNone
+			if l.relu != nil {
+				act = ActReLU
+			}
+			kb.BiasAct(out, bias, p, act) // the loop below in one call
+			continue
+		}
 		for ch, v := range bias {
 			plane := out[ch*p : (ch+1)*p]
 			if l.relu != nil {

@@ -26,6 +26,12 @@ func (g convGeom) pixels() int { return g.Ho * g.Wo }
 
 // im2col writes image x (C×H×W) into its columns of col (K×ld, starting at column off).
 func im2col(col []float32, ld, off int, x []float32, g convGeom) {
+	if k := installed.Load(); k != nil && k.Im2col != nil {
+		// The kernel reads and writes raw memory: the bounds the Go would check, checked first.
+		_, _ = col[off+(g.rowLen()-1)*ld+g.pixels()-1], x[g.C*g.H*g.W-1]
+		k.Im2col(col[off:], ld, x, g.C, g.H, g.W, g.Kernel, g.Stride, g.Pad, g.Ho, g.Wo)
+		return
+	}
 	if g.same() {
 		im2colSame(col, ld, off, x, g)
 		return
@@ -117,6 +123,11 @@ func im2col(col []float32, ld, off int, x []float32, g convGeom) {
 // col2im is im2col's adjoint: it adds image n's columns of col back into dx (C×H×W), which the
 // caller zeroes first. It may zero entries of col that fall outside the image (scratch).
 func col2im(dx []float32, col []float32, ld, off int, g convGeom) {
+	if k := installed.Load(); k != nil && k.Col2im != nil {
+		_, _ = col[off+(g.rowLen()-1)*ld+g.pixels()-1], dx[g.C*g.H*g.W-1]
+		k.Col2im(dx, col[off:], ld, g.C, g.H, g.W, g.Kernel, g.Stride, g.Pad, g.Ho, g.Wo)
+		return
+	}
 	if g.same() {
 		col2imSame(dx, col, ld, off, g)
 		return

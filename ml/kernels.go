@@ -50,6 +50,27 @@ type Kernels struct {
 	// src[j·ld + p] for j < 16 and p < kc, kc a multiple of 4 (packBTransGo; the weight
 	// gradient's columns).
 	PackBTrans func(dst, src []float32, ld, kc int)
+	// PackBCopy packs 16 columns of an untransposed B as a B panel, dst[p·16 + j] = src[p·ld +
+	// j] (packBCopyGo); CopyRows copies rows as copyRowsGo does (placing tiles, im2col's runs).
+	PackBCopy func(dst, src []float32, ld, kc int)
+	CopyRows  func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int)
+	// Im2col writes one image's column matrix, rows ld floats apart from col[0], as im2col does
+	// for a convolution of c channels of h×w, a kernel×kernel kernel, stride and pad, giving
+	// ho×wo; Col2im adds such a matrix back into dx as col2im does (dx zeroed by the caller).
+	Im2col func(col []float32, ld int, x []float32, c, h, w, kernel, stride, pad, ho, wo int)
+	Col2im func(dx, col []float32, ld int, c, h, w, kernel, stride, pad, ho, wo int)
+	// Adam is one optimiser step on w, g, m and v (of equal length) as adamGo takes it.
+	Adam func(c *AdamConsts, w, g, m, v []float32)
+	// ReLU and ReLUBack are reluGo and reluBackGo.
+	ReLU     func(out, x []float32)
+	ReLUBack func(dx, out, dy []float32)
+	// SumLanes, SqDevLanes and DotLanes set out[4q+j], for each of planes planes of x (stride
+	// apart), to lane j of sum64, sumSquaredDev64 (from means[q·meanStep]) or dot64 (with y's
+	// plane q) over the plane's first n4 values, n4 a multiple of 4: the four running sums the
+	// Go keeps, in the same order.
+	SumLanes   func(out []float64, x []float32, planes, n4, stride int)
+	SqDevLanes func(out []float64, x []float32, planes, n4, stride int, means []float64, meanStep int)
+	DotLanes   func(out []float64, x, y []float32, planes, n4, stride int)
 
 	// MaxBatch is the largest batch the whole-layer kernels take (0: any). They run one image
 	// at a time on one core, which natively loses to the batched layers on both cores beyond

@@ -72,11 +72,11 @@ func dotRows(lo, hi, k, k8 int, x, b []float32, ldb int, y []float32, accumulate
 }
 
 //go:noescape
-func adamAVX2(n int, w, grad, mom, vel *float32, c *adamConsts)
+func adamAVX2(n int, w, grad, mom, vel *float32, c *AdamConsts)
 
 // adamRange is one Adam step on w, g, m and v (of equal length): the assembly on whole groups
 // of eight, adamGo on the rest, the same numbers either way.
-func adamRange(c *adamConsts, w, g, m, v []float32) {
+func adamRange(c *AdamConsts, w, g, m, v []float32) {
 	n8 := len(w) &^ 7
 	if haveFMA && n8 > 0 {
 		_, _, _ = g[len(w)-1], m[len(w)-1], v[len(w)-1]

@@ -38,7 +38,7 @@ func TestAdamStepIsTheOriginalArithmetic(t *testing.T) {
 			const b1, b2, lr = 0.9, 0.999, 1e-3
 			bc1, bc2 := 1-math.Pow(b1, 3), 1-math.Pow(b2, 3)
 			adamOriginal(ww, g, wm, wv, b1, b2, shrink, lr/bc1, math.Sqrt(bc2), 1e-8)
-			c := adamConsts{B1: b1, C1: 1 - float32(b1), B2: b2, C2: 1 - float32(b2), Shrink: shrink,
+			c := AdamConsts{B1: b1, C1: 1 - float32(b1), B2: b2, C2: 1 - float32(b2), Shrink: shrink,
 				SqrtBC2: math.Sqrt(bc2), Eps: 1e-8, Step: lr / bc1}
 			adamRange(&c, w, g, m, v)
 			sameFloats(t, "weights", w, ww)

@@ -731,5 +731,316 @@ w("        (br $sloop)))")
 w("      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))")
 w("      (br $yloop)))")
 w("  )")
+
+# copy_rows(rows, n, dst, dstStride, src, srcStride): dst[r·dstStride + i] = src[r·srcStride + i]
+# for r < rows, i < n (ml's copyRowsGo: placing tiles into C, im2col's runs).
+w('  (func (export "copy_rows") (param $rows i32) (param $n i32) (param $dst i32) (param $ds i32) (param $src i32) (param $ss i32)')
+w("    (local $r i32) (local $i i32) (local $n4 i32) (local $d i32) (local $s i32)")
+w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
+w("    (block $rdone (loop $rloop")
+w("      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))")
+w("      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $ds)) (i32.const 2))))")
+w("      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ss)) (i32.const 2))))")
+w("      (local.set $i (i32.const 0))")
+w("      (block $vdone (loop $vloop")
+w("        (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
+w("        (v128.store (local.get $d) (v128.load (local.get $s)))")
+w("        (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+w("        (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+w("        (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+w("        (br $vloop)))")
+w("      (block $sdone (loop $sloop")
+w("        (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
+w("        (f32.store (local.get $d) (f32.load (local.get $s)))")
+w("        (local.set $d (i32.add (local.get $d) (i32.const 4)))")
+w("        (local.set $s (i32.add (local.get $s) (i32.const 4)))")
+w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+w("        (br $sloop)))")
+w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
+w("      (br $rloop)))")
+w("  )")
+
+# pack_b(dst, src, ld, kc): gemm's B panel from 16 columns of an untransposed B, dst[p·16 + j]
+# = src[p·ld + j] for j < 16, p < kc (ml's packBCopyGo).
+w('  (func (export "pack_b") (param $dst i32) (param $src i32) (param $ld i32) (param $kc i32)')
+w("    (local $p i32) (local $row i32)")
+w("    (local.set $row (i32.shl (local.get $ld) (i32.const 2)))")
+w("    (block $pdone (loop $ploop")
+w("      (br_if $pdone (i32.ge_u (local.get $p) (local.get $kc)))")
+for off in (0, 16, 32, 48):
+    w(f"      (v128.store offset={off} (local.get $dst) (v128.load offset={off} (local.get $src)))")
+w("      (local.set $dst (i32.add (local.get $dst) (i32.const 64)))")
+w("      (local.set $src (i32.add (local.get $src) (local.get $row)))")
+w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
+w("      (br $ploop)))")
+w("  )")
+
+# adam(c, w, g, m, v, n): one Adam (or AdamW) step on n values, ml's adamGo: with (B1, C1, B2,
+# C2, Shrink) float32 at c and (SqrtBC2, Eps, Step) float64 at c + 24 (ml.AdamConsts),
+#   m = float32(B1·m) + float32(C1·g);  v = float32(B2·v) + float32(float32(C2·g)·g)
+#   w = float32(w·Shrink) − float32(Step·float64(m) / (√float64(v)/SqrtBC2 + Eps)),
+# the float64 part two lanes at a time.
+def adam_f64(ind, mv, vv, dst):
+    """Sets dst (f32x4) to float32(Step·m/(√v/SqrtBC2 + Eps)) for the lanes of mv and vv."""
+    halves = []
+    for h, pick in ((0, "(local.get {})"), (1, "(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get {0}) (local.get {0}))")):
+        m64 = f"(f64x2.promote_low_f32x4 {pick.format(mv)})"
+        v64 = f"(f64x2.promote_low_f32x4 {pick.format(vv)})"
+        den = f"(f64x2.add (f64x2.div (f64x2.sqrt {v64}) (local.get $sbc2)) (local.get $eps))"
+        halves.append(f"(f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $step) {m64}) {den}))")
+    w(f"{ind}(local.set {dst} (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 {halves[0]} {halves[1]}))")
+
+
+w('  (func (export "adam") (param $c i32) (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)')
+w("    (local $i i32) (local $n4 i32) (local $at i32)")
+w("    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $shrink v128) (local $sbc2 v128) (local $eps v128) (local $step v128)")
+w("    (local $gv v128) (local $mv v128) (local $vv v128) (local $sv v128)")
+w("    (local $gs f32) (local $ms f32) (local $vs f32)")
+for name, off in (("b1", 0), ("c1", 4), ("b2", 8), ("c2", 12), ("shrink", 16)):
+    w(f"    (local.set ${name} (v128.load32_splat offset={off} (local.get $c)))")
+for name, off in (("sbc2", 24), ("eps", 32), ("step", 40)):
+    w(f"    (local.set ${name} (v128.load64_splat offset={off} (local.get $c)))")
+w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
+w("    (block $vdone (loop $vloop")
+w("      (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
+w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
+w("      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))")
+w("      (local.set $mv (f32x4.add (f32x4.mul (local.get $b1) (v128.load (i32.add (local.get $m) (local.get $at)))) (f32x4.mul (local.get $c1) (local.get $gv))))")
+w("      (local.set $vv (f32x4.add (f32x4.mul (local.get $b2) (v128.load (i32.add (local.get $v) (local.get $at)))) (f32x4.mul (f32x4.mul (local.get $c2) (local.get $gv)) (local.get $gv))))")
+w("      (v128.store (i32.add (local.get $m) (local.get $at)) (local.get $mv))")
+w("      (v128.store (i32.add (local.get $v) (local.get $at)) (local.get $vv))")
+adam_f64("      ", "$mv", "$vv", "$sv")
+w("      (v128.store (i32.add (local.get $w) (local.get $at)) (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $shrink)) (local.get $sv)))")
+w("      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+w("      (br $vloop)))")
+w("    (block $sdone (loop $sloop")
+w("      (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
+w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
+w("      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))")
+w("      (local.set $ms (f32.add (f32.mul (f32.load offset=0 (local.get $c)) (f32.load (i32.add (local.get $m) (local.get $at)))) (f32.mul (f32.load offset=4 (local.get $c)) (local.get $gs))))")
+w("      (local.set $vs (f32.add (f32.mul (f32.load offset=8 (local.get $c)) (f32.load (i32.add (local.get $v) (local.get $at)))) (f32.mul (f32.mul (f32.load offset=12 (local.get $c)) (local.get $gs)) (local.get $gs))))")
+w("      (f32.store (i32.add (local.get $m) (local.get $at)) (local.get $ms))")
+w("      (f32.store (i32.add (local.get $v) (local.get $at)) (local.get $vs))")
+w("      (f32.store (i32.add (local.get $w) (local.get $at)) (f32.sub (f32.mul (f32.load (i32.add (local.get $w) (local.get $at))) (f32.load offset=16 (local.get $c)))")
+w("        (f32.demote_f64 (f64.div (f64.mul (f64.load offset=40 (local.get $c)) (f64.promote_f32 (local.get $ms)))")
+w("          (f64.add (f64.div (f64.sqrt (f64.promote_f32 (local.get $vs))) (f64.load offset=24 (local.get $c))) (f64.load offset=32 (local.get $c)))))))")
+w("      (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+w("      (br $sloop)))")
+w("  )")
+
+
+def zero_span(ind, addr, count):
+    """Stores count (an i32 expression of locals) zero floats from addr (a local, which it
+    advances), four at a time."""
+    w(f"{ind}(local.set $end (i32.add (local.get {addr}) (i32.shl {count} (i32.const 2))))")
+    w(f"{ind}(block $zvdone (loop $zvloop")
+    w(f"{ind}  (br_if $zvdone (i32.gt_s (i32.add (local.get {addr}) (i32.const 16)) (local.get $end)))")
+    w(f"{ind}  (v128.store (local.get {addr}) (v128.const i32x4 0 0 0 0))")
+    w(f"{ind}  (local.set {addr} (i32.add (local.get {addr}) (i32.const 16)))")
+    w(f"{ind}  (br $zvloop)))")
+    w(f"{ind}(block $zsdone (loop $zsloop")
+    w(f"{ind}  (br_if $zsdone (i32.ge_u (local.get {addr}) (local.get $end)))")
+    w(f"{ind}  (f32.store (local.get {addr}) (f32.const 0))")
+    w(f"{ind}  (local.set {addr} (i32.add (local.get {addr}) (i32.const 4)))")
+    w(f"{ind}  (br $zsloop)))")
+
+
+def conv_taps(name, body):
+    """Writes name(data, col, ld, C, H, W, K, S, P, Ho, Wo): for every channel c and kernel
+    tap (ky, kx), with $plane at the channel's first input value and $row at the tap's row of the
+    column matrix, and for every output row oy: $iy, its input row, and the output columns
+    [lo, hi) whose input column ox·S − P + kx lies in the image (ml's convGeom.validRange);
+    body(ind) handles one output row."""
+    w(f'  (func (export "{name}") (param $data i32) (param $col i32) (param $ld i32) (param $C i32) (param $H i32) (param $W i32) (param $K i32) (param $S i32) (param $P i32) (param $Ho i32) (param $Wo i32)')
+    w("    (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $iy i32) (local $lo i32) (local $hi i32) (local $plane i32) (local $row i32)")
+    w("    (local $d i32) (local $s i32) (local $i i32) (local $n i32) (local $end i32) (local $a v128) (local $b v128)")
+    w("    (block $cdone (loop $cloop")
+    w("      (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))")
+    w("      (local.set $plane (i32.add (local.get $data) (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $H) (local.get $W))) (i32.const 2))))")
+    w("      (local.set $ky (i32.const 0))")
+    w("      (block $kydone (loop $kyloop")
+    w("        (br_if $kydone (i32.ge_u (local.get $ky) (local.get $K)))")
+    w("        (local.set $kx (i32.const 0))")
+    w("        (block $kxdone (loop $kxloop")
+    w("          (br_if $kxdone (i32.ge_u (local.get $kx) (local.get $K)))")
+    w("          (local.set $row (i32.add (local.get $col) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $K)) (local.get $ky)) (local.get $K)) (local.get $kx)) (local.get $ld)) (i32.const 2))))")
+    # lo = max(0, (P − kx + S − 1)/S), hi = max(lo, min(Wo, (W − 1 + P − kx)/S + 1)), truncating as Go's / does.
+    w("          (local.set $lo (i32.div_s (i32.sub (i32.add (local.get $P) (local.get $S)) (i32.add (local.get $kx) (i32.const 1))) (local.get $S)))")
+    w("          (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))")
+    w("          (local.set $hi (i32.add (i32.div_s (i32.sub (i32.add (local.get $W) (local.get $P)) (i32.add (local.get $kx) (i32.const 1))) (local.get $S)) (i32.const 1)))")
+    w("          (if (i32.gt_s (local.get $hi) (local.get $Wo)) (then (local.set $hi (local.get $Wo))))")
+    w("          (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))")
+    w("          (local.set $oy (i32.const 0))")
+    w("          (block $ydone (loop $yloop")
+    w("            (br_if $ydone (i32.ge_u (local.get $oy) (local.get $Ho)))")
+    w("            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $S)) (local.get $P)) (local.get $ky)))")
+    body("            ")
+    w("            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))")
+    w("            (br $yloop)))")
+    w("          (local.set $kx (i32.add (local.get $kx) (i32.const 1)))")
+    w("          (br $kxloop)))")
+    w("        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))")
+    w("        (br $kyloop)))")
+    w("      (local.set $c (i32.add (local.get $c) (i32.const 1)))")
+    w("      (br $cloop)))")
+    w("  )")
+
+
+# The input column of output column lo of row iy: $s, a byte address in the channel's plane.
+SRC = "(i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $W)) (i32.sub (i32.add (i32.mul (local.get $lo) (local.get $S)) (local.get $kx)) (local.get $P))) (i32.const 2)))"
+INSIDE = "(i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $H)))"
+EVEN = "0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27"
+
+
+def im2col_row(ind):
+    """One output row of im2col: the row's valid columns read the input (every S-th value), the
+    rest (and a whole row outside the image) are zero."""
+    w(f"{ind}(local.set $d (i32.add (local.get $row) (i32.shl (i32.mul (local.get $oy) (local.get $Wo)) (i32.const 2))))")
+    w(f"{ind}(if (i32.eqz {INSIDE}) (then")
+    zero_span(ind + "  ", "$d", "(local.get $Wo)")
+    w(f"{ind}) (else")
+    zero_span(ind + "  ", "$d", "(local.get $lo)")
+    w(f"{ind}  (local.set $s {SRC})")
+    w(f"{ind}  (local.set $n (i32.sub (local.get $hi) (local.get $lo)))")
+    w(f"{ind}  (local.set $i (i32.const 0))")
+    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 1)) (then")
+    w(f"{ind}    (block $v1done (loop $v1loop")
+    w(f"{ind}      (br_if $v1done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    w(f"{ind}      (v128.store (local.get $d) (v128.load (local.get $s)))")
+    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}      (br $v1loop)))))")
+    # Stride 2: four outputs from eight inputs, while the eighth is not past the row's last.
+    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 2)) (then")
+    w(f"{ind}    (block $v2done (loop $v2loop")
+    w(f"{ind}      (br_if $v2done (i32.ge_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    w(f"{ind}      (v128.store (local.get $d) (i8x16.shuffle {EVEN} (v128.load offset=0 (local.get $s)) (v128.load offset=16 (local.get $s))))")
+    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 32)))")
+    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}      (br $v2loop)))))")
+    w(f"{ind}  (block $sdone (loop $sloop")
+    w(f"{ind}    (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))")
+    w(f"{ind}    (f32.store (local.get $d) (f32.load (local.get $s)))")
+    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.const 4)))")
+    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.shl (local.get $S) (i32.const 2))))")
+    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+    w(f"{ind}    (br $sloop)))")
+    zero_span(ind + "  ", "$d", "(i32.sub (local.get $Wo) (local.get $hi))")
+    w(f"{ind}))")
+
+
+def col2im_row(ind):
+    """One output row of col2im: each valid column's value is added to the input value it was
+    read from (stride 2: four at a time into the even lanes of eight, the odd ones adding +0,
+    which changes no value of dx: it starts at +0 and so never holds −0)."""
+    w(f"{ind}(if {INSIDE} (then")
+    w(f"{ind}  (local.set $d {SRC})")
+    w(f"{ind}  (local.set $s (i32.add (local.get $row) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $Wo)) (local.get $lo)) (i32.const 2))))")
+    w(f"{ind}  (local.set $n (i32.sub (local.get $hi) (local.get $lo)))")
+    w(f"{ind}  (local.set $i (i32.const 0))")
+    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 1)) (then")
+    w(f"{ind}    (block $v1done (loop $v1loop")
+    w(f"{ind}      (br_if $v1done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    w(f"{ind}      (v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))")
+    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}      (br $v1loop)))))")
+    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 2)) (then")
+    w(f"{ind}    (block $v2done (loop $v2loop")
+    w(f"{ind}      (br_if $v2done (i32.ge_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    w(f"{ind}      (local.set $a (v128.load (local.get $s)))")
+    w(f"{ind}      (v128.store offset=0 (local.get $d) (f32x4.add (v128.load offset=0 (local.get $d)) (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))")
+    w(f"{ind}      (v128.store offset=16 (local.get $d) (f32x4.add (v128.load offset=16 (local.get $d)) (i8x16.shuffle 8 9 10 11 16 17 18 19 12 13 14 15 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))")
+    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 32)))")
+    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}      (br $v2loop)))))")
+    w(f"{ind}  (block $sdone (loop $sloop")
+    w(f"{ind}    (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))")
+    w(f"{ind}    (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))")
+    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.shl (local.get $S) (i32.const 2))))")
+    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.const 4)))")
+    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+    w(f"{ind}    (br $sloop)))))")
+
+
+# im2col(x, col, ld, C, H, W, K, S, P, Ho, Wo): one image's column matrix (ml's im2col, col at the
+# image's first column, rows ld floats apart); col2im(dx, col, ...): its adjoint, adding into dx.
+conv_taps("im2col", im2col_row)
+conv_taps("col2im", col2im_row)
+
+# relu(out, x, n): out = x where x > 0, else +0 (NaN kept), ml's reluGo; relu_back(dx, out, dy,
+# n): dx = dy where out (≥ 0) is not +0, else +0, ml's reluBackGo. Both bit for bit, by masks.
+def elementwise(name, params, vec, scalar):
+    w(f'  (func (export "{name}") {" ".join(f"(param ${p} i32)" for p in params)} (param $n i32)')
+    w("    (local $i i32) (local $at i32) (local $n4 i32) (local $v v128) (local $s i32)")
+    w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
+    w("    (block $vdone (loop $vloop")
+    w("      (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
+    w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
+    w("      " + vec)
+    w("      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w("      (br $vloop)))")
+    w("    (block $sdone (loop $sloop")
+    w("      (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
+    w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
+    w("      " + scalar)
+    w("      (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+    w("      (br $sloop)))")
+    w("  )")
+
+
+def at(p):
+    return f"(i32.add (local.get ${p}) (local.get $at))"
+
+
+elementwise("relu", ["out", "x"],
+            f"(local.set $v (v128.load {at('x')})) (v128.store {at('out')} (v128.andnot (local.get $v) (f32x4.le (local.get $v) (v128.const i32x4 0 0 0 0))))",
+            f"(local.set $s (i32.load {at('x')})) (i32.store {at('out')} (select (i32.const 0) (local.get $s) (f32.le (f32.reinterpret_i32 (local.get $s)) (f32.const 0))))")
+elementwise("relu_back", ["dx", "out", "dy"],
+            f"(v128.store {at('dx')} (v128.and (v128.load {at('dy')}) (i32x4.ne (v128.load {at('out')}) (v128.const i32x4 0 0 0 0))))",
+            f"(i32.store {at('dx')} (select (i32.load {at('dy')}) (i32.const 0) (i32.load {at('out')})))")
+
+
+# lanes_sum(x, y, planes, n4, stride, means, meanStep, out), lanes_sqdev and lanes_dot: for each
+# of planes planes of x (stride floats apart), the four running sums of ml's sum64,
+# sumSquaredDev64 (from the float64 mean at means + 8·meanStep·q) or dot64 (with y's plane) over
+# its first n4 values (a multiple of 4), the sum of lane j taking values j, j+4, …, stored at
+# out + 32·q: two float64 lanes per vector, in the same order, so the same bits.
+def lanes_kernel(name, term):
+    w(f'  (func (export "{name}") (param $x i32) (param $y i32) (param $planes i32) (param $n4 i32) (param $stride i32) (param $means i32) (param $meanStep i32) (param $out i32)')
+    w("    (local $q i32) (local $i i32) (local $xp i32) (local $yp i32) (local $end i32) (local $a v128) (local $b v128) (local $v v128) (local $u v128) (local $mean v128)")
+    w("    (block $qdone (loop $qloop")
+    w("      (br_if $qdone (i32.ge_u (local.get $q) (local.get $planes)))")
+    w("      (local.set $xp (i32.add (local.get $x) (i32.shl (i32.mul (local.get $q) (local.get $stride)) (i32.const 2))))")
+    w("      (local.set $yp (i32.add (local.get $y) (i32.shl (i32.mul (local.get $q) (local.get $stride)) (i32.const 2))))")
+    w("      (local.set $end (i32.add (local.get $xp) (i32.shl (local.get $n4) (i32.const 2))))")
+    w("      (local.set $mean (v128.load64_splat (i32.add (local.get $means) (i32.shl (i32.mul (local.get $q) (local.get $meanStep)) (i32.const 3)))))")
+    w("      (local.set $a (v128.const i32x4 0 0 0 0))")
+    w("      (local.set $b (v128.const i32x4 0 0 0 0))")
+    w("      (block $idone (loop $iloop")
+    w("        (br_if $idone (i32.ge_u (local.get $xp) (local.get $end)))")
+    w("        (local.set $v (v128.load (local.get $xp)))")
+    w("        (local.set $u (v128.load (local.get $yp)))")
+    for acc, pick in (("$a", "(local.get {})"), ("$b", "(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get {0}) (local.get {0}))")):
+        xv = f"(f64x2.promote_low_f32x4 {pick.format('$v')})"
+        yv = f"(f64x2.promote_low_f32x4 {pick.format('$u')})"
+        w(f"        (local.set {acc} (f64x2.add (local.get {acc}) {term(xv, yv)}))")
+    w("        (local.set $xp (i32.add (local.get $xp) (i32.const 16)))")
+    w("        (local.set $yp (i32.add (local.get $yp) (i32.const 16)))")
+    w("        (br $iloop)))")
+    w("      (v128.store offset=0 (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 5))) (local.get $a))")
+    w("      (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 5))) (local.get $b))")
+    w("      (local.set $q (i32.add (local.get $q) (i32.const 1)))")
+    w("      (br $qloop)))")
+    w("  )")
+
+
+lanes_kernel("lanes_sum", lambda x, y: x)
+lanes_kernel("lanes_sqdev", lambda x, y: f"(f64x2.mul (f64x2.sub {x} (local.get $mean)) (f64x2.sub {x} (local.get $mean)))")
+lanes_kernel("lanes_dot", lambda x, y: f"(f64x2.mul {x} {y})")
 w(")")
 open("kernels.wat", "w").write("\n".join(lines) + "\n")

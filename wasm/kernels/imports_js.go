@@ -50,6 +50,36 @@ func wasmMaxPool2(x, out, arg, base, h, w uint32)
 //go:wasmimport lookbook_kernels pack_bt
 func wasmPackBTrans(dst, src, ld, kc uint32)
 
+//go:wasmimport lookbook_kernels pack_b
+func wasmPackBCopy(dst, src, ld, kc uint32)
+
+//go:wasmimport lookbook_kernels copy_rows
+func wasmCopyRows(rows, n, dst, dstStride, src, srcStride uint32)
+
+//go:wasmimport lookbook_kernels im2col
+func wasmIm2col(x, col, ld, c, h, w, kernel, stride, pad, ho, wo uint32)
+
+//go:wasmimport lookbook_kernels col2im
+func wasmCol2im(dx, col, ld, c, h, w, kernel, stride, pad, ho, wo uint32)
+
+//go:wasmimport lookbook_kernels adam
+func wasmAdam(c, w, g, m, v, n uint32)
+
+//go:wasmimport lookbook_kernels relu
+func wasmReLU(out, x, n uint32)
+
+//go:wasmimport lookbook_kernels relu_back
+func wasmReLUBack(dx, out, dy, n uint32)
+
+//go:wasmimport lookbook_kernels lanes_sum
+func wasmSumLanes(x, y, planes, n4, stride, means, meanStep, out uint32)
+
+//go:wasmimport lookbook_kernels lanes_sqdev
+func wasmSqDevLanes(x, y, planes, n4, stride, means, meanStep, out uint32)
+
+//go:wasmimport lookbook_kernels lanes_dot
+func wasmDotLanes(x, y, planes, n4, stride, means, meanStep, out uint32)
+
 //go:wasmimport lookbook_kernels tsne_rep2
 func wasmTSNERep2(flat, nflat, order, n, y, rep, zPart uint32, theta2 float64)
 
@@ -114,6 +144,34 @@ func moduleKernels() *ml.Kernels {
 		},
 		PackBTrans: func(dst, src []float32, ld, kc int) {
 			wasmPackBTrans(address(dst), address(src), uint32(ld), uint32(kc))
+		},
+		PackBCopy: func(dst, src []float32, ld, kc int) {
+			wasmPackBCopy(address(dst), address(src), uint32(ld), uint32(kc))
+		},
+		CopyRows: func(rows, n int, dst []float32, dstStride int, src []float32, srcStride int) {
+			wasmCopyRows(uint32(rows), uint32(n), address(dst), uint32(dstStride), address(src), uint32(srcStride))
+		},
+		Im2col: func(col []float32, ld int, x []float32, c, h, w, kernel, stride, pad, ho, wo int) {
+			wasmIm2col(address(x), address(col), uint32(ld), uint32(c), uint32(h), uint32(w), uint32(kernel), uint32(stride), uint32(pad), uint32(ho), uint32(wo))
+		},
+		Col2im: func(dx, col []float32, ld int, c, h, w, kernel, stride, pad, ho, wo int) {
+			wasmCol2im(address(dx), address(col), uint32(ld), uint32(c), uint32(h), uint32(w), uint32(kernel), uint32(stride), uint32(pad), uint32(ho), uint32(wo))
+		},
+		Adam: func(c *ml.AdamConsts, w, g, m, v []float32) {
+			wasmAdam(uint32(uintptr(unsafe.Pointer(c))), address(w), address(g), address(m), address(v), uint32(len(w)))
+		},
+		ReLU: func(out, x []float32) { wasmReLU(address(out), address(x), uint32(len(x))) },
+		ReLUBack: func(dx, out, dy []float32) {
+			wasmReLUBack(address(dx), address(out), address(dy), uint32(len(dy)))
+		},
+		SumLanes: func(out []float64, x []float32, planes, n4, stride int) {
+			wasmSumLanes(address(x), 0, uint32(planes), uint32(n4), uint32(stride), 0, 0, address(out))
+		},
+		SqDevLanes: func(out []float64, x []float32, planes, n4, stride int, means []float64, meanStep int) {
+			wasmSqDevLanes(address(x), 0, uint32(planes), uint32(n4), uint32(stride), address(means), uint32(meanStep), address(out))
+		},
+		DotLanes: func(out []float64, x, y []float32, planes, n4, stride int) {
+			wasmDotLanes(address(x), address(y), uint32(planes), uint32(n4), uint32(stride), 0, 0, address(out))
 		},
 	}
 }

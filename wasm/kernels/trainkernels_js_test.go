@@ -181,3 +181,123 @@ func TestPackBTransEqualsGo(t *testing.T) {
 		bitsEqual(t, fmt.Sprintf("pack_bt, ld %d, kc %d", c.ld, c.kc), got, want)
 	}
 }
+
+// TestTrainingLayersEqualGo: the layers that im2col, col2im, copy_rows, pack_b, relu,
+// relu_back, the lane reductions, bias_act and adam serve give, with the kernels installed,
+// ml's Go numbers bit for bit: convolutions of every stride and padding the kernels treat
+// apart (1, 2 and 3; 'same', none, wider than the kernel), transposed convolutions, BatchNorm
+// on planes with and without a multiple of 4 values, ReLU and sigmoid on awkward values
+// (±0, NaN, ±100), and Adam and AdamW over lengths with and without a multiple of 4, several
+// steps.
+func TestTrainingLayersEqualGo(t *testing.T) {
+	installedForTraining(t)
+	awkward := func(rng *rand.Rand, n int) []float32 {
+		v := randFloats(rng, n)
+		for i := range v {
+			switch rng.IntN(12) {
+			case 0:
+				v[i] = 0
+			case 1:
+				v[i] = float32(math.Copysign(0, -1))
+			case 2:
+				v[i] = 100 * v[i]
+			}
+		}
+		return v
+	}
+	// run computes what a layer gives, with the Go or with the kernels, from the same seed.
+	run := func(kernels bool, f func(rng *rand.Rand) [][]float32) [][]float32 {
+		ml.SetKernels(nil)
+		if kernels {
+			Install()
+		}
+		return f(rand.New(rand.NewPCG(21, 21)))
+	}
+	check := func(what string, f func(rng *rand.Rand) [][]float32) {
+		t.Helper()
+		want, got := run(false, f), run(true, f)
+		for i := range want {
+			bitsEqual(t, fmt.Sprintf("%s, result %d", what, i), got[i], want[i])
+		}
+	}
+	tensor := func(rng *rand.Rand, shape ...int) *ml.Tensor {
+		x := ml.NewTensor(shape...)
+		copy(x.Data, randFloats(rng, len(x.Data)))
+		return x
+	}
+	grads := func(out [][]float32, ps []*ml.Param) [][]float32 {
+		for _, p := range ps {
+			out = append(out, append([]float32(nil), p.Grad.Data...))
+		}
+		return out
+	}
+	for _, c := range []struct{ b, cin, cout, h, w, k, s, p int }{
+		{3, 2, 5, 8, 8, 3, 1, 1}, {2, 3, 4, 7, 9, 3, 1, 0}, {2, 3, 16, 32, 32, 3, 2, 1}, {2, 4, 6, 9, 11, 3, 2, 1},
+		{1, 2, 3, 10, 7, 5, 3, 2}, {2, 2, 2, 5, 5, 3, 1, 4}, {2, 32, 16, 8, 8, 4, 2, 1},
+	} {
+		name := fmt.Sprintf("%d×%d×%d×%d, kernel %d, stride %d, pad %d", c.b, c.cin, c.h, c.w, c.k, c.s, c.p)
+		check("Conv2d "+name, func(rng *rand.Rand) [][]float32 {
+			l := ml.NewConv2d("c", c.cin, c.cout, c.k, c.s, c.p)
+			l.Init(rng)
+			y := l.Forward(tensor(rng, c.b, c.cin, c.h, c.w))
+			out := [][]float32{append([]float32(nil), y.Data...)}
+			dx := l.Backward(tensor(rng, y.Shape...))
+			return grads(append(out, dx.Data), l.Params())
+		})
+		check("ConvTranspose2d "+name, func(rng *rand.Rand) [][]float32 {
+			l := ml.NewConvTranspose2d("d", c.cin, c.cout, c.k, c.s, c.p)
+			l.Init(rng)
+			y := l.Forward(tensor(rng, c.b, c.cin, c.h, c.w))
+			out := [][]float32{append([]float32(nil), y.Data...)}
+			dx := l.Backward(tensor(rng, y.Shape...))
+			return grads(append(out, dx.Data), l.Params())
+		})
+	}
+	for _, shape := range [][]int{{4, 3, 5, 5}, {8, 6, 4, 4}, {2, 7, 3, 1}, {5, 9, 1, 1}} {
+		check(fmt.Sprint("BatchNorm ", shape), func(rng *rand.Rand) [][]float32 {
+			l := ml.NewBatchNorm("bn", shape[1])
+			l.Train = true
+			copy(l.Weight.Value.Data, randFloats(rng, shape[1]))
+			y := l.Forward(tensor(rng, shape...))
+			out := [][]float32{append([]float32(nil), y.Data...)}
+			dx := l.Backward(tensor(rng, shape...))
+			return grads(append(out, dx.Data), l.Params())
+		})
+	}
+	for _, n := range []int{1, 7, 64, 1027} {
+		check(fmt.Sprint("ReLU and sigmoid on ", n), func(rng *rand.Rand) [][]float32 {
+			x := ml.FromData(awkward(rng, n), n)
+			x.Data[0] = float32(math.NaN())
+			var relu ml.ReLU
+			var sig ml.Sigmoid
+			y := append([]float32(nil), relu.Forward(x).Data...)
+			dy := ml.FromData(awkward(rng, n), n)
+			dx := append([]float32(nil), relu.Backward(dy).Data...)
+			s := append([]float32(nil), sig.Forward(x).Data...)
+			return [][]float32{y, dx, s, sig.Backward(dy).Data}
+		})
+	}
+	for _, decoupled := range []bool{false, true} {
+		check(fmt.Sprint("Adam, decoupled ", decoupled), func(rng *rand.Rand) [][]float32 {
+			var ps []*ml.Param
+			for _, n := range []int{1, 6, 4096, 3*4096 + 5} {
+				ps = append(ps, &ml.Param{Value: ml.FromData(randFloats(rng, n), n), Grad: ml.NewTensor(n)})
+			}
+			ps[1].NoDecay = true
+			opt := ml.NewAdam(ps)
+			opt.LR, opt.WeightDecay, opt.Decoupled = 3e-3, 0.05, decoupled
+			for step := 0; step < 3; step++ {
+				for _, p := range ps {
+					copy(p.Grad.Data, awkward(rng, len(p.Grad.Data)))
+				}
+				opt.Update()
+			}
+			var out [][]float32
+			m, v := opt.Moments()
+			for i, p := range ps {
+				out = append(out, p.Value.Data, m[i], v[i])
+			}
+			return out
+		})
+	}
+}
