@@ -100,14 +100,9 @@ func pairUp(t *testing.T, a, b *Run) {
 	ch := [2]chan msg{make(chan msg, 1), make(chan msg, 1)}
 	for part, r := range []*Run{a, b} {
 		err := r.Shard(part, 2, func(params []*ml.Param, figures []float64) bool {
-			own := msg{PackGradients(params), append([]float64(nil), figures...)}
-			ch[1-part] <- own
+			ch[1-part] <- msg{PackGradients(params), append([]float64(nil), figures...)}
 			other := <-ch[part]
-			parts := []msg{own, other}
-			if part == 1 {
-				parts[0], parts[1] = other, own
-			}
-			return SetMeans(params, figures, [][]float32{parts[0].grads, parts[1].grads}, [][]float64{parts[0].figures, parts[1].figures}) == nil
+			return MeanWithPeer(params, figures, other.grads, other.figures) == nil
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -121,13 +121,13 @@ func (t *Train) Busy() bool {
 	return t.Downloading != "" || t.Run != nil && !t.Run.Finished && t.Run.Error == ""
 }
 
-// defaultWorkers is how many workers a run of model uses: FashionNet's two where the device
-// has two cores or more, the VAE's one. Measured in headless Chromium on two cores, FashionNet's
-// step of 64 images takes 85 ms on one worker and 66 ms on two (each exchanging 1 MB of
-// gradients); the VAE's step of 32 faces 44 ms on one and 69 ms on two, its 4.6 MB of
-// gradients costing more to exchange than half its small batch saves.
-func defaultWorkers(model string) int {
-	if n := js.Global().Get("navigator").Get("hardwareConcurrency"); model == course.FashionNet && n.Type() == js.TypeNumber && n.Int() >= 2 {
+// defaultWorkers is how many workers a run uses: two where the device has two cores or more.
+// Measured in headless Chromium on two cores (2026-12-07, after the training kernels and the
+// exchange without copies to spare), FashionNet's step of 64 images takes 83–85 ms on one
+// worker and 50–51 ms on two (each exchanging 1 MB of gradients), the VAE's step of 32 faces
+// 29–30 ms on one and 25–28 ms on two (4.6 MB); before them the VAE's was slower on two.
+func defaultWorkers() int {
+	if n := js.Global().Get("navigator").Get("hardwareConcurrency"); n.Type() == js.TypeNumber && n.Int() >= 2 {
 		return 2
 	}
 	return 1

@@ -156,7 +156,7 @@ func parseTrainOptions(args []js.Value) (o course.Options, seconds float64, work
 		return o, 0, 0, errors.New(`model is missing: "fashionnet" or "vae"`)
 	}
 	if workers == 0 {
-		workers = defaultWorkers(o.Model)
+		workers = defaultWorkers()
 	}
 	return o, seconds, workers, nil
 }

@@ -85,7 +85,7 @@ func (c *TrainView) SetLoss(e vugu.DOMEvent) {
 // Start trains the experiment shown with its settings.
 func (c *TrainView) Start(e vugu.DOMEvent) {
 	o := *c.App.Train.options()
-	go c.App.Train.start(o, defaultWorkers(o.Model), 0, nil)
+	go c.App.Train.start(o, defaultWorkers(), 0, nil)
 }
 
 func (c *TrainView) Control(e vugu.DOMEvent, kind string) { c.App.Train.control(kind) }

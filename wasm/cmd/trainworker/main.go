@@ -73,6 +73,7 @@ type peerStep struct {
 	id, step int
 	grads    []float32
 	figures  []float64
+	buffer   js.Value // the Float32Array they came in, ours now: the next step sends in it
 }
 
 type worker struct {
@@ -100,6 +101,11 @@ type worker struct {
 	lastPost               time.Time
 	exchangeTime, waitTime time.Duration
 	final                  map[string]any
+
+	// The exchange's buffers, kept from step to step: the peer's gradients, and the array to
+	// send this worker's in (the two workers' arrays change hands every step).
+	received []float32
+	send     js.Value
 }
 
 func main() {
@@ -451,7 +457,12 @@ func (w *worker) listen(port js.Value) {
 		}
 		s := peerStep{id: d.Get("id").Int(), step: d.Get("step").Int()}
 		g, f := d.Get("grads"), d.Get("figures")
-		s.grads = make([]float32, g.Length())
+		// One buffer serves every step: the port delivers in order, and a step takes its
+		// gradients before the peer can send the next.
+		if cap(w.received) < g.Length() {
+			w.received = make([]float32, g.Length())
+		}
+		s.grads, s.buffer = w.received[:g.Length()], g
 		js.CopyBytesToGo(bytesOf(s.grads), js.Global().Get("Uint8Array").New(g.Get("buffer")))
 		s.figures = make([]float64, f.Length())
 		for i := range s.figures {
@@ -468,9 +479,21 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 	t0 := time.Now()
 	defer func() { w.exchangeTime += time.Since(t0) }()
 	id, step := w.id, w.run.StepsDone()
-	own := course.PackGradients(params)
-	arr := js.Global().Get("Float32Array").New(len(own))
-	js.CopyBytesToJS(js.Global().Get("Uint8Array").New(arr.Get("buffer")), bytesOf(own))
+	n := 0
+	for _, p := range params {
+		n += len(p.Grad.Data)
+	}
+	arr := w.send
+	if arr.IsUndefined() || arr.Get("length").Int() != n {
+		arr = js.Global().Get("Float32Array").New(n)
+	}
+	w.send = js.Undefined() // transferred below
+	buf, at := arr.Get("buffer"), 0
+	for _, p := range params { // each gradient straight into its place: no packed copy
+		b := bytesOf(p.Grad.Data)
+		js.CopyBytesToJS(js.Global().Get("Uint8Array").New(buf, at, len(b)), b)
+		at += len(b)
+	}
 	figs := make([]any, len(figures))
 	for i, f := range figures {
 		figs[i] = f
@@ -480,17 +503,12 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 	for {
 		select {
 		case s := <-w.fromPeer:
+			w.send = s.buffer
 			if s.id != id || s.step != step {
 				continue // from an abandoned step or run
 			}
-			parts := [][]float32{own, s.grads}
-			partFigures := [][]float64{append([]float64(nil), figures...), s.figures}
-			if w.part == 1 {
-				parts[0], parts[1] = parts[1], parts[0]
-				partFigures[0], partFigures[1] = partFigures[1], partFigures[0]
-			}
 			w.waitTime += time.Since(t0)
-			if err := course.SetMeans(params, figures, parts, partFigures); err != nil {
+			if err := course.MeanWithPeer(params, figures, s.grads, s.figures); err != nil {
 				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 				return false
 			}
