@@ -5,7 +5,8 @@
 // One Adam step on n elements (a positive multiple of 8), eight at a time, with exactly the
 // float32 and float64 operations of adamGo in the same order (no FMA), so the results are bit
 // for bit the same:
-//   w *= shrink; m = b1·m + c1·g; v = b2·v + (c2·g)·g
+//   w *= shrink; m = b1·m + c1·g; v = b2·v + (c2·g)·g, each moment flushed to +0 below
+//   float32's normal range (flushSubnormal);
 //   w -= float32(step·float64(m) / (√float64(v) / sqrtBC2 + eps))
 TEXT ·adamAVX2(SB), NOSPLIT, $0-48
 	MOVQ n+0(FP), CX
@@ -27,11 +28,23 @@ loop:
 	VMULPS (R9)(AX*1), Y10, Y2
 	VMULPS Y1, Y11, Y4
 	VADDPS Y4, Y2, Y2
-	VMOVUPS Y2, (R9)(AX*1)
 	VMULPS (R10)(AX*1), Y12, Y3
 	VMULPS Y1, Y13, Y5
 	VMULPS Y1, Y5, Y5
 	VADDPS Y5, Y3, Y3
+
+	// Flush both moments below 2⁻¹²⁶ to +0: keep a lane where its bits, sign cleared, exceed
+	// 0x007fffff (signed compare: cleared, they are non-negative).
+	VPCMPEQD Y4, Y4, Y4
+	VPSRLD $1, Y4, Y5  // 0x7fffffff
+	VPSRLD $9, Y4, Y4  // 0x007fffff
+	VANDPS Y2, Y5, Y6
+	VPCMPGTD Y4, Y6, Y6
+	VANDPS Y6, Y2, Y2
+	VANDPS Y3, Y5, Y6
+	VPCMPGTD Y4, Y6, Y6
+	VANDPS Y6, Y3, Y3
+	VMOVUPS Y2, (R9)(AX*1)
 	VMOVUPS Y3, (R10)(AX*1)
 
 	// Low four: denominators and steps in float64.

@@ -9,8 +9,9 @@ import (
 )
 
 // adamOriginal is Adam.Update's per-element arithmetic as first written (a separate AdamW
-// shrink pass, then the step): the vectorised step must give its weights bit for bit, so that
-// a training run's weights do not depend on which path ran.
+// shrink pass, then the step), with its moments flushed below float32's normal range as now:
+// the vectorised step must give its weights bit for bit, so that a training run's weights do
+// not depend on which path ran.
 func adamOriginal(w, g, m, v []float32, b1, b2 float32, shrink float32, stepSize, sqrtBC2, eps float64) {
 	for j := range w {
 		w[j] *= shrink
@@ -19,6 +20,11 @@ func adamOriginal(w, g, m, v []float32, b1, b2 float32, shrink float32, stepSize
 		gj := g[j]
 		m[j] = b1*m[j] + (1-b1)*gj
 		v[j] = b2*v[j] + (1-b2)*gj*gj
+		for _, mom := range []*float32{&m[j], &v[j]} {
+			if *mom != 0 && math.Abs(float64(*mom)) < 0x1p-126 {
+				*mom = 0
+			}
+		}
 		denom := math.Sqrt(float64(v[j]))/sqrtBC2 + eps
 		w[j] -= float32(stepSize * float64(m[j]) / denom)
 	}
@@ -34,6 +40,13 @@ func TestAdamStepIsTheOriginalArithmetic(t *testing.T) {
 				m[i], v[i] = float32(rng.NormFloat64())*1e-3, float32(rng.Float64())*1e-6
 			}
 			g[0], v[n-1] = 0, 0 // a zero gradient and a zero second moment
+			// Moments decaying into float32's subnormal range (flushed), and just above it.
+			for i := 1; i < n; i += 5 {
+				g[i], m[i], v[i] = 0, float32(math.Copysign(1.2e-38, rng.NormFloat64())), 1.1e-38
+				if i%2 == 0 {
+					m[i], v[i] = 1.4e-38, 1.3e-38
+				}
+			}
 			ww, wm, wv := append([]float32(nil), w...), append([]float32(nil), m...), append([]float32(nil), v...)
 			const b1, b2, lr = 0.9, 0.999, 1e-3
 			bc1, bc2 := 1-math.Pow(b1, 3), 1-math.Pow(b2, 3)

@@ -78,3 +78,20 @@ func (w weighted) checkInput(layer string, x *Tensor, rank, width int, what stri
 		panic(fmt.Sprintf("ml: %s %s: input has %d %s, weight expects %d", layer, w.Weight.Name, x.Shape[1], what, width))
 	}
 }
+
+// HalfSumInto sets g[i] to (g[i] + peer[i])·½ for every i (peer at least as long): the mean of
+// two workers' gradients, the same bits whichever of the two computes it, since floating-point
+// addition is commutative.
+func HalfSumInto(g, peer []float32) {
+	if len(g) == 0 {
+		return
+	}
+	peer = peer[:len(g)]
+	if k := installed.Load(); k != nil && k.HalfSum != nil {
+		k.HalfSum(g, peer)
+		return
+	}
+	for i, v := range peer {
+		g[i] = (g[i] + v) * 0.5
+	}
+}

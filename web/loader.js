@@ -233,7 +233,7 @@
 		const go = new Go();
 		// The program calls its SIMD kernels as imports, forwarded to the instance it puts at
 		// lookbook._kernels once it has made it on its own memory (scripts/wasmexec does the same).
-		go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act", "bn_back", "bn_apply", "add_rows", "max_pool2", "pack_bt", "pack_b", "copy_rows", "im2col", "col2im", "adam", "relu", "relu_back", "lanes_sum", "lanes_dot", "lanes_sqdev", "tsne_rep2", "tsne_attr2", "knn_scan", "umap_epoch"].map((name) =>
+		go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act", "bn_back", "bn_apply", "add_rows", "max_pool2", "pack_bt", "pack_b", "copy_rows", "im2col", "col2im", "adam", "relu", "relu_back", "lanes_sum", "lanes_dot", "lanes_sqdev", "half_sum", "tsne_rep2", "tsne_attr2", "knn_scan", "umap_epoch"].map((name) =>
 			[name, (a, b, c, d, e, f, g, h, i, j, k, l, m, n) => window.lookbook._kernels[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n)]));
 		const instance = await instantiate(body.dataset.wasm, Number(body.dataset.wasmSize), go.importObject);
 		window.lookbook.timings.compiledMs = performance.now();

@@ -26,7 +26,7 @@ async function start(m) {
 	const go = new Go();
 	// The program's SIMD kernel imports, forwarded to the instance wasm/kernels makes on the
 	// program's own memory (as web/loader.js does for the page's program).
-	go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act", "bn_back", "bn_apply", "add_rows", "max_pool2", "pack_bt", "pack_b", "copy_rows", "im2col", "col2im", "adam", "relu", "relu_back", "lanes_sum", "lanes_dot", "lanes_sqdev", "tsne_rep2", "tsne_attr2", "knn_scan", "umap_epoch"].map((name) =>
+	go.importObject.lookbook_kernels = Object.fromEntries(["tiles", "dots", "gather", "ftiles", "scatter", "bias_act", "bn_back", "bn_apply", "add_rows", "max_pool2", "pack_bt", "pack_b", "copy_rows", "im2col", "col2im", "adam", "relu", "relu_back", "lanes_sum", "lanes_dot", "lanes_sqdev", "half_sum", "tsne_rep2", "tsne_attr2", "knn_scan", "umap_epoch"].map((name) =>
 		[name, (a, b, c, d, e, f, g, h, i, j, k, l, n, o) => self.lookbook._kernels[name](a, b, c, d, e, f, g, h, i, j, k, l, n, o)]));
 	const res = await fetch(m.wasm);
 	if (!res.ok) throw new Error(`downloading ${m.what} failed (HTTP ${res.status})`);

@@ -18,8 +18,7 @@ func PackGradients(params []*ml.Param) []float32 {
 
 // MeanWithPeer sets each gradient of params, and each of figures, to its mean with the other
 // worker's (peer: its packed gradients, then its figures). Both workers get the same bits
-// whichever calls it: floating-point addition is commutative, so (own + peer)·½ is the same sum
-// on either side, and both then take the same optimiser step.
+// whichever calls it (ml.HalfSumInto), and so take the same optimiser step.
 func MeanWithPeer(params []*ml.Param, figures []float64, peer []float32, peerFigures []float64) error {
 	at := 0
 	for _, p := range params {
@@ -28,9 +27,7 @@ func MeanWithPeer(params []*ml.Param, figures []float64, peer []float32, peerFig
 			return fmt.Errorf("the other worker sent %d gradients and %d figures, want %d and %d",
 				len(peer), len(peerFigures), len(PackGradients(params)), len(figures))
 		}
-		for i, v := range peer[at : at+len(g)] { // the bounds checked once
-			g[i] = (g[i] + v) * 0.5
-		}
+		ml.HalfSumInto(g, peer[at:at+len(g)])
 		at += len(g)
 	}
 	for i := range figures {

@@ -778,6 +778,7 @@ w("  )")
 # adam(c, w, g, m, v, n): one Adam (or AdamW) step on n values, ml's adamGo: with (B1, C1, B2,
 # C2, Shrink) float32 at c and (SqrtBC2, Eps, Step) float64 at c + 24 (ml.AdamConsts),
 #   m = float32(B1·m) + float32(C1·g);  v = float32(B2·v) + float32(float32(C2·g)·g)
+# each flushed to +0 below float32's normal range (ml's flushSubnormal), then
 #   w = float32(w·Shrink) − float32(Step·float64(m) / (√float64(v)/SqrtBC2 + Eps)),
 # the float64 part two lanes at a time.
 def adam_f64(ind, mv, vv, dst):
@@ -807,6 +808,8 @@ w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
 w("      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))")
 w("      (local.set $mv (f32x4.add (f32x4.mul (local.get $b1) (v128.load (i32.add (local.get $m) (local.get $at)))) (f32x4.mul (local.get $c1) (local.get $gv))))")
 w("      (local.set $vv (f32x4.add (f32x4.mul (local.get $b2) (v128.load (i32.add (local.get $v) (local.get $at)))) (f32x4.mul (f32x4.mul (local.get $c2) (local.get $gv)) (local.get $gv))))")
+for mom in ("$mv", "$vv"):  # flushSubnormal: below 2^-126 (bits 0x007fffff or less, sign cleared) to +0
+    w(f"      (local.set {mom} (v128.and (local.get {mom}) (i32x4.gt_s (v128.and (local.get {mom}) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff))))")
 w("      (v128.store (i32.add (local.get $m) (local.get $at)) (local.get $mv))")
 w("      (v128.store (i32.add (local.get $v) (local.get $at)) (local.get $vv))")
 adam_f64("      ", "$mv", "$vv", "$sv")
@@ -819,6 +822,8 @@ w("      (local.set $at (i32.shl (local.get $i) (i32.const 2)))")
 w("      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))")
 w("      (local.set $ms (f32.add (f32.mul (f32.load offset=0 (local.get $c)) (f32.load (i32.add (local.get $m) (local.get $at)))) (f32.mul (f32.load offset=4 (local.get $c)) (local.get $gs))))")
 w("      (local.set $vs (f32.add (f32.mul (f32.load offset=8 (local.get $c)) (f32.load (i32.add (local.get $v) (local.get $at)))) (f32.mul (f32.mul (f32.load offset=12 (local.get $c)) (local.get $gs)) (local.get $gs))))")
+for mom in ("$ms", "$vs"):
+    w(f"      (if (i32.le_u (i32.and (i32.reinterpret_f32 (local.get {mom})) (i32.const 0x7fffffff)) (i32.const 0x007fffff)) (then (local.set {mom} (f32.const 0))))")
 w("      (f32.store (i32.add (local.get $m) (local.get $at)) (local.get $ms))")
 w("      (f32.store (i32.add (local.get $v) (local.get $at)) (local.get $vs))")
 w("      (f32.store (i32.add (local.get $w) (local.get $at)) (f32.sub (f32.mul (f32.load (i32.add (local.get $w) (local.get $at))) (f32.load offset=16 (local.get $c)))")
@@ -1042,5 +1047,10 @@ def lanes_kernel(name, term):
 lanes_kernel("lanes_sum", lambda x, y: x)
 lanes_kernel("lanes_sqdev", lambda x, y: f"(f64x2.mul (f64x2.sub {x} (local.get $mean)) (f64x2.sub {x} (local.get $mean)))")
 lanes_kernel("lanes_dot", lambda x, y: f"(f64x2.mul {x} {y})")
+
+# half_sum(g, peer, n): g = (g + peer)·½, ml's HalfSumInto (two workers' gradients averaged).
+elementwise("half_sum", ["g", "peer"],
+            f"(v128.store {at('g')} (f32x4.mul (f32x4.add (v128.load {at('g')}) (v128.load {at('peer')})) (v128.const f32x4 0.5 0.5 0.5 0.5)))",
+            f"(f32.store {at('g')} (f32.mul (f32.add (f32.load {at('g')}) (f32.load {at('peer')})) (f32.const 0.5)))")
 w(")")
 open("kernels.wat", "w").write("\n".join(lines) + "\n")

@@ -71,6 +71,9 @@ func wasmReLU(out, x, n uint32)
 //go:wasmimport lookbook_kernels relu_back
 func wasmReLUBack(dx, out, dy, n uint32)
 
+//go:wasmimport lookbook_kernels half_sum
+func wasmHalfSum(g, peer, n uint32)
+
 //go:wasmimport lookbook_kernels lanes_sum
 func wasmSumLanes(x, y, planes, n4, stride, means, meanStep, out uint32)
 
@@ -164,6 +167,7 @@ func moduleKernels() *ml.Kernels {
 		ReLUBack: func(dx, out, dy []float32) {
 			wasmReLUBack(address(dx), address(out), address(dy), uint32(len(dy)))
 		},
+		HalfSum: func(g, peer []float32) { wasmHalfSum(address(g), address(peer), uint32(len(g))) },
 		SumLanes: func(out []float64, x []float32, planes, n4, stride int) {
 			wasmSumLanes(address(x), 0, uint32(planes), uint32(n4), uint32(stride), 0, 0, address(out))
 		},

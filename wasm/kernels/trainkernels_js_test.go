@@ -183,11 +183,11 @@ func TestPackBTransEqualsGo(t *testing.T) {
 }
 
 // TestTrainingLayersEqualGo: the layers that im2col, col2im, copy_rows, pack_b, relu,
-// relu_back, the lane reductions, bias_act and adam serve give, with the kernels installed,
+// relu_back, the lane reductions, bias_act, half_sum and adam serve give, with the kernels installed,
 // ml's Go numbers bit for bit: convolutions of every stride and padding the kernels treat
 // apart (1, 2 and 3; 'same', none, wider than the kernel), transposed convolutions, BatchNorm
 // on planes with and without a multiple of 4 values, ReLU and sigmoid on awkward values
-// (±0, NaN, ±100), and Adam and AdamW over lengths with and without a multiple of 4, several
+// (±0, NaN, ±100, tiny), and Adam and AdamW over lengths with and without a multiple of 4, several
 // steps.
 func TestTrainingLayersEqualGo(t *testing.T) {
 	installedForTraining(t)
@@ -201,6 +201,8 @@ func TestTrainingLayersEqualGo(t *testing.T) {
 				v[i] = float32(math.Copysign(0, -1))
 			case 2:
 				v[i] = 100 * v[i]
+			case 3:
+				v[i] = 1e-37 * v[i] // Adam's moments of it fall below float32's normal range
 			}
 		}
 		return v
@@ -275,6 +277,13 @@ func TestTrainingLayersEqualGo(t *testing.T) {
 			dx := append([]float32(nil), relu.Backward(dy).Data...)
 			s := append([]float32(nil), sig.Forward(x).Data...)
 			return [][]float32{y, dx, s, sig.Backward(dy).Data}
+		})
+	}
+	for _, n := range []int{1, 6, 1031} {
+		check(fmt.Sprint("two workers' gradients averaged, ", n), func(rng *rand.Rand) [][]float32 {
+			g, peer := awkward(rng, n), awkward(rng, n)
+			ml.HalfSumInto(g, peer)
+			return [][]float32{g}
 		})
 	}
 	for _, decoupled := range []bool{false, true} {
