@@ -57,7 +57,11 @@ type Run struct {
 	samples     int
 	sum, recent sums
 	step1       func(batch []int, lo, hi int, rng *rand.Rand) sums
-	endEpoch    func(p *Point)
+	// heldOut is the held-out figure (test accuracy or validation MSE) over held-out items
+	// [lo, hi) of heldOutLen; afterEpoch is part 0's other work at an epoch's end (the strip).
+	heldOut    func(lo, hi int) float64
+	heldOutLen int
+	afterEpoch func()
 
 	// Data parallelism (Shard): this run's part of each batch, and the exchange that averages
 	// the gradients and the step's figures over the parts.
@@ -66,16 +70,18 @@ type Run struct {
 }
 
 // Exchange replaces each gradient of params, and each of a step's figures, by its mean over
-// every worker training the run, summing the parts in the parts' order (so that every worker
-// gets the same bits and takes the same optimiser step). It reports false if the step was
-// abandoned (the run stopped meanwhile).
+// the workers training the run, every worker getting the same bits (MeanWithPeer), so that all
+// take the same optimiser step. At an epoch's end it is called with no params, to combine the
+// held-out figures. It reports false if the step was abandoned (the run stopped meanwhile).
 type Exchange func(params []*ml.Param, figures []float64) bool
 
 // Shard makes this run part part (from 0) of parts workers that train it together, each on its
 // share of every batch, their gradients averaged by exchange before each update: data
-// parallelism. Every worker keeps the whole model; only part 0 evaluates after each epoch (the
-// others' curve holds their training figures alone). BatchNorm's statistics are each part's
-// own, as with PyTorch's DistributedDataParallel without SyncBatchNorm.
+// parallelism. Every worker keeps the whole model; after each epoch each evaluates its share of
+// the held-out data, and exchange (called with no parameters and a sum and a count) combines
+// them, except with BatchNorm, where part 0 evaluates alone (see evaluate); only part 0 draws
+// the VAE's strip. BatchNorm's statistics are each part's own, as with
+// PyTorch's DistributedDataParallel without SyncBatchNorm.
 func (r *Run) Shard(part, parts int, exchange Exchange) error {
 	if parts < 1 || part < 0 || part >= parts || r.Options.BatchSize/parts < 2 {
 		return fmt.Errorf("cannot split batches of %d into %d parts", r.Options.BatchSize, parts)
@@ -128,7 +134,11 @@ func NewFashionRun(o Options, train, test *dataset.Fashion) (*Run, error) {
 		loss, _ := m.Loss(ml.FromData(x.Data[:len(part)*side], len(part), 1, 32, 32), labels[:len(part)])
 		return sums{loss: loss, n: 1}
 	}
-	r.endEpoch = func(p *Point) { p.TestAccuracy = EvaluateFashion(m, slice).Accuracy }
+	r.heldOutLen = slice.Len()
+	r.heldOut = func(lo, hi int) float64 {
+		share := &dataset.Fashion{Pixels: slice.Pixels[lo*side : hi*side], Labels: slice.Labels[lo:hi]}
+		return EvaluateFashion(m, share).Accuracy
+	}
 	return r.begin(), nil
 }
 
@@ -170,10 +180,9 @@ func NewVAERun(o Options, faces *dataset.Faces) (*Run, error) {
 	pair := ml.NewTensor(2, 3, 32, 32)
 	val.Image(pair.Data[:n], 0, false)
 	val.Image(pair.Data[n:], 1, false)
-	r.endEpoch = func(p *Point) {
-		p.ValidationMSE = EvaluateVAE(m, val)
-		r.Strip = Morph(m, pair, 6)
-	}
+	r.heldOutLen = val.Len()
+	r.heldOut = func(lo, hi int) float64 { return EvaluateVAE(m, val.Slice(lo, hi)) }
+	r.afterEpoch = func() { r.Strip = Morph(m, pair, 6) }
 	return r.begin(), nil
 }
 
@@ -234,13 +243,50 @@ func (r *Run) Step() (epochEnded bool) {
 	if r.Faces != nil {
 		p.Recon, p.KL = r.sum.recon/n, r.sum.kl/n
 	}
-	if r.part == 0 {
-		r.endEpoch(&p)
+	held, ok := r.evaluate()
+	if !ok {
+		return false
+	}
+	if r.Faces != nil {
+		p.ValidationMSE = held
+	} else {
+		p.TestAccuracy = held
+	}
+	if r.part == 0 && r.afterEpoch != nil {
+		r.afterEpoch()
 	}
 	r.Curve = append(r.Curve, p)
 	r.epoch, r.step, r.sum = r.epoch+1, 0, sums{}
 	r.perm = rand.New(rand.NewPCG(r.Options.Seed, uint64(r.epoch))).Perm(r.samples)
 	return true
+}
+
+// evaluate is the held-out figure at an epoch's end. Where every part holds the same model (no
+// BatchNorm), each evaluates its share of the held-out data and the exchange combines the
+// shares (each one's sum and count), so that the workers evaluate side by side rather than one
+// of them while the other waits for its next step. It reports false if the run stopped
+// meanwhile.
+func (r *Run) evaluate() (float64, bool) {
+	if r.parts == 1 || r.exchange == nil {
+		return r.heldOut(0, r.heldOutLen), true
+	}
+	if r.Fashion != nil && *r.Options.BatchNorm {
+		// BatchNorm's running statistics are each part's own, so the parts' models evaluate
+		// differently: part 0's is the one reported, on all the held-out images.
+		if r.part == 0 {
+			return r.heldOut(0, r.heldOutLen), true
+		}
+		return 0, true
+	}
+	lo, hi := r.part*r.heldOutLen/r.parts, (r.part+1)*r.heldOutLen/r.parts
+	figures := []float64{0, float64(hi - lo)}
+	if hi > lo {
+		figures[0] = r.heldOut(lo, hi) * figures[1]
+	}
+	if !r.exchange(nil, figures) {
+		return 0, false
+	}
+	return figures[0] / figures[1], true
 }
 
 // Morph decodes k faces on the straight line between the posterior means of the two faces in

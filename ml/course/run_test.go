@@ -147,6 +147,11 @@ func TestShardedRunsAgree(t *testing.T) {
 			}
 		}
 	}
+	// With BatchNorm, part 0 tests its model (its running statistics) on the whole slice.
+	slice := &dataset.Fashion{Pixels: test.Pixels[:TestSlice*784], Labels: test.Labels[:TestSlice]}
+	if got, want := a.Curve[0].TestAccuracy, EvaluateFashion(a.Fashion, slice).Accuracy; got != want {
+		t.Errorf("part 0: test accuracy %v, its model gives %v", got, want)
+	}
 	first, last := a.Losses[0].Loss, a.Losses[len(a.Losses)-1].Loss
 	t.Logf("two parts, 25 steps: loss %.3f → %.3f", first, last)
 	if !(last < 0.75*first) {
@@ -164,5 +169,12 @@ func TestShardedRunsAgree(t *testing.T) {
 	got, want := va.Losses[0].Loss, one.Losses[0].Loss
 	if math.Abs(got-want) > 1e-5*want {
 		t.Errorf("the first step's loss: %.7f in two parts, %.7f in one", got, want)
+	}
+	mse := EvaluateVAE(va.Faces, faces.Slice(FaceTrain, faces.Len()))
+	if got := va.Curve[0].ValidationMSE; math.Abs(got-mse) > 1e-9*mse || vb.Curve[0].ValidationMSE != got {
+		t.Errorf("validation MSE from the two halves: %v and %v, from the whole %v", got, vb.Curve[0].ValidationMSE, mse)
+	}
+	if va.Strip == nil || vb.Strip != nil {
+		t.Error("part 0 alone should draw the strip")
 	}
 }

@@ -483,11 +483,17 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 	for _, p := range params {
 		n += len(p.Grad.Data)
 	}
-	arr := w.send
-	if arr.IsUndefined() || arr.Get("length").Int() != n {
-		arr = js.Global().Get("Float32Array").New(n)
+	var arr js.Value
+	if n == 0 { // an epoch's held-out figures alone
+		step = -1 - w.run.Epoch()
+		arr = js.Global().Get("Float32Array").New(0)
+	} else {
+		arr = w.send
+		if arr.IsUndefined() || arr.Get("length").Int() != n {
+			arr = js.Global().Get("Float32Array").New(n)
+		}
+		w.send = js.Undefined() // transferred below
 	}
-	w.send = js.Undefined() // transferred below
 	buf, at := arr.Get("buffer"), 0
 	for _, p := range params { // each gradient straight into its place: no packed copy
 		b := bytesOf(p.Grad.Data)
@@ -503,7 +509,9 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 	for {
 		select {
 		case s := <-w.fromPeer:
-			w.send = s.buffer
+			if s.buffer.Get("length").Int() > 0 {
+				w.send = s.buffer
+			}
 			if s.id != id || s.step != step {
 				continue // from an abandoned step or run
 			}
