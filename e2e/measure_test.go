@@ -65,7 +65,7 @@ func TestMeasureClassifyView(t *testing.T) {
 		a.close() // an open tab keeps rendering and would slow the next visit
 	}
 	report := fmt.Sprintf(`Classify view, headless Chromium (SwiftShader WebGL), server on localhost, median of %d fresh visits
-first visit, bytes transferred (brotli): %.2f MB
+first visit, bytes transferred (brotli): %.3f MB
 navigation to first prediction:          %.0f ms
 FashionNet alone (lookbook.classify, median of 30 calls): %.1f ms
 one classification from a drawing (rasterise + preprocess + network): %.1f ms
