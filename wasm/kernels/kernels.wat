@@ -819,7 +819,10 @@
       (local.set $vv (v128.and (local.get $vv) (i32x4.gt_s (v128.and (local.get $vv) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff))))
       (v128.store (i32.add (local.get $m) (local.get $at)) (local.get $mv))
       (v128.store (i32.add (local.get $v) (local.get $at)) (local.get $vv))
-      (local.set $sv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $step) (f64x2.promote_low_f32x4 (local.get $mv))) (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vv))) (local.get $sbc2)) (local.get $eps)))) (f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $step) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mv) (local.get $mv)))) (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv)))) (local.get $sbc2)) (local.get $eps))))))
+      (local.set $sv (v128.const i32x4 0 0 0 0))
+      (if (v128.any_true (local.get $mv)) (then
+        (local.set $sv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $step) (f64x2.promote_low_f32x4 (local.get $mv))) (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vv))) (local.get $sbc2)) (local.get $eps)))) (f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $step) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mv) (local.get $mv)))) (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv)))) (local.get $sbc2)) (local.get $eps))))))
+      ))
       (v128.store (i32.add (local.get $w) (local.get $at)) (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $shrink)) (local.get $sv)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $vloop)))
