@@ -56,6 +56,10 @@ type Train struct {
 	// What the view draws from the runs, kept while they stay the same (see cached).
 	lossChart, epochChart cached
 	facePNG               png.Encoder // the morph's faces: uncompressed, its buffers reused
+
+	// When the view last rendered for a message, and whether a render is due (renderLater).
+	rendered  time.Time
+	renderDue bool
 }
 
 // cached keeps a value made from data that a key identifies: vugu asks the view for its charts
@@ -268,8 +272,14 @@ func (t *Train) data(model string) (map[string]any, error) {
 func (t *Train) onMessage(i int, v js.Value) {
 	a := t.app
 	a.env.Lock()
-	defer a.env.UnlockRender()
 	kind, id := jsString(v.Get("type")), jsInt(v.Get("id"))
+	if kind == "progress" && !v.Get("finished").Truthy() && time.Since(t.rendered) < progressRenderEvery {
+		defer a.env.UnlockOnly()
+		t.renderLater()
+	} else {
+		t.rendered = time.Now()
+		defer a.env.UnlockRender()
+	}
 	run := t.Run
 	if run == nil || id != run.ID {
 		return
@@ -296,6 +306,27 @@ func (t *Train) onMessage(i int, v js.Value) {
 			t.progress(run, v)
 		}
 	}
+}
+
+// progressRenderEvery is how often a run's progress re-renders the view while it trains (its
+// figures are kept as each message comes, for the API). A render costs the main thread, which
+// shares the two cores with the two workers: with the view rendered at every message (four a
+// second), the page's 100-epoch VAE run took longer than with none at all.
+const progressRenderEvery = time.Second
+
+// renderLater renders the view progressRenderEvery after its last render, unless a render is
+// due already.
+func (t *Train) renderLater() {
+	if t.renderDue {
+		return
+	}
+	t.renderDue = true
+	time.AfterFunc(progressRenderEvery-time.Since(t.rendered), func() {
+		a := t.app
+		a.env.Lock()
+		t.renderDue, t.rendered = false, time.Now()
+		a.env.UnlockRender()
+	})
 }
 
 func (t *Train) progress(run *trainRun, v js.Value) {
