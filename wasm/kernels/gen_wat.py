@@ -616,33 +616,41 @@ w("      (local.set $p (i32.add (local.get $p) (i32.const 1)))")
 w("      (br $ploop)))")
 w("  )")
 
-# add_rows(rows, n, dst, dstStride, src, srcStride): dst[r·dstStride + i] += src[r·srcStride + i]
-# for r < rows, i < n (ml's addRowsGo: col2im's accumulation in the backward pass).
-w('  (func (export "add_rows") (param $rows i32) (param $n i32) (param $dst i32) (param $ds i32) (param $src i32) (param $ss i32)')
-w("    (local $r i32) (local $i i32) (local $n4 i32) (local $d i32) (local $s i32)")
-w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
-w("    (block $rdone (loop $rloop")
-w("      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))")
-w("      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $ds)) (i32.const 2))))")
-w("      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ss)) (i32.const 2))))")
-w("      (local.set $i (i32.const 0))")
-w("      (block $vdone (loop $vloop")
-w("        (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
-w("        (v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))")
-w("        (local.set $d (i32.add (local.get $d) (i32.const 16)))")
-w("        (local.set $s (i32.add (local.get $s) (i32.const 16)))")
-w("        (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-w("        (br $vloop)))")
-w("      (block $sdone (loop $sloop")
-w("        (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
-w("        (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))")
-w("        (local.set $d (i32.add (local.get $d) (i32.const 4)))")
-w("        (local.set $s (i32.add (local.get $s) (i32.const 4)))")
-w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
-w("        (br $sloop)))")
-w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
-w("      (br $rloop)))")
-w("  )")
+def rows_kernel(name, vec, scalar):
+    """Writes name(rows, n, dst, dstStride, src, srcStride), for r < rows and i < n setting
+    dst[r·dstStride + i] from itself and src[r·srcStride + i]: vec and scalar are the stores, four
+    floats and one at a time, at $d from $s."""
+    w(f'  (func (export "{name}") (param $rows i32) (param $n i32) (param $dst i32) (param $ds i32) (param $src i32) (param $ss i32)')
+    w("    (local $r i32) (local $i i32) (local $n4 i32) (local $d i32) (local $s i32)")
+    w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
+    w("    (block $rdone (loop $rloop")
+    w("      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))")
+    w("      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $ds)) (i32.const 2))))")
+    w("      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ss)) (i32.const 2))))")
+    w("      (local.set $i (i32.const 0))")
+    w("      (block $vdone (loop $vloop")
+    w("        (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
+    w("        " + vec)
+    w("        (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+    w("        (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+    w("        (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w("        (br $vloop)))")
+    w("      (block $sdone (loop $sloop")
+    w("        (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
+    w("        " + scalar)
+    w("        (local.set $d (i32.add (local.get $d) (i32.const 4)))")
+    w("        (local.set $s (i32.add (local.get $s) (i32.const 4)))")
+    w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+    w("        (br $sloop)))")
+    w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
+    w("      (br $rloop)))")
+    w("  )")
+
+
+# add_rows: dst += src (ml's addRowsGo: col2im's accumulation in the backward pass, placing tiles
+# that add into C).
+rows_kernel("add_rows", "(v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))",
+            "(f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))")
 
 # pack_bt(dst, src, ld, kc): packs 16 rows of a transposed B operand as gemm's B panel,
 # dst[p·16 + j] = src[j·ld + p] for j < 16, p < kc (kc a multiple of 4; ml's packBTransGo):
@@ -732,33 +740,8 @@ w("      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))")
 w("      (br $yloop)))")
 w("  )")
 
-# copy_rows(rows, n, dst, dstStride, src, srcStride): dst[r·dstStride + i] = src[r·srcStride + i]
-# for r < rows, i < n (ml's copyRowsGo: placing tiles into C, im2col's runs).
-w('  (func (export "copy_rows") (param $rows i32) (param $n i32) (param $dst i32) (param $ds i32) (param $src i32) (param $ss i32)')
-w("    (local $r i32) (local $i i32) (local $n4 i32) (local $d i32) (local $s i32)")
-w("    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))")
-w("    (block $rdone (loop $rloop")
-w("      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))")
-w("      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $ds)) (i32.const 2))))")
-w("      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ss)) (i32.const 2))))")
-w("      (local.set $i (i32.const 0))")
-w("      (block $vdone (loop $vloop")
-w("        (br_if $vdone (i32.ge_u (local.get $i) (local.get $n4)))")
-w("        (v128.store (local.get $d) (v128.load (local.get $s)))")
-w("        (local.set $d (i32.add (local.get $d) (i32.const 16)))")
-w("        (local.set $s (i32.add (local.get $s) (i32.const 16)))")
-w("        (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-w("        (br $vloop)))")
-w("      (block $sdone (loop $sloop")
-w("        (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))")
-w("        (f32.store (local.get $d) (f32.load (local.get $s)))")
-w("        (local.set $d (i32.add (local.get $d) (i32.const 4)))")
-w("        (local.set $s (i32.add (local.get $s) (i32.const 4)))")
-w("        (local.set $i (i32.add (local.get $i) (i32.const 1)))")
-w("        (br $sloop)))")
-w("      (local.set $r (i32.add (local.get $r) (i32.const 1)))")
-w("      (br $rloop)))")
-w("  )")
+# copy_rows: dst = src (ml's copyRowsGo: placing tiles into C, im2col's runs).
+rows_kernel("copy_rows", "(v128.store (local.get $d) (v128.load (local.get $s)))", "(f32.store (local.get $d) (f32.load (local.get $s)))")
 
 # pack_b(dst, src, ld, kc): gemm's B panel from 16 columns of an untransposed B, dst[p·16 + j]
 # = src[p·ld + j] for j < 16, p < kc (ml's packBCopyGo).
@@ -903,6 +886,39 @@ INSIDE = "(i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get
 EVEN = "0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27"
 
 
+def strided_run(ind, vec1, vec2, d2, s2, scalar, dstep, sstep):
+    """Writes the loops over a run of $n values from $i = 0, at $d in the column matrix's row or
+    the image and $s in the other: with stride 1, vec1 four at a time (advancing both 16 bytes);
+    with stride 2, the statements vec2 four at a time while the run's last value lies beyond
+    them (advancing $d by d2 bytes and $s by s2); then scalar one at a time (advancing $d by
+    dstep and $s by sstep, i32 expressions)."""
+    w(f"{ind}(local.set $i (i32.const 0))")
+    w(f"{ind}(if (i32.eq (local.get $S) (i32.const 1)) (then")
+    w(f"{ind}  (block $v1done (loop $v1loop")
+    w(f"{ind}    (br_if $v1done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    w(f"{ind}    {vec1}")
+    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.const 16)))")
+    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.const 16)))")
+    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}    (br $v1loop)))))")
+    w(f"{ind}(if (i32.eq (local.get $S) (i32.const 2)) (then")
+    w(f"{ind}  (block $v2done (loop $v2loop")
+    w(f"{ind}    (br_if $v2done (i32.ge_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
+    for line in vec2:
+        w(f"{ind}    {line}")
+    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.const {d2})))")
+    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.const {s2})))")
+    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 4)))")
+    w(f"{ind}    (br $v2loop)))))")
+    w(f"{ind}(block $sdone (loop $sloop")
+    w(f"{ind}  (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))")
+    w(f"{ind}  {scalar}")
+    w(f"{ind}  (local.set $d (i32.add (local.get $d) {dstep}))")
+    w(f"{ind}  (local.set $s (i32.add (local.get $s) {sstep}))")
+    w(f"{ind}  (local.set $i (i32.add (local.get $i) (i32.const 1)))")
+    w(f"{ind}  (br $sloop)))")
+
+
 def im2col_row(ind):
     """One output row of im2col: the row's valid columns read the input (every S-th value), the
     rest (and a whole row outside the image) are zero."""
@@ -913,31 +929,10 @@ def im2col_row(ind):
     zero_span(ind + "  ", "$d", "(local.get $lo)")
     w(f"{ind}  (local.set $s {SRC})")
     w(f"{ind}  (local.set $n (i32.sub (local.get $hi) (local.get $lo)))")
-    w(f"{ind}  (local.set $i (i32.const 0))")
-    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 1)) (then")
-    w(f"{ind}    (block $v1done (loop $v1loop")
-    w(f"{ind}      (br_if $v1done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
-    w(f"{ind}      (v128.store (local.get $d) (v128.load (local.get $s)))")
-    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
-    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
-    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-    w(f"{ind}      (br $v1loop)))))")
     # Stride 2: four outputs from eight inputs, while the eighth is not past the row's last.
-    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 2)) (then")
-    w(f"{ind}    (block $v2done (loop $v2loop")
-    w(f"{ind}      (br_if $v2done (i32.ge_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
-    w(f"{ind}      (v128.store (local.get $d) (i8x16.shuffle {EVEN} (v128.load offset=0 (local.get $s)) (v128.load offset=16 (local.get $s))))")
-    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
-    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 32)))")
-    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-    w(f"{ind}      (br $v2loop)))))")
-    w(f"{ind}  (block $sdone (loop $sloop")
-    w(f"{ind}    (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))")
-    w(f"{ind}    (f32.store (local.get $d) (f32.load (local.get $s)))")
-    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.const 4)))")
-    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.shl (local.get $S) (i32.const 2))))")
-    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 1)))")
-    w(f"{ind}    (br $sloop)))")
+    strided_run(ind + "  ", "(v128.store (local.get $d) (v128.load (local.get $s)))",
+                [f"(v128.store (local.get $d) (i8x16.shuffle {EVEN} (v128.load offset=0 (local.get $s)) (v128.load offset=16 (local.get $s))))"], 16, 32,
+                "(f32.store (local.get $d) (f32.load (local.get $s)))", "(i32.const 4)", "(i32.shl (local.get $S) (i32.const 2))")
     zero_span(ind + "  ", "$d", "(i32.sub (local.get $Wo) (local.get $hi))")
     w(f"{ind}))")
 
@@ -950,32 +945,12 @@ def col2im_row(ind):
     w(f"{ind}  (local.set $d {SRC})")
     w(f"{ind}  (local.set $s (i32.add (local.get $row) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $Wo)) (local.get $lo)) (i32.const 2))))")
     w(f"{ind}  (local.set $n (i32.sub (local.get $hi) (local.get $lo)))")
-    w(f"{ind}  (local.set $i (i32.const 0))")
-    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 1)) (then")
-    w(f"{ind}    (block $v1done (loop $v1loop")
-    w(f"{ind}      (br_if $v1done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
-    w(f"{ind}      (v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))")
-    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 16)))")
-    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
-    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-    w(f"{ind}      (br $v1loop)))))")
-    w(f"{ind}  (if (i32.eq (local.get $S) (i32.const 2)) (then")
-    w(f"{ind}    (block $v2done (loop $v2loop")
-    w(f"{ind}      (br_if $v2done (i32.ge_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))")
-    w(f"{ind}      (local.set $a (v128.load (local.get $s)))")
-    w(f"{ind}      (v128.store offset=0 (local.get $d) (f32x4.add (v128.load offset=0 (local.get $d)) (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))")
-    w(f"{ind}      (v128.store offset=16 (local.get $d) (f32x4.add (v128.load offset=16 (local.get $d)) (i8x16.shuffle 8 9 10 11 16 17 18 19 12 13 14 15 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))")
-    w(f"{ind}      (local.set $d (i32.add (local.get $d) (i32.const 32)))")
-    w(f"{ind}      (local.set $s (i32.add (local.get $s) (i32.const 16)))")
-    w(f"{ind}      (local.set $i (i32.add (local.get $i) (i32.const 4)))")
-    w(f"{ind}      (br $v2loop)))))")
-    w(f"{ind}  (block $sdone (loop $sloop")
-    w(f"{ind}    (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))")
-    w(f"{ind}    (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))")
-    w(f"{ind}    (local.set $d (i32.add (local.get $d) (i32.shl (local.get $S) (i32.const 2))))")
-    w(f"{ind}    (local.set $s (i32.add (local.get $s) (i32.const 4)))")
-    w(f"{ind}    (local.set $i (i32.add (local.get $i) (i32.const 1)))")
-    w(f"{ind}    (br $sloop)))))")
+    strided_run(ind + "  ", "(v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))",
+                ["(local.set $a (v128.load (local.get $s)))",
+                 "(v128.store offset=0 (local.get $d) (f32x4.add (v128.load offset=0 (local.get $d)) (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))",
+                 "(v128.store offset=16 (local.get $d) (f32x4.add (v128.load offset=16 (local.get $d)) (i8x16.shuffle 8 9 10 11 16 17 18 19 12 13 14 15 16 17 18 19 (local.get $a) (v128.const i32x4 0 0 0 0))))"], 32, 16,
+                "(f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))", "(i32.shl (local.get $S) (i32.const 2))", "(i32.const 4)")
+    w(f"{ind}))")
 
 
 # im2col(x, col, ld, C, H, W, K, S, P, Ho, Wo): one image's column matrix (ml's im2col, col at the

@@ -233,26 +233,30 @@ func TestTrainingLayersEqualGo(t *testing.T) {
 		}
 		return out
 	}
+	// pass initialises a convolution, runs it forward and backward on an input of shape, and
+	// returns its output, input gradient and parameter gradients.
+	pass := func(rng *rand.Rand, l interface {
+		Init(*rand.Rand)
+		Forward(*ml.Tensor) *ml.Tensor
+		Backward(*ml.Tensor) *ml.Tensor
+		Params() []*ml.Param
+	}, shape ...int) [][]float32 {
+		l.Init(rng)
+		y := l.Forward(tensor(rng, shape...))
+		out := [][]float32{append([]float32(nil), y.Data...)}
+		dx := l.Backward(tensor(rng, y.Shape...))
+		return grads(append(out, dx.Data), l.Params())
+	}
 	for _, c := range []struct{ b, cin, cout, h, w, k, s, p int }{
 		{3, 2, 5, 8, 8, 3, 1, 1}, {2, 3, 4, 7, 9, 3, 1, 0}, {2, 3, 16, 32, 32, 3, 2, 1}, {2, 4, 6, 9, 11, 3, 2, 1},
 		{1, 2, 3, 10, 7, 5, 3, 2}, {2, 2, 2, 5, 5, 3, 1, 4}, {2, 32, 16, 8, 8, 4, 2, 1},
 	} {
 		name := fmt.Sprintf("%d×%d×%d×%d, kernel %d, stride %d, pad %d", c.b, c.cin, c.h, c.w, c.k, c.s, c.p)
 		check("Conv2d "+name, func(rng *rand.Rand) [][]float32 {
-			l := ml.NewConv2d("c", c.cin, c.cout, c.k, c.s, c.p)
-			l.Init(rng)
-			y := l.Forward(tensor(rng, c.b, c.cin, c.h, c.w))
-			out := [][]float32{append([]float32(nil), y.Data...)}
-			dx := l.Backward(tensor(rng, y.Shape...))
-			return grads(append(out, dx.Data), l.Params())
+			return pass(rng, ml.NewConv2d("c", c.cin, c.cout, c.k, c.s, c.p), c.b, c.cin, c.h, c.w)
 		})
 		check("ConvTranspose2d "+name, func(rng *rand.Rand) [][]float32 {
-			l := ml.NewConvTranspose2d("d", c.cin, c.cout, c.k, c.s, c.p)
-			l.Init(rng)
-			y := l.Forward(tensor(rng, c.b, c.cin, c.h, c.w))
-			out := [][]float32{append([]float32(nil), y.Data...)}
-			dx := l.Backward(tensor(rng, y.Shape...))
-			return grads(append(out, dx.Data), l.Params())
+			return pass(rng, ml.NewConvTranspose2d("d", c.cin, c.cout, c.k, c.s, c.p), c.b, c.cin, c.h, c.w)
 		})
 	}
 	for _, shape := range [][]int{{4, 3, 5, 5}, {8, 6, 4, 4}, {2, 7, 3, 1}, {5, 9, 1, 1}} {
