@@ -64,14 +64,13 @@ type Kernels struct {
 	// ReLU and ReLUBack are reluGo and reluBackGo.
 	ReLU     func(out, x []float32)
 	ReLUBack func(dx, out, dy []float32)
+	// HalfSum sets g[i] = (g[i] + peer[i])·½ (HalfSumInto's Go): two workers' gradients
+	// averaged.
+	HalfSum func(g, peer []float32)
 	// SumLanes, SqDevLanes and DotLanes set out[4q+j], for each of planes planes of x (stride
 	// apart), to lane j of sum64, sumSquaredDev64 (from means[q·meanStep]) or dot64 (with y's
 	// plane q) over the plane's first n4 values, n4 a multiple of 4: the four running sums the
 	// Go keeps, in the same order.
-	// HalfSum sets g[i] = (g[i] + peer[i])·½ (HalfSumInto's Go): two workers' gradients
-	// averaged.
-	HalfSum func(g, peer []float32)
-
 	SumLanes   func(out []float64, x []float32, planes, n4, stride int)
 	SqDevLanes func(out []float64, x []float32, planes, n4, stride int, means []float64, meanStep int)
 	DotLanes   func(out []float64, x, y []float32, planes, n4, stride int)

@@ -80,8 +80,8 @@ type Exchange func(params []*ml.Param, figures []float64) bool
 // parallelism. Every worker keeps the whole model; after each epoch each evaluates its share of
 // the held-out data, and exchange (called with no parameters and a sum and a count) combines
 // them, except with BatchNorm, where part 0 evaluates alone (see evaluate); only part 0 draws
-// the VAE's strip. BatchNorm's statistics are each part's own, as with
-// PyTorch's DistributedDataParallel without SyncBatchNorm.
+// the VAE's strip. BatchNorm's statistics are each part's own, as with PyTorch's
+// DistributedDataParallel without SyncBatchNorm.
 func (r *Run) Shard(part, parts int, exchange Exchange) error {
 	if parts < 1 || part < 0 || part >= parts || r.Options.BatchSize/parts < 2 {
 		return fmt.Errorf("cannot split batches of %d into %d parts", r.Options.BatchSize, parts)

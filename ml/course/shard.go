@@ -9,11 +9,20 @@ import (
 // PackGradients copies every gradient of params into one slice, in order: what a worker sends
 // the other in an Exchange.
 func PackGradients(params []*ml.Param) []float32 {
-	var out []float32
+	out := make([]float32, 0, GradientCount(params))
 	for _, p := range params {
 		out = append(out, p.Grad.Data...)
 	}
 	return out
+}
+
+// GradientCount is how many gradient values params hold: the length of what a worker sends.
+func GradientCount(params []*ml.Param) int {
+	n := 0
+	for _, p := range params {
+		n += len(p.Grad.Data)
+	}
+	return n
 }
 
 // MeanWithPeer sets each gradient of params, and each of figures, to its mean with the other
@@ -25,7 +34,7 @@ func MeanWithPeer(params []*ml.Param, figures []float64, peer []float32, peerFig
 		g := p.Grad.Data
 		if len(peer) < at+len(g) || len(peerFigures) < len(figures) {
 			return fmt.Errorf("the other worker sent %d gradients and %d figures, want %d and %d",
-				len(peer), len(peerFigures), len(PackGradients(params)), len(figures))
+				len(peer), len(peerFigures), GradientCount(params), len(figures))
 		}
 		ml.HalfSumInto(g, peer[at:at+len(g)])
 		at += len(g)

@@ -126,10 +126,10 @@ func (t *Train) Busy() bool {
 }
 
 // defaultWorkers is how many workers a run uses: two where the device has two cores or more.
-// Measured in headless Chromium on two cores (2026-12-07, after the training kernels and the
-// exchange without copies to spare), FashionNet's step of 64 images takes 83–85 ms on one
-// worker and 50–51 ms on two (each exchanging 1 MB of gradients), the VAE's step of 32 faces
-// 29–30 ms on one and 25–28 ms on two (4.6 MB); before them the VAE's was slower on two.
+// Measured in headless Chromium on two cores (2026-12-07, sixth session), FashionNet's step of
+// 64 images takes 76.5 ms on one worker and 44.0 ms on two (each exchanging 1 MB of
+// gradients), the VAE's step of 32 faces 26.2 ms on one and 19.1 ms on two (4.6 MB); before
+// that session's kernels and exchange the VAE's step was slower on two.
 func defaultWorkers() int {
 	if n := js.Global().Get("navigator").Get("hardwareConcurrency"); n.Type() == js.TypeNumber && n.Int() >= 2 {
 		return 2

@@ -479,10 +479,7 @@ func (w *worker) exchange(params []*ml.Param, figures []float64) bool {
 	t0 := time.Now()
 	defer func() { w.exchangeTime += time.Since(t0) }()
 	id, step := w.id, w.run.StepsDone()
-	n := 0
-	for _, p := range params {
-		n += len(p.Grad.Data)
-	}
+	n := course.GradientCount(params)
 	var arr js.Value
 	if n == 0 { // an epoch's held-out figures alone
 		step = -1 - w.run.Epoch()
