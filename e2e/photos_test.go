@@ -53,39 +53,48 @@ func somePhotos(t *testing.T, n int) []dataset.Photo {
 	return out
 }
 
-// trainersCut is the cut of a photo the trainer classifies (the one the model is surest of),
-// and whether it is another than the first.
-func trainersCut(m *ml.FashionNet, img image.Image) (prep.Result, bool, error) {
+// trainersCut is the cut of a photo the trainer classifies (the one the model is surest of,
+// either way round), whether it is another than the first, and whether it is mirrored.
+func trainersCut(m *ml.FashionNet, img image.Image) (r prep.Result, second, mirrored bool, err error) {
 	cuts, err := prep.CutPhoto(img)
 	if err != nil {
-		return prep.Result{}, false, err
+		return prep.Result{}, false, false, err
 	}
 	chosen := prep.Choose(cuts, m.Confidence)
-	return chosen.Result, chosen.Result != cuts[0].Result, nil
+	if chosen.Mirrored {
+		return chosen.Result, chosen.Result.Mirrored() != cuts[0].Result, true, nil
+	}
+	return chosen.Result, chosen.Result != cuts[0].Result, false, nil
 }
 
 // TestPhotosClassifyAsTheTrainerDoes: phone photos of garments opened with the page's own
 // control get the answers of the trainer's preprocessing and model: the same decoder (Go's,
-// for pictures this small), the same cut-outs and the same choice among them, the same
-// network, so the logits agree to rounding, as JPEGs and as PNGs. The page shows the garment
-// it cut out.
+// for pictures this small), the same cut-outs and the same choice among them (each both ways
+// round), the same network, so the logits agree to rounding, as JPEGs and as PNGs. The page
+// shows the garment it cut out, and says when the model's view is its mirror image.
 func TestPhotosClassifyAsTheTrainerDoes(t *testing.T) {
 	photos := somePhotos(t, 2)
 	m := loadModel(t)
 	a := visit(t, "")
-	var cutouts, secondCuts int
+	var cutouts, secondCuts, mirroredCuts int
 	for k, p := range photos {
 		s := a.upload(p.Path)
-		r, second, err := trainersCut(m, p.Image)
+		r, second, mirrored, err := trainersCut(m, p.Image)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if second {
 			secondCuts++
 		}
+		if mirrored {
+			mirroredCuts++
+		}
 		want := nativeLogits(m, r.Input[:])
 		if d := maxDiff(s.Logits, want); d > 1e-4 || s.Notice != "" || s.Index != ml.ArgMax(want) {
 			t.Errorf("%s: the page says %s, the trainer %s; logits differ by %g (notice %q)", p.Path, s.Label, ml.FashionNetClasses[ml.ArgMax(want)], d, s.Notice)
+		}
+		if caption := a.text("modelview-caption"); strings.Contains(caption, "mirrored") != mirrored {
+			t.Errorf("%s: the trainer's view is mirrored: %v; the caption says %q", p.Path, mirrored, caption)
 		}
 		if s.Cutout {
 			cutouts++
@@ -97,9 +106,9 @@ func TestPhotosClassifyAsTheTrainerDoes(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d photos, %d shown with a cut-out, %d classified by the second cut", len(photos), cutouts, secondCuts)
-	if cutouts < len(photos)/2 || secondCuts == 0 {
-		t.Errorf("%d of %d photos were shown with a cut-out (want half), %d by the second cut (want some)", cutouts, len(photos), secondCuts)
+	t.Logf("%d photos, %d shown with a cut-out, %d classified by the second cut, %d mirrored", len(photos), cutouts, secondCuts, mirroredCuts)
+	if cutouts < len(photos)/2 || secondCuts == 0 || mirroredCuts == 0 {
+		t.Errorf("%d of %d photos were shown with a cut-out (want half), %d by the second cut and %d mirrored (want some of each)", cutouts, len(photos), secondCuts, mirroredCuts)
 	}
 	// A drawing on the pad afterwards is no photo: the cut-out goes.
 	a.click("clear")
@@ -242,7 +251,7 @@ func TestDroppedAndPastedPhotos(t *testing.T) {
 	for k, p := range photos[:3] {
 		how := []string{"drop", "paste"}[k%2]
 		s := a.giveFile(p.Path, how)
-		r, _, err := trainersCut(m, p.Image)
+		r, _, _, err := trainersCut(m, p.Image)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,6 +39,9 @@ func PreparePhoto(img image.Image) (Result, *Cutout, error) {
 type Cut struct {
 	Result
 	Cutout *Cutout
+	// Mirrored is true where Choose took the cut's mirror image (Result is then mirrored; the
+	// Cutout, the photo, is not).
+	Mirrored bool
 }
 
 // CutPhoto prepares a photo each way its garment may be cut out: first PreparePhoto's way,
@@ -57,7 +60,7 @@ func cutPhoto(img image.Image, n int) ([]Cut, error) {
 	// Fashion-MNIST's product shots were handled, inverting only a light background.
 	if flatBorder(work) {
 		r, err := Prepare(FromImage(img))
-		return []Cut{{r, &Cutout{Image: work, Mask: make([]bool, w*h)}}}, err
+		return []Cut{{Result: r, Cutout: &Cutout{Image: work, Mask: make([]bool, w*h)}}}, err
 	}
 	s := newScene(work)
 	masks := [][]bool{s.fromBorder()}
@@ -76,14 +79,14 @@ func cutPhoto(img image.Image, n int) ([]Cut, error) {
 			if err != nil {
 				return nil, err
 			}
-			cuts = append(cuts, Cut{r, c})
+			cuts = append(cuts, Cut{Result: r, Cutout: c})
 			continue
 		}
 		if k > 0 && slices.Equal(mask, masks[0]) {
 			continue
 		}
 		c.Found = true
-		cuts = append(cuts, Cut{garmentOnBlack(work, mask), c})
+		cuts = append(cuts, Cut{Result: garmentOnBlack(work, mask), Cutout: c})
 	}
 	return cuts, nil
 }
@@ -124,22 +127,33 @@ func garmentOnBlack(work *image.RGBA, mask []bool) Result {
 }
 
 // Choose returns the cut a classifier is surest of: confidence rates a prepared model input
-// (the highest probability the classifier gives it). Where the garment was cut out wrongly
-// (a piece of it, or floor with it) the classifier sees an unfamiliar shape and is unsure, so
-// the surest cut is the likeliest to be the garment; on the clothing photos' validation split
-// choosing so answers 236 of 290 photos rightly, against 227 with the first cut alone and 228
-// with the second.
+// (the highest probability the classifier gives it). Where the garment was cut out wrongly (a
+// piece of it, or floor with it) the classifier sees an unfamiliar shape and is unsure, so the
+// surest cut is the likeliest to be the garment. A garment cut out of a photo is tried both
+// ways round (as it is and its mirror image, Mirrored): it is the same garment, and where the
+// classifier is unsure of one side it is often sure of the other. A picture with nothing cut
+// out of it (a drawing, an emoji, a product shot: one cut, not Found) is taken as it is, as
+// Fashion-MNIST's images were. On the clothing photos' validation split the shipped weights
+// answer 227 of 290 photos rightly from the first cut alone, 228 from the second, 236 choosing
+// between the two and 240 choosing among both ways round of both. Of equally sure inputs the
+// first wins, a cut as it is before its mirror image.
 func Choose(cuts []Cut, confidence func(input []float32) float64) Cut {
-	if len(cuts) == 1 {
+	if len(cuts) == 1 && (cuts[0].Cutout == nil || !cuts[0].Cutout.Found) {
 		return cuts[0]
 	}
-	best, bestConf := 0, math.Inf(-1)
-	for k := range cuts {
-		if c := confidence(cuts[k].Input[:]); c > bestConf {
-			best, bestConf = k, c
+	best, bestConf := cuts[0], math.Inf(-1)
+	for _, c := range cuts {
+		tries := []Cut{c}
+		if c.Cutout != nil && c.Cutout.Found {
+			tries = append(tries, Cut{Result: c.Result.Mirrored(), Cutout: c.Cutout, Mirrored: true})
+		}
+		for _, t := range tries {
+			if conf := confidence(t.Input[:]); conf > bestConf {
+				best, bestConf = t, conf
+			}
 		}
 	}
-	return cuts[best]
+	return best
 }
 
 // flatBorder reports whether the picture's border is mostly one flat colour: at least

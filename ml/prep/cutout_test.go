@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -150,28 +151,91 @@ func TestCutPhotoFromARectangleToo(t *testing.T) {
 	}
 }
 
-// TestChooseTakesTheSurestCut: Choose keeps the cut the classifier is surest of, and does
-// not ask about a single cut.
+// TestChooseTakesTheSurestCut: Choose keeps the cut the classifier is surest of, each cut
+// out of a photo as it is or mirrored, the first of equally sure ones; a picture with nothing
+// cut out of it is taken as it is, without asking.
 func TestChooseTakesTheSurestCut(t *testing.T) {
 	cuts := make([]Cut, 3)
 	for k := range cuts {
-		cuts[k].Input[0] = float32(k)
+		cuts[k].Input[0] = float32(k + 1) // the mirror image has it at the other end of the row
+		cuts[k].View[0] = byte(k + 1)
+		cuts[k].Cutout = &Cutout{Found: true}
 	}
+	// conf[2k] rates cut k, conf[2k+1] its mirror image.
 	sureOf := func(conf ...float64) func([]float32) float64 {
-		return func(x []float32) float64 { return conf[int(x[0])] }
+		return func(x []float32) float64 {
+			if x[0] != 0 {
+				return conf[2*int(x[0]-1)]
+			}
+			return conf[2*int(x[Padded-1]-1)+1]
+		}
 	}
 	for _, tc := range []struct {
-		conf []float64
-		want float32
-	}{{[]float64{0.9, 0.5, 0.2}, 0}, {[]float64{0.3, 0.8, 0.5}, 1}, {[]float64{0.3, 0.3, 0.4}, 2}, {[]float64{0.6, 0.6, 0.1}, 0}} {
-		if got := Choose(cuts, sureOf(tc.conf...)); got.Input[0] != tc.want {
-			t.Errorf("confidences %v: chose cut %v, want %v", tc.conf, got.Input[0], tc.want)
+		conf     []float64
+		cut      int
+		mirrored bool
+	}{
+		{[]float64{0.9, 0.5, 0.5, 0.2, 0.2, 0.1}, 0, false},
+		{[]float64{0.3, 0.3, 0.8, 0.5, 0.5, 0.4}, 1, false},
+		{[]float64{0.3, 0.3, 0.3, 0.3, 0.4, 0.1}, 2, false},
+		{[]float64{0.6, 0.6, 0.6, 0.1, 0.1, 0.1}, 0, false},
+		{[]float64{0.3, 0.9, 0.5, 0.5, 0.2, 0.2}, 0, true},
+		{[]float64{0.3, 0.3, 0.3, 0.3, 0.4, 0.7}, 2, true},
+	} {
+		got := Choose(cuts, sureOf(tc.conf...))
+		cut, mirrored := int(got.Input[0])-1, got.Input[0] == 0
+		if mirrored {
+			cut = int(got.Input[Padded-1]) - 1
+		}
+		if cut != tc.cut || mirrored != tc.mirrored || got.Mirrored != mirrored || got.Cutout != cuts[tc.cut].Cutout {
+			t.Errorf("confidences %v: chose cut %d (mirrored %v), want %d (mirrored %v)", tc.conf, cut, mirrored, tc.cut, tc.mirrored)
+		}
+		if want := byte(tc.cut + 1); mirrored && got.View[Side-1] != want || !mirrored && got.View[0] != want {
+			t.Errorf("confidences %v: the view does not match the model's input", tc.conf)
 		}
 	}
 	asked := false
-	Choose(cuts[:1], func([]float32) float64 { asked = true; return 0 })
-	if asked {
-		t.Error("Choose asked about a single cut")
+	whole := []Cut{{Result: cuts[0].Result, Cutout: &Cutout{}}}
+	if got := Choose(whole, func([]float32) float64 { asked = true; return 0 }); asked || got.Input != cuts[0].Input {
+		t.Error("Choose asked about a picture with nothing cut out, or changed it")
+	}
+	uncut := []Cut{whole[0], {Result: cuts[1].Result, Cutout: &Cutout{Found: true}}}
+	for _, tc := range []struct {
+		conf []float64 // the uncut picture, the cut, its mirror image
+		want float32   // Input[0] of the answer: 1 the uncut picture, 2 the cut, 0 its mirror image
+	}{{[]float64{0.9, 0.5, 0.5}, 1}, {[]float64{0.5, 0.9, 0.5}, 2}, {[]float64{0.5, 0.6, 0.7}, 0}} {
+		i := 0
+		got := Choose(uncut, func([]float32) float64 { i++; return tc.conf[i-1] })
+		if i != 3 || got.Input[0] != tc.want {
+			t.Errorf("confidences %v: asked %d times, chose %v, want 3 and %v (the uncut picture is not mirrored)", tc.conf, i, got.Input[0], tc.want)
+		}
+	}
+}
+
+// TestMirroredSwapsLeftAndRight: a mirrored result is the view and input reversed row by
+// row, framed so that each view column still maps to the picture column it came from, and
+// mirroring twice gives the result back.
+func TestMirroredSwapsLeftAndRight(t *testing.T) {
+	r := Result{Frame: Frame{W: 100, H: 80, X0: 10, Y0: 5, StepX: 3, StepY: 3, OX: 2, OY: 1}}
+	for i := range r.View {
+		r.View[i] = byte(i * 7)
+	}
+	for i := range r.Input {
+		r.Input[i] = float32(i)
+	}
+	m := r.Mirrored()
+	if m.View[5*Side+3] != r.View[5*Side+Side-1-3] || m.Input[7*Padded+4] != r.Input[7*Padded+Padded-1-4] {
+		t.Error("the view or the input is not reversed row by row")
+	}
+	for x := 0; x < Side; x++ {
+		// The centre of view column x in the picture, both ways.
+		px := r.Frame.X0 + (float64(Side-1-x)+0.5-float64(r.Frame.OX))*r.Frame.StepX
+		if vx, _ := m.Frame.ToView(px, 20); math.Abs(vx-(float64(x)+0.5)) > 1e-9 {
+			t.Errorf("mirrored column %d maps back to %g", x, vx)
+		}
+	}
+	if twice := m.Mirrored(); twice.View != r.View || twice.Input != r.Input {
+		t.Error("mirroring twice changed the result")
 	}
 }
 

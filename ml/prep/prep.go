@@ -114,6 +114,26 @@ func (f Frame) ToView(px, py float64) (vx, vy float64) {
 	return (px-f.X0)/f.StepX + float64(f.OX), (py-f.Y0)/f.StepY + float64(f.OY)
 }
 
+// Mirrored returns the result's mirror image, left and right swapped: the view, the model's
+// input and the frame (whose columns then run from right to left in the picture).
+func (r Result) Mirrored() Result {
+	m := Result{Frame: r.Frame}
+	for y := 0; y < Side; y++ {
+		for x := 0; x < Side; x++ {
+			m.View[y*Side+x] = r.View[y*Side+Side-1-x]
+		}
+	}
+	for y := 0; y < Padded; y++ {
+		for x := 0; x < Padded; x++ {
+			m.Input[y*Padded+x] = r.Input[y*Padded+Padded-1-x]
+		}
+	}
+	// View column x is the picture's column of the original view's column Side−1−x.
+	m.Frame.X0 = r.Frame.X0 + float64(Side-r.Frame.OX)*r.Frame.StepX
+	m.Frame.StepX, m.Frame.OX = -r.Frame.StepX, 0
+	return m
+}
+
 // FromView pads a 28×28 byte image into the model's input; its frame is the view itself.
 func FromView(view [Side * Side]byte) Result {
 	r := Result{View: view, Frame: Frame{W: Side, H: Side, StepX: 1, StepY: 1}}

@@ -466,15 +466,11 @@ func (c *ClassifyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
 		vgparent.AppendChild(vgn)
 		if c.App.Layout.Wide && c.App.HasInput {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-caption"}}}
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "lb-caption"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "modelview-caption"}}}
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("style", c.captionStyle())
-			{
-				vgparent := vgn
-				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "What the model sees (28×28) and its four conv blocks"}
-				vgparent.AppendChild(vgn)
-			}
+			vgn.AddAttrInterface("title", c.modelViewTitle())
+			vgn.SetInnerHTML(c.modelViewCaption())
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
 		vgparent.AppendChild(vgn)

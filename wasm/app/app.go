@@ -217,7 +217,7 @@ func (a *App) showUpload(cuts []prep.Cut, err error, name string, start time.Tim
 	a.strokes, a.current = nil, nil
 	view := r.View
 	a.background = &view
-	a.photo = photoCutout{cut: cut, background: a.background}
+	a.photo = photoCutout{cut: cut, background: a.background, mirrored: chosen.Mirrored}
 	a.Notice = ""
 	a.classify(r)
 }
@@ -226,6 +226,7 @@ func (a *App) showUpload(cuts []prep.Cut, err error, name string, start time.Tim
 type photoCutout struct {
 	cut        *prep.Cutout
 	background *[prep.Side * prep.Side]byte
+	mirrored   bool // the model's view is the garment's mirror image (prep.Choose)
 }
 
 // shown is the cut-out to show beside the model's view: the photo's, while the pad's

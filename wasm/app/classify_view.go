@@ -56,6 +56,27 @@ func (c *ClassifyView) TakePhoto(e vugu.DOMEvent) {
 // StopCamera turns the camera off.
 func (c *ClassifyView) StopCamera(e vugu.DOMEvent) { c.App.Camera.stop() }
 
+// modelViewCaption names what the model sees, saying so where it is the photo's garment
+// mirrored (prep.Choose tries a cut-out both ways round and keeps the one the model is surer
+// of); modelViewTitle says why.
+func (c *ClassifyView) modelViewCaption() string {
+	if c.mirrored() {
+		return "What the model sees (28×28, mirrored) and its four conv blocks"
+	}
+	return "What the model sees (28×28) and its four conv blocks"
+}
+
+func (c *ClassifyView) modelViewTitle() string {
+	if c.mirrored() {
+		return "Your garment mirrored: the model was surer of it this way round"
+	}
+	return ""
+}
+
+func (c *ClassifyView) mirrored() bool {
+	return c.App.photo.shown(c.App) != nil && c.App.photo.mirrored
+}
+
 func (c *ClassifyView) predictionText() string {
 	a := c.App
 	return fmt.Sprintf("%s · %.0f%%", a.className(a.Pred), 100*a.Probs[a.Pred])
