@@ -61,10 +61,11 @@ func trainersCut(m *ml.FashionNet, img image.Image) (r prep.Result, second, mirr
 		return prep.Result{}, false, false, err
 	}
 	chosen := prep.Choose(cuts, m.Confidence)
+	asCut := chosen.Result
 	if chosen.Mirrored {
-		return chosen.Result, chosen.Result.Mirrored() != cuts[0].Result, true, nil
+		asCut = asCut.Mirrored() // exactly the cut it was made from
 	}
-	return chosen.Result, chosen.Result != cuts[0].Result, false, nil
+	return chosen.Result, asCut != cuts[0].Result, chosen.Mirrored, nil
 }
 
 // TestPhotosClassifyAsTheTrainerDoes: phone photos of garments opened with the page's own

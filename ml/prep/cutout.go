@@ -138,23 +138,26 @@ func garmentOnBlack(work *image.RGBA, mask []bool) Result {
 // between the two and 240 choosing among both ways round of both. Of equally sure inputs the
 // first wins, a cut as it is before its mirror image.
 func Choose(cuts []Cut, confidence func(input []float32) float64) Cut {
-	if len(cuts) == 1 && (cuts[0].Cutout == nil || !cuts[0].Cutout.Found) {
+	if len(cuts) == 1 && !cuts[0].found() {
 		return cuts[0]
 	}
 	best, bestConf := cuts[0], math.Inf(-1)
-	for _, c := range cuts {
-		tries := []Cut{c}
-		if c.Cutout != nil && c.Cutout.Found {
-			tries = append(tries, Cut{Result: c.Result.Mirrored(), Cutout: c.Cutout, Mirrored: true})
+	try := func(c Cut) {
+		if conf := confidence(c.Input[:]); conf > bestConf {
+			best, bestConf = c, conf
 		}
-		for _, t := range tries {
-			if conf := confidence(t.Input[:]); conf > bestConf {
-				best, bestConf = t, conf
-			}
+	}
+	for _, c := range cuts {
+		try(c)
+		if c.found() {
+			try(Cut{Result: c.Result.Mirrored(), Cutout: c.Cutout, Mirrored: true})
 		}
 	}
 	return best
 }
+
+// found reports whether the cut is a garment cut out of a photo, not a whole picture.
+func (c Cut) found() bool { return c.Cutout != nil && c.Cutout.Found }
 
 // flatBorder reports whether the picture's border is mostly one flat colour: at least
 // flatShare of its pixels lie within flatNear of the border's median colour, and they spread

@@ -234,7 +234,7 @@ func TestMirroredSwapsLeftAndRight(t *testing.T) {
 			t.Errorf("mirrored column %d maps back to %g", x, vx)
 		}
 	}
-	if twice := m.Mirrored(); twice.View != r.View || twice.Input != r.Input {
+	if twice := m.Mirrored(); twice != r {
 		t.Error("mirroring twice changed the result")
 	}
 }

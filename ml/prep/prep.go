@@ -14,6 +14,7 @@ import (
 	_ "image/jpeg" //
 	_ "image/png"  //
 	"math"
+	"slices"
 
 	_ "golang.org/x/image/webp" //
 )
@@ -115,22 +116,18 @@ func (f Frame) ToView(px, py float64) (vx, vy float64) {
 }
 
 // Mirrored returns the result's mirror image, left and right swapped: the view, the model's
-// input and the frame (whose columns then run from right to left in the picture).
+// input and the frame (whose columns then run from right to left in the picture). Mirroring
+// twice gives the result back exactly.
 func (r Result) Mirrored() Result {
-	m := Result{Frame: r.Frame}
+	m := r
 	for y := 0; y < Side; y++ {
-		for x := 0; x < Side; x++ {
-			m.View[y*Side+x] = r.View[y*Side+Side-1-x]
-		}
+		slices.Reverse(m.View[y*Side : (y+1)*Side])
 	}
 	for y := 0; y < Padded; y++ {
-		for x := 0; x < Padded; x++ {
-			m.Input[y*Padded+x] = r.Input[y*Padded+Padded-1-x]
-		}
+		slices.Reverse(m.Input[y*Padded : (y+1)*Padded])
 	}
 	// View column x is the picture's column of the original view's column Side−1−x.
-	m.Frame.X0 = r.Frame.X0 + float64(Side-r.Frame.OX)*r.Frame.StepX
-	m.Frame.StepX, m.Frame.OX = -r.Frame.StepX, 0
+	m.Frame.StepX, m.Frame.OX = -r.Frame.StepX, Side-r.Frame.OX
 	return m
 }
 
