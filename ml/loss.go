@@ -187,3 +187,42 @@ func CrossEntropySets(logits *Tensor, sets []Classes, dLogits *Tensor) (loss flo
 	}
 	return loss / float64(b), correct
 }
+
+// AddDistillation adds weight times the gradient of distillation towards a teacher to dLogits,
+// the gradient of a mean cross-entropy over a batch (CrossEntropySets), for the rows whose
+// label set is one class and that distil says to: that row's target becomes (1 − weight) × its
+// label + weight × the teacher's probabilities, so a model fine-tuned on new data keeps its
+// answers on the old (Li and Hoiem, 2016, "Learning without Forgetting"). It returns the mean,
+// over the distilled rows, of KL(teacher ‖ student).
+func AddDistillation(dLogits, logits, teacherLogits *Tensor, sets []Classes, distil []bool, weight float64) float64 {
+	mustRank("distillation", logits, 2)
+	b, k := logits.Shape[0], logits.Shape[1]
+	if len(teacherLogits.Data) != b*k || len(dLogits.Data) != b*k || len(sets) != b || len(distil) != b {
+		panic(fmt.Sprintf("ml: distillation: logits %v, teacher %v, %d sets, %d flags", logits.Shape, teacherLogits.Shape, len(sets), len(distil)))
+	}
+	p, q := make([]float32, k), make([]float32, k)
+	var kl float64
+	var rows int
+	for n := range b {
+		set := sets[n]
+		if !distil[n] || set == 0 || set&(set-1) != 0 {
+			continue
+		}
+		rows++
+		Softmax(p, logits.Data[n*k:(n+1)*k], k)
+		Softmax(q, teacherLogits.Data[n*k:(n+1)*k], k)
+		d := dLogits.Data[n*k : (n+1)*k]
+		for j := range k {
+			label := 0.0
+			if set.Has(j) {
+				label = 1
+			}
+			// The cross-entropy's gradient is (p − label)/b; the mixed target's, (p − target)/b.
+			d[j] += float32(weight * (label - float64(q[j])) / float64(b))
+			if q[j] > 0 {
+				kl += float64(q[j]) * (math.Log(float64(q[j])) - math.Log(max(float64(p[j]), 1e-30)))
+			}
+		}
+	}
+	return kl / float64(max(rows, 1))
+}

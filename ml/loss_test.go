@@ -48,3 +48,73 @@ func TestBCEMatchesPyTorch(t *testing.T) {
 		}
 	}
 }
+
+// TestDistillationGradient checks AddDistillation against finite differences of the mixed loss
+// it is the gradient of: mean over rows of (1 − w)·CE(label) + w·CE(teacher's probabilities)
+// for distilled rows, the label set's cross-entropy alone for the others (several classes, or
+// not distilled), and its KL against a direct sum.
+func TestDistillationGradient(t *testing.T) {
+	const b, k, w = 4, 10, 0.6
+	rng := rand.New(rand.NewPCG(8, 1))
+	logits, teacher := randTensor(rng, b, k), randTensor(rng, b, k)
+	sets := []Classes{1 << 3, 1<<5 | 1<<7, 1 << 0, 1 << 9}
+	distil := []bool{true, true, false, true}
+	probs := func(row []float32) []float64 {
+		p := make([]float32, k)
+		Softmax(p, row, k)
+		out := make([]float64, k)
+		for i, v := range p {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	loss := func(l *Tensor) float64 {
+		var sum float64
+		for n := range b {
+			row := l.Data[n*k : (n+1)*k]
+			p := probs(row)
+			var inSet float64
+			for j := range k {
+				if sets[n].Has(j) {
+					inSet += p[j]
+				}
+			}
+			ce := -math.Log(inSet)
+			if distil[n] && sets[n]&(sets[n]-1) == 0 {
+				q := probs(teacher.Data[n*k : (n+1)*k])
+				var soft float64
+				for j := range k {
+					soft -= q[j] * math.Log(p[j])
+				}
+				ce = (1-w)*ce + w*soft
+			}
+			sum += ce
+		}
+		return sum / b
+	}
+	d := NewTensor(b, k)
+	CrossEntropySets(logits, sets, d)
+	kl := AddDistillation(d, logits, teacher, sets, distil, w)
+	const h = 1e-2
+	for i := range logits.Data {
+		orig := logits.Data[i]
+		logits.Data[i] = orig + h
+		up := loss(logits)
+		logits.Data[i] = orig - h
+		down := loss(logits)
+		logits.Data[i] = orig
+		if num := (up - down) / (2 * h); math.Abs(num-float64(d.Data[i])) > 1e-4 {
+			t.Errorf("gradient %d: got %v, finite differences %v", i, d.Data[i], num)
+		}
+	}
+	var want float64
+	for _, n := range []int{0, 3} { // the rows distilled: one class each, flagged
+		p, q := probs(logits.Data[n*k:(n+1)*k]), probs(teacher.Data[n*k:(n+1)*k])
+		for j := range k {
+			want += q[j] * math.Log(q[j]/p[j]) / 2
+		}
+	}
+	if math.Abs(kl-want) > 1e-5 {
+		t.Errorf("KL = %v, want %v", kl, want)
+	}
+}

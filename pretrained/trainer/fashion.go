@@ -40,8 +40,12 @@ type FashionConfig struct {
 	PhotoCuts     int     `json:"photo_cuts,omitempty"`
 	ValPhotos     string  `json:"val_photos,omitempty"`
 	// Init is a weight file to start from (fine-tuning) instead of a random initialisation.
-	Init  string `json:"init,omitempty"`
-	Limit int    `json:"limit,omitempty"`
+	Init string `json:"init,omitempty"`
+	// Distil, with Init, keeps the model close to where it started on Fashion-MNIST and the
+	// drawings: their targets are (1 − Distil) × the label + Distil × the Init model's
+	// probabilities (ml.AddDistillation); photos keep their labels alone.
+	Distil float64 `json:"distil,omitempty"`
+	Limit  int     `json:"limit,omitempty"`
 }
 
 // Run holds what a training run needs beyond its recipe.
@@ -129,9 +133,20 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	if cfg.Drawings > 0 && val.Len() > 0 {
 		valOutlines, valSilhouettes = drawings.Outlines(val, valDrawings), drawings.Silhouettes(val, 3*valDrawings)
 	}
+	var teacher *ml.FashionNet
+	if cfg.Distil > 0 {
+		if cfg.Init == "" || cfg.Distil > 1 {
+			return nil, fmt.Errorf("fashionnet: -distil is a weight between 0 and 1 and needs -init, the model to keep close to")
+		}
+		if teacher, _, err = LoadFashionNet(cfg.Init); err != nil {
+			return nil, fmt.Errorf("fashionnet: -distil: %w", err)
+		}
+	}
 	const side = dataset.FashionSide * dataset.FashionSide
 	x := ml.NewTensor(cfg.Batch, 1, 32, 32)
 	labels := make([]ml.Classes, cfg.Batch)
+	distil := make([]bool, cfg.Batch) // which of the batch's examples are distilled: not photos
+	var dLogits *ml.Tensor
 	_, err = runLoop(ctx, trainee{
 		schedule: cfg.Schedule, recipe: cfg, samples: train.Len(), state: model.State(), params: model.Params(),
 		describe: fmt.Sprintf("fashionnet: %d training and %d validation images", train.Len(), val.Len()),
@@ -144,7 +159,9 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 				}
 				src, at := train, idx
 				labels[i] = 1 << train.Labels[idx]
+				distil[i] = true
 				if photos != nil && rng.Float64() < cfg.PhotoShare {
+					distil[i] = false
 					p := photos.Sample(rng)
 					src, at, labels[i] = &dataset.Fashion{Pixels: photos.Views[p*784 : (p+1)*784], Labels: []uint8{0}}, 0, photos.Labels[p]
 				} else if cfg.Drawings > 0 && rng.Float64() < cfg.Drawings {
@@ -154,7 +171,17 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 				}
 				src.Image(x.Data[i*side:(i+1)*side], at, flip, dx, dy)
 			}
-			loss, correct := model.LossSets(x, labels)
+			if teacher == nil {
+				loss, correct := model.LossSets(x, labels)
+				return stepResult{Loss: loss, Correct: correct}
+			}
+			logits := model.Forward(x)
+			if dLogits == nil {
+				dLogits = ml.NewTensor(logits.Shape...)
+			}
+			loss, correct := ml.CrossEntropySets(logits, labels, dLogits)
+			ml.AddDistillation(dLogits, logits, teacher.Forward(x), labels, distil, cfg.Distil)
+			model.Backward(dLogits)
 			return stepResult{Loss: loss, Correct: correct}
 		},
 		endEpoch: func(e *EpochLog, _ *float64) (string, error) {

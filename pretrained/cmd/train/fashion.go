@@ -25,6 +25,7 @@ func trainFashion(fs call) error {
 	fs.IntVar(&cfg.PhotoCuts, "photo-cuts", 1, "how many of each photo's cuts the variants take in turn (1: the first, as before; 2: also GrabCut's from a rectangle)")
 	fs.StringVar(&cfg.ValPhotos, "val-photos", "", "folder of garment photos reported after every epoch (../shared/data/clothing-photos/validation)")
 	fs.StringVar(&cfg.Init, "init", "", "start from this FashionNet weight file (fine-tuning) instead of random weights")
+	fs.Float64Var(&cfg.Distil, "distil", 0, "with -init, keep Fashion-MNIST's and the drawings' answers close to the -init model's: the weight of its probabilities in their targets (0 to 1)")
 	fs.IntVar(&cfg.Limit, "limit", 0, "use only the first N training images (quick trials)")
 	run := runFlags(fs, "fashionnet")
 	fs.parse()
