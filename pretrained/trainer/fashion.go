@@ -90,6 +90,9 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	if cfg.Drawings < 0 || cfg.Drawings > 1 {
 		return nil, fmt.Errorf("fashionnet: -drawings is a share of each batch, between 0 and 1, got %g", cfg.Drawings)
 	}
+	if cfg.Distil < 0 || cfg.Distil > 1 || cfg.Distil > 0 && cfg.Init == "" {
+		return nil, fmt.Errorf("fashionnet: -distil is a weight between 0 and 1 and needs -init, the model to keep close to")
+	}
 	all, err := dataset.LoadFashion(cfg.Data, "train")
 	if err != nil {
 		return nil, err
@@ -135,9 +138,6 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	}
 	var teacher *ml.FashionNet
 	if cfg.Distil > 0 {
-		if cfg.Init == "" || cfg.Distil > 1 {
-			return nil, fmt.Errorf("fashionnet: -distil is a weight between 0 and 1 and needs -init, the model to keep close to")
-		}
 		if teacher, _, err = LoadFashionNet(cfg.Init); err != nil {
 			return nil, fmt.Errorf("fashionnet: -distil: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +25,12 @@ import (
 // writeFakeFashion writes a small learnable Fashion-MNIST look-alike (gzipped IDX): class c is a
 // bright bar at rows 2c..2c+5 plus noise.
 func writeFakeFashion(t *testing.T, dir, split string, n int, seed uint64) {
+	t.Helper()
+	writeFakeFashionLabels(t, dir, split, n, seed, func(c int) int { return c })
+}
+
+// writeFakeFashionLabels is writeFakeFashion with class c's bar labelled label(c).
+func writeFakeFashionLabels(t *testing.T, dir, split string, n int, seed uint64, label func(int) int) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	images := binary.BigEndian.AppendUint32(nil, 0x803)
@@ -43,7 +50,7 @@ func writeFakeFashion(t *testing.T, dir, split string, n int, seed uint64) {
 				images = append(images, byte(v))
 			}
 		}
-		labels = append(labels, byte(c))
+		labels = append(labels, byte(label(c)))
 	}
 	for name, data := range map[string][]byte{split + "-images-idx3-ubyte.gz": images, split + "-labels-idx1-ubyte.gz": labels} {
 		var buf bytes.Buffer
@@ -185,6 +192,7 @@ func TestBadRecipesAreRefused(t *testing.T) {
 		{"unknown schedule", func(c *FashionConfig) { c.Decay = "cosin" }, `-schedule must be cosine or constant, got "cosin"`},
 		{"warm-up too long", func(c *FashionConfig) { c.Warmup = 9 }, "-warmup must be between 0 and the 3 epochs"},
 		{"drawings above 1", func(c *FashionConfig) { c.Drawings = 1.5 }, "-drawings is a share"},
+		{"distillation without a model to keep", func(c *FashionConfig) { c.Distil = 0.5 }, "-distil is a weight between 0 and 1 and needs -init"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallFashionConfig(t.TempDir())
@@ -194,7 +202,7 @@ func TestBadRecipesAreRefused(t *testing.T) {
 				t.Errorf("FashionNet: err = %v, want one containing %q", err, tc.want)
 			}
 			// The VAE shares the schedule checks.
-			if strings.Contains(tc.want, "drawings") {
+			if strings.Contains(tc.want, "-drawings") || strings.Contains(tc.want, "-distil") {
 				return
 			}
 			vcfg := VAEConfig{Faces: "missing.npy", Schedule: cfg.Schedule, Train: 10}
@@ -227,6 +235,64 @@ func TestFashionDrawingAugmentation(t *testing.T) {
 	}
 	if e.ValOutlineAcc <= 0 || e.ValSilhouetteAcc <= 0 {
 		t.Errorf("the log has no drawing accuracies: %s", raw)
+	}
+}
+
+// TestFashionDistillationKeepsTheTeacher fine-tunes a trained model on the same images with
+// every label moved to the next class: plain fine-tuning learns the new labels, while with
+// -distil 1 (targets the teacher's probabilities alone) the model keeps the teacher's answers.
+func TestFashionDistillationKeepsTheTeacher(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeFashion(t, dir, "train", 200, 1)
+	cfg := smallFashionConfig(dir)
+	cfg.Epochs = 7
+	teacher, err := TrainFashion(context.Background(), cfg, quietRun(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	teacherFile := filepath.Join(dir, "teacher.safetensors")
+	if err := os.WriteFile(teacherFile, stateBytes(t, teacher.State()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	moved := t.TempDir()
+	writeFakeFashionLabels(t, moved, "train", 200, 1, func(c int) int { return (c + 1) % 10 })
+	images, err := dataset.LoadFashion(dir, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agreement := func(m *ml.FashionNet) float64 {
+		x := ml.NewTensor(images.Len(), 1, 32, 32)
+		for i := range images.Len() {
+			images.Image(x.Data[i*1024:(i+1)*1024], i, false, 0, 0)
+		}
+		want := slices.Clone(teacher.Forward(x).Data)
+		got := m.Forward(x).Data
+		same := 0
+		for i := range images.Len() {
+			if ml.ArgMax(got[i*10:(i+1)*10]) == ml.ArgMax(want[i*10:(i+1)*10]) {
+				same++
+			}
+		}
+		return float64(same) / float64(images.Len())
+	}
+	for _, tc := range []struct {
+		distil   float64
+		min, max float64 // the share of answers the teacher's
+	}{
+		{0, 0, 0.3},
+		{1, 0.9, 1},
+	} {
+		fine := smallFashionConfig(moved)
+		fine.Epochs, fine.Warmup, fine.Init, fine.Distil = 4, 0, teacherFile, tc.distil
+		m, err := TrainFashion(context.Background(), fine, quietRun(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := agreement(m)
+		t.Logf("-distil %g: %.2f of the answers the teacher's", tc.distil, a)
+		if a < tc.min || a > tc.max {
+			t.Errorf("-distil %g: %.2f of the answers the teacher's, want %.1f–%.1f", tc.distil, a, tc.min, tc.max)
+		}
 	}
 }
 
