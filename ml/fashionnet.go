@@ -304,9 +304,19 @@ func (m *FashionNet) Loss(x *Tensor, labels []int) (float64, int) {
 // LossSets is Loss with partial labels (CrossEntropySets): each example's label is a set of
 // classes, any of which is right.
 func (m *FashionNet) LossSets(x *Tensor, sets []Classes) (float64, int) {
+	return m.LossSetsDistilled(x, sets, nil, nil, 0)
+}
+
+// LossSetsDistilled is LossSets with the examples distil marks distilled towards teacher's
+// answers on the same batch (AddDistillation, with weight); a nil teacher distils none. The
+// loss it returns is the labels' cross-entropy alone.
+func (m *FashionNet) LossSetsDistilled(x *Tensor, sets []Classes, teacher *FashionNet, distil []bool, weight float64) (float64, int) {
 	logits := m.Forward(x)
 	m.dLogits = reuse(m.dLogits, logits.Shape...)
 	loss, correct := CrossEntropySets(logits, sets, m.dLogits)
+	if teacher != nil {
+		AddDistillation(m.dLogits, logits, teacher.Forward(x), sets, distil, weight)
+	}
 	m.Backward(m.dLogits)
 	return loss, correct
 }

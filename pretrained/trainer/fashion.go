@@ -146,7 +146,6 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 	x := ml.NewTensor(cfg.Batch, 1, 32, 32)
 	labels := make([]ml.Classes, cfg.Batch)
 	distil := make([]bool, cfg.Batch) // which of the batch's examples are distilled: not photos
-	var dLogits *ml.Tensor
 	_, err = runLoop(ctx, trainee{
 		schedule: cfg.Schedule, recipe: cfg, samples: train.Len(), state: model.State(), params: model.Params(),
 		describe: fmt.Sprintf("fashionnet: %d training and %d validation images", train.Len(), val.Len()),
@@ -171,17 +170,7 @@ func TrainFashion(ctx context.Context, cfg FashionConfig, run Run) (*ml.FashionN
 				}
 				src.Image(x.Data[i*side:(i+1)*side], at, flip, dx, dy)
 			}
-			if teacher == nil {
-				loss, correct := model.LossSets(x, labels)
-				return stepResult{Loss: loss, Correct: correct}
-			}
-			logits := model.Forward(x)
-			if dLogits == nil {
-				dLogits = ml.NewTensor(logits.Shape...)
-			}
-			loss, correct := ml.CrossEntropySets(logits, labels, dLogits)
-			ml.AddDistillation(dLogits, logits, teacher.Forward(x), labels, distil, cfg.Distil)
-			model.Backward(dLogits)
+			loss, correct := model.LossSetsDistilled(x, labels, teacher, distil, cfg.Distil)
 			return stepResult{Loss: loss, Correct: correct}
 		},
 		endEpoch: func(e *EpochLog, _ *float64) (string, error) {
